@@ -1,0 +1,1181 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * avp-hostd: serves emulated AVP ports to guests over UNIX sockets.
+ *
+ * Options and port specifications are parsed here, the ports created with
+ * the emulator library (lib/avp_emu.h), and one event loop (poll) takes
+ * signals (signalfd), line commands from stdin and from the optional
+ * control socket, and the migrate-every timers. The emulator's service
+ * thread does all the data path work; TAP ports add one reader thread
+ * each (avp_hostd_tap.c).
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+
+#include "avp_hostd.h"
+
+#define HOSTD_MAX_PORTS		64
+#define HOSTD_MAX_CLIENTS	16
+#define HOSTD_LINE_MAX		1024
+
+static const char *const mode_names[] = {
+	[HOSTD_MODE_LOOPBACK] = "loopback",
+	[HOSTD_MODE_XCONNECT] = "xconnect",
+	[HOSTD_MODE_GEN] = "gen",
+	[HOSTD_MODE_SINK] = "sink",
+	[HOSTD_MODE_TAP] = "tap",
+	[HOSTD_MODE_CAPTURE] = "capture",
+};
+#define MODE_COUNT (sizeof(mode_names) / sizeof(mode_names[0]))
+#define MODE_LIST "loopback, xconnect, gen, sink, tap, capture"
+
+const char *
+hostd_mode_name(enum hostd_mode mode)
+{
+	if (mode < 0 || (size_t)mode >= MODE_COUNT)
+		return "unset";
+	return mode_names[mode];
+}
+
+static int
+mode_parse(const char *s, enum hostd_mode *mode)
+{
+	for (size_t i = 0; i < MODE_COUNT; i++) {
+		if (strcmp(s, mode_names[i]) == 0) {
+			*mode = (enum hostd_mode)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"Usage: " HOSTD_NAME " [OPTIONS] --port NAME,socket=PATH[,KEY=VALUE...] ...\n"
+"\n"
+"Serves emulated AVP (Wind River Accelerated Virtual Port) devices to\n"
+"guests over UNIX sockets (the net_avp emulator transport).\n"
+"\n"
+"Options:\n"
+"  --port SPEC          add a port (repeatable, at least one). SPEC is\n"
+"                       NAME,socket=PATH followed by any of:\n"
+"      queues=N           rx and tx queue maximum, 1..8 (default 8)\n"
+"      rxq=N, txq=N       rx / tx queue maximum, 1..8 (default 8)\n"
+"      rxq_min=N          rx queues the guest must service, 1..rxq\n"
+"                         (default 1)\n"
+"      txq_min=N          advertised tx queue minimum, 1..txq (default 1)\n"
+"      mac=XX:XX:XX:XX:XX:XX  port MAC (default 02:41:56:50:00:<index>)\n"
+"      buf_size=N         host buffer data size, 64..4096 (default 2048)\n"
+"      bufs=N             host buffers, 64..1048576 (default 8192)\n"
+"      ring=N             data ring slots, a power of 2, 2..65536\n"
+"                         (default 1024)\n"
+"      max_frame=N        largest frame for the guest, 60..min(65535,\n"
+"                         5 x buf_size) (default 9238)\n"
+"      vlan=0|1           advertise VLAN offload (default 1)\n"
+"      mode=MODE          traffic mode of this port (default: --mode)\n"
+"      peer=NAME          xconnect: the port to cross-connect with\n"
+"      tap=IFNAME         tap: TAP interface (default: the port name)\n"
+"      size=N[/N...]      gen: frame sizes used in turn, 60..max_frame,\n"
+"                         up to 16 (default 64)\n"
+"      count=N            gen: frames to generate, 0 = unlimited\n"
+"                         (default 0)\n"
+"  --mode MODE          default traffic mode (default loopback):\n"
+"                         loopback  guest frames come back on the port\n"
+"                         xconnect  guest frames go to the peer port\n"
+"                                   (peer=, or pairs in order)\n"
+"                         gen       the host generates frames, sinks tx\n"
+"                         sink      tx frames verified, counted, dropped\n"
+"                         tap       bridged to a Linux TAP device\n"
+"                         capture   tx frames kept for 'capture PORT'\n"
+"  --control PATH       accept commands on a UNIX stream socket at PATH\n"
+"  --no-stdin           do not read commands from stdin\n"
+"  --pidfile PATH       write the process id to PATH (removed on exit)\n"
+"  --ack-timeout MS     migration acknowledgement timeout (default %d)\n"
+"  --unplug-timeout MS  time the guest has to release an unplugged port\n"
+"                       (default %d)\n"
+"  -v, --verbose        more emulator log on stderr (twice: debug)\n"
+"  -h, --help           this text\n"
+"\n"
+"Commands (one per line, on stdin and on the control socket); each\n"
+"prints one result line per port:\n"
+"  help                          list the commands\n"
+"  stats [PORT|all] [full]       counters (full: every non-zero one)\n"
+"  stats-reset [PORT|all]        zero the counters\n"
+"  state [PORT|all]              guest state (alias: link)\n"
+"  migrate [PORT|all] [reorder]  live migration (reorder: new BAR 2\n"
+"                                region order)\n"
+"  migrate-every PORT MS [reorder]  migrate every MS ms, 0 stops\n"
+"  unplug PORT [MS]              ask the guest to release the port\n"
+"  capture PORT [N]              show up to N captured frames (capture)\n"
+"  quit                          shut down (exit code 0)\n"
+"\n"
+"Prints '" HOSTD_NAME ": ready: N ports' once every socket listens;\n"
+"SIGINT/SIGTERM shut down cleanly; per-port statistics on exit.\n",
+		HOSTD_DEF_ACK_MS, HOSTD_DEF_UNPLUG_MS);
+}
+
+static void __attribute__((format(printf, 1, 2), noreturn))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, HOSTD_NAME ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '" HOSTD_NAME " --help' for more information.\n");
+	exit(2);
+}
+
+static void __attribute__((format(printf, 1, 2)))
+log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, HOSTD_NAME ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+}
+
+/* Strict unsigned parse: decimal or 0x hex, whole string, in range. */
+static int
+parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_mac(const char *s, uint8_t mac[AVP_MAC_LEN])
+{
+	unsigned int b[AVP_MAC_LEN];
+	char tail;
+
+	if (strlen(s) != 17)
+		return -1;
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
+			&b[3], &b[4], &b[5], &tail) != AVP_MAC_LEN)
+		return -1;
+	for (int i = 0; i < AVP_MAC_LEN; i++) {
+		if (s[i * 3] == ' ' || s[i * 3 + 1] == ' ')
+			return -1;
+		mac[i] = (uint8_t)b[i];
+	}
+	if (mac[0] & 1)
+		return -2;
+	return 0;
+}
+
+struct port_spec_bits {
+	int queues, rxq, txq, rxq_min, txq_min, max_frame, buf_size;
+};
+
+/* Parses one --port argument into hp (index n). Exits on error. */
+static void
+parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
+{
+	struct port_spec_bits set;
+	char *copy, *tok, *save = NULL;
+	uint64_t v;
+	int first = 1;
+
+	memset(hp, 0, sizeof(*hp));
+	memset(&set, 0, sizeof(set));
+	avp_emu_port_params_default(&hp->params, n);
+	hp->mode = HOSTD_MODE_UNSET;
+	hp->mig_timer_fd = -1;
+
+	copy = strdup(arg);
+	if (copy == NULL)
+		usage_error("out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+			tok = strtok_r(NULL, ",", &save)) {
+		char *key = tok, *val = strchr(tok, '=');
+
+		if (first) {
+			first = 0;
+			if (val != NULL)
+				usage_error("--port %s: the first field must be the port name (NAME,socket=PATH,...), not '%s'",
+					arg, tok);
+			if (strlen(tok) >= AVP_IFNAME_LEN)
+				usage_error("--port %s: port name '%s' is too long (at most %d characters)",
+					arg, tok, AVP_IFNAME_LEN - 1);
+			for (const char *c = tok; *c; c++)
+				if (*c == ' ' || *c == '/' || *c == ':')
+					usage_error("--port %s: port name '%s' must not contain spaces, '/' or ':'",
+						arg, tok);
+			snprintf(hp->name, sizeof(hp->name), "%s", tok);
+			snprintf(hp->params.name, sizeof(hp->params.name),
+				"%s", tok);
+			continue;
+		}
+		if (val == NULL)
+			usage_error("--port %s: '%s' is not KEY=VALUE", arg,
+				tok);
+		*val++ = '\0';
+
+#define NUM(lo, hi) do { \
+	if (parse_u64(val, (lo), (hi), &v) < 0) \
+		usage_error("--port %s: %s=%s: must be a number in " \
+			"%" PRIu64 "..%" PRIu64, hp->name, key, val, \
+			(uint64_t)(lo), (uint64_t)(hi)); \
+} while (0)
+
+		if (strcmp(key, "socket") == 0) {
+			if (*val == '\0' || strlen(val) >= sizeof(hp->socket_path))
+				usage_error("--port %s: socket=%s: the path must be 1..%zu characters",
+					hp->name, val,
+					sizeof(hp->socket_path) - 1);
+			snprintf(hp->socket_path, sizeof(hp->socket_path),
+				"%s", val);
+		} else if (strcmp(key, "queues") == 0) {
+			NUM(1, AVP_MAX_QUEUES);
+			hp->params.rx_queues_max = (uint8_t)v;
+			hp->params.tx_queues_max = (uint8_t)v;
+			set.queues = 1;
+		} else if (strcmp(key, "rxq") == 0) {
+			NUM(1, AVP_MAX_QUEUES);
+			hp->params.rx_queues_max = (uint8_t)v;
+			set.rxq = 1;
+		} else if (strcmp(key, "txq") == 0) {
+			NUM(1, AVP_MAX_QUEUES);
+			hp->params.tx_queues_max = (uint8_t)v;
+			set.txq = 1;
+		} else if (strcmp(key, "rxq_min") == 0) {
+			NUM(1, AVP_MAX_QUEUES);
+			hp->params.rx_queues_min = (uint8_t)v;
+			set.rxq_min = 1;
+		} else if (strcmp(key, "txq_min") == 0) {
+			NUM(1, AVP_MAX_QUEUES);
+			hp->params.tx_queues_min = (uint8_t)v;
+			set.txq_min = 1;
+		} else if (strcmp(key, "mac") == 0) {
+			int rc = parse_mac(val, hp->params.mac);
+
+			if (rc == -2)
+				usage_error("--port %s: mac=%s: must be a unicast address (the low bit of the first byte clear)",
+					hp->name, val);
+			if (rc < 0)
+				usage_error("--port %s: mac=%s: must be six hex bytes XX:XX:XX:XX:XX:XX",
+					hp->name, val);
+		} else if (strcmp(key, "buf_size") == 0) {
+			NUM(64, 4096);
+			hp->params.buf_data_size = (uint32_t)v;
+			set.buf_size = 1;
+		} else if (strcmp(key, "bufs") == 0) {
+			NUM(64, 1048576);
+			hp->params.buf_count = (uint32_t)v;
+		} else if (strcmp(key, "ring") == 0) {
+			NUM(2, 65536);
+			if (v & (v - 1))
+				usage_error("--port %s: ring=%s: must be a power of 2 in 2..65536",
+					hp->name, val);
+			hp->params.ring_slots = (uint32_t)v;
+		} else if (strcmp(key, "max_frame") == 0) {
+			NUM(60, 65535);
+			hp->params.max_frame_len = (uint32_t)v;
+			set.max_frame = 1;
+		} else if (strcmp(key, "vlan") == 0) {
+			NUM(0, 1);
+			hp->params.no_vlan_offload = v == 0;
+			hp->params.features = v ? AVP_FEAT_VLAN_OFFLOAD : 0;
+		} else if (strcmp(key, "mode") == 0) {
+			if (mode_parse(val, &hp->mode) < 0)
+				usage_error("--port %s: mode=%s: unknown mode; allowed: "
+					MODE_LIST, hp->name, val);
+		} else if (strcmp(key, "peer") == 0) {
+			if (*val == '\0' || strlen(val) >= AVP_IFNAME_LEN)
+				usage_error("--port %s: peer=%s: must be a port name",
+					hp->name, val);
+			snprintf(hp->peer_name, sizeof(hp->peer_name), "%s",
+				val);
+		} else if (strcmp(key, "tap") == 0) {
+			if (*val == '\0' || strlen(val) >= IFNAMSIZ)
+				usage_error("--port %s: tap=%s: an interface name of 1..%d characters is needed",
+					hp->name, val, IFNAMSIZ - 1);
+			snprintf(hp->tap_name, sizeof(hp->tap_name), "%s", val);
+		} else if (strcmp(key, "size") == 0) {
+			char *s, *ssave = NULL;
+
+			hp->nsizes = 0;
+			for (s = strtok_r(val, "/", &ssave); s != NULL;
+					s = strtok_r(NULL, "/", &ssave)) {
+				if (hp->nsizes == HOSTD_MAX_SIZES)
+					usage_error("--port %s: size=: at most %d sizes",
+						hp->name, HOSTD_MAX_SIZES);
+				if (parse_u64(s, 60, 65535, &v) < 0)
+					usage_error("--port %s: size=: '%s' must be a frame size in 60..65535 (N or N/N/...)",
+						hp->name, s);
+				hp->sizes[hp->nsizes++] = (uint16_t)v;
+			}
+			if (hp->nsizes == 0)
+				usage_error("--port %s: size=: give N or N/N/...",
+					hp->name);
+		} else if (strcmp(key, "count") == 0) {
+			NUM(0, UINT64_MAX);
+			hp->count = v;
+		} else {
+			usage_error("--port %s: unknown key '%s'; allowed: socket, queues, rxq, txq, rxq_min, txq_min, mac, buf_size, bufs, ring, max_frame, vlan, mode, peer, tap, size, count",
+				hp->name, key);
+		}
+#undef NUM
+	}
+	free(copy);
+
+	if (first || hp->name[0] == '\0')
+		usage_error("--port '%s': expected NAME,socket=PATH[,KEY=VALUE...]",
+			arg);
+	if (hp->socket_path[0] == '\0')
+		usage_error("--port %s: socket=PATH is required", hp->name);
+	/* Cross-field checks. */
+	if (hp->params.rx_queues_min > hp->params.rx_queues_max)
+		usage_error("--port %s: rxq_min=%u must not exceed the rx queue maximum %u",
+			hp->name, hp->params.rx_queues_min,
+			hp->params.rx_queues_max);
+	if (hp->params.tx_queues_min > hp->params.tx_queues_max)
+		usage_error("--port %s: txq_min=%u must not exceed the tx queue maximum %u",
+			hp->name, hp->params.tx_queues_min,
+			hp->params.tx_queues_max);
+	if (hp->params.max_frame_len >
+			AVP_MAX_SEGS * hp->params.buf_data_size)
+		usage_error("--port %s: max_frame=%u is more than %d segments of buf_size=%u (at most %u)",
+			hp->name, hp->params.max_frame_len, AVP_MAX_SEGS,
+			hp->params.buf_data_size,
+			AVP_MAX_SEGS * hp->params.buf_data_size);
+	(void)set;
+}
+
+/* Applies the default mode, checks mode-specific keys, pairs xconnects. */
+static void
+resolve_ports(struct hostd *hd)
+{
+	struct hostd_port *unpaired = NULL;
+
+	for (unsigned int i = 0; i < hd->nports; i++) {
+		struct hostd_port *hp = &hd->ports[i];
+
+		if (hp->mode == HOSTD_MODE_UNSET)
+			hp->mode = hd->default_mode;
+		for (unsigned int j = 0; j < i; j++) {
+			if (strcmp(hd->ports[j].name, hp->name) == 0)
+				usage_error("--port %s: the port name is used twice",
+					hp->name);
+			if (strcmp(hd->ports[j].socket_path,
+					hp->socket_path) == 0)
+				usage_error("--port %s: socket=%s is already used by port %s",
+					hp->name, hp->socket_path,
+					hd->ports[j].name);
+		}
+		if (hp->peer_name[0] && hp->mode != HOSTD_MODE_XCONNECT)
+			usage_error("--port %s: peer= is only for mode=xconnect (the port's mode is %s)",
+				hp->name, hostd_mode_name(hp->mode));
+		if (hp->tap_name[0] && hp->mode != HOSTD_MODE_TAP)
+			usage_error("--port %s: tap= is only for mode=tap (the port's mode is %s)",
+				hp->name, hostd_mode_name(hp->mode));
+		if ((hp->nsizes || hp->count) && hp->mode != HOSTD_MODE_GEN)
+			usage_error("--port %s: size= and count= are only for mode=gen (the port's mode is %s)",
+				hp->name, hostd_mode_name(hp->mode));
+		if (hp->mode == HOSTD_MODE_GEN) {
+			if (hp->nsizes == 0)
+				hp->sizes[hp->nsizes++] = 64;
+			for (unsigned int k = 0; k < hp->nsizes; k++)
+				if (hp->sizes[k] > hp->params.max_frame_len)
+					usage_error("--port %s: size=%u is larger than max_frame=%u",
+						hp->name, hp->sizes[k],
+						hp->params.max_frame_len);
+		}
+		if (hp->mode == HOSTD_MODE_TAP && hp->tap_name[0] == '\0') {
+			if (strlen(hp->name) >= IFNAMSIZ)
+				usage_error("--port %s: the port name is too long for a TAP name; give tap=IFNAME",
+					hp->name);
+			snprintf(hp->tap_name, sizeof(hp->tap_name), "%s",
+				hp->name);
+		}
+	}
+	/* Explicit peers first. */
+	for (unsigned int i = 0; i < hd->nports; i++) {
+		struct hostd_port *hp = &hd->ports[i], *pp;
+
+		if (hp->peer_name[0] == '\0')
+			continue;
+		pp = hostd_port_find(hd, hp->peer_name);
+		if (pp == NULL)
+			usage_error("--port %s: peer=%s: no such port",
+				hp->name, hp->peer_name);
+		if (pp == hp)
+			usage_error("--port %s: peer=%s: a port cannot be its own peer (use mode=loopback)",
+				hp->name, hp->peer_name);
+		if (pp->mode != HOSTD_MODE_XCONNECT)
+			usage_error("--port %s: peer=%s: the peer's mode is %s, not xconnect",
+				hp->name, pp->name, hostd_mode_name(pp->mode));
+		if (pp->peer_name[0] && strcmp(pp->peer_name, hp->name) != 0)
+			usage_error("--port %s: peer=%s, but %s has peer=%s",
+				hp->name, pp->name, pp->name, pp->peer_name);
+		if (pp->peer != NULL && pp->peer != hp)
+			usage_error("--port %s: peer=%s: %s is already paired with %s",
+				hp->name, pp->name, pp->name,
+				pp->peer->name);
+		hp->peer = pp;
+		pp->peer = hp;
+	}
+	/* Then the remaining xconnect ports, pairwise in order. */
+	for (unsigned int i = 0; i < hd->nports; i++) {
+		struct hostd_port *hp = &hd->ports[i];
+
+		if (hp->mode != HOSTD_MODE_XCONNECT || hp->peer != NULL)
+			continue;
+		if (unpaired == NULL) {
+			unpaired = hp;
+			continue;
+		}
+		unpaired->peer = hp;
+		hp->peer = unpaired;
+		unpaired = NULL;
+	}
+	if (unpaired != NULL)
+		usage_error("--port %s: mode=xconnect needs a peer port (give another xconnect port, or peer=NAME)",
+			unpaired->name);
+}
+
+struct hostd_port *
+hostd_port_find(struct hostd *hd, const char *name)
+{
+	for (unsigned int i = 0; i < hd->nports; i++)
+		if (strcmp(hd->ports[i].name, name) == 0)
+			return &hd->ports[i];
+	return NULL;
+}
+
+/*
+ * A socket path left over by a crashed daemon is removed; one that a live
+ * process serves, or a file that is not a socket, is an error.
+ */
+static int
+prepare_socket_path(const char *path, int type, const char *what)
+{
+	struct sockaddr_un sa;
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		log_err("%s %s: %s", what, path, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		log_err("%s %s: the path exists and is not a socket; remove it or choose another path",
+			what, path);
+		return -EEXIST;
+	}
+	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		log_err("socket(AF_UNIX): %s", strerror(errno));
+		return -errno;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (rc == 0 || errno != ECONNREFUSED) {
+		close(fd);
+		log_err("%s %s: another process is serving this socket",
+			what, path);
+		return -EADDRINUSE;
+	}
+	close(fd);
+	if (unlink(path) < 0 && errno != ENOENT) {
+		log_err("%s %s: cannot remove the stale socket: %s", what,
+			path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* ---- migrate-every ---------------------------------------------------- */
+
+int
+hostd_mig_every_set(struct hostd *hd, struct hostd_port *hp, unsigned int ms,
+		int reorder)
+{
+	struct itimerspec its;
+
+	(void)hd;
+	memset(&its, 0, sizeof(its));
+	if (hp->mig_timer_fd < 0) {
+		if (ms == 0)
+			return 0;
+		hp->mig_timer_fd = timerfd_create(CLOCK_MONOTONIC,
+				TFD_CLOEXEC | TFD_NONBLOCK);
+		if (hp->mig_timer_fd < 0)
+			return -errno;
+	}
+	if (ms != 0) {
+		its.it_value.tv_sec = ms / 1000;
+		its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
+		its.it_interval = its.it_value;
+		hp->mig_every_ok = 0;
+		hp->mig_every_failed = 0;
+		hp->mig_every_skipped = 0;
+	}
+	if (timerfd_settime(hp->mig_timer_fd, 0, &its, NULL) < 0)
+		return -errno;
+	hp->mig_every_ms = ms;
+	hp->mig_every_reorder = reorder;
+	return 0;
+}
+
+static void
+mig_every_tick(struct hostd *hd, struct hostd_port *hp)
+{
+	uint64_t expirations;
+
+	if (read(hp->mig_timer_fd, &expirations, sizeof(expirations)) < 0)
+		return;
+	if (hp->mig_every_ms == 0)
+		return;
+	if (!avp_emu_port_attached(hp->port)) {
+		hp->mig_every_skipped++;
+		return;
+	}
+	if (hostd_cmd_migrate_port(hd, hp, hp->mig_every_reorder,
+			hd->verbose ? stdout : NULL) == 0)
+		hp->mig_every_ok++;
+	else
+		hp->mig_every_failed++;
+	fflush(stdout);
+}
+
+/* ---- line input (stdin and control clients) --------------------------- */
+
+struct line_in {
+	int fd;			/* -1: slot unused */
+	int is_stdin;
+	size_t len;
+	int overlong;		/* discarding until the next newline */
+	char buf[HOSTD_LINE_MAX];
+};
+
+static void
+out_write(int fd, int is_stdin, const char *s, size_t len)
+{
+	if (is_stdin) {
+		fwrite(s, 1, len, stdout);
+		fflush(stdout);
+		return;
+	}
+	while (len > 0) {
+		ssize_t n = send(fd, s, len, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+run_line(struct hostd *hd, struct line_in *li, char *line)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out;
+
+	out = open_memstream(&text, &size);
+	if (out == NULL) {
+		log_err("open_memstream: %s", strerror(errno));
+		return;
+	}
+	hostd_cmd_exec(hd, line, out);
+	fclose(out);
+	if (text != NULL)
+		out_write(li->fd, li->is_stdin, text, size);
+	free(text);
+}
+
+/* Reads what is available; returns -1 on EOF or error. */
+static int
+line_in_read(struct hostd *hd, struct line_in *li)
+{
+	ssize_t n;
+	size_t start = 0;
+
+	n = read(li->fd, li->buf + li->len, sizeof(li->buf) - li->len);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		/* A last line without newline still counts. */
+		if (li->len > 0 && !li->overlong && !hd->quit) {
+			li->buf[li->len] = '\0';
+			if (li->len < sizeof(li->buf))
+				run_line(hd, li, li->buf);
+		}
+		li->len = 0;
+		return -1;
+	}
+	li->len += (size_t)n;
+	for (size_t i = 0; i < li->len && !hd->quit; i++) {
+		if (li->buf[i] != '\n')
+			continue;
+		li->buf[i] = '\0';
+		if (li->overlong)
+			li->overlong = 0;
+		else
+			run_line(hd, li, li->buf + start);
+		start = i + 1;
+	}
+	if (hd->quit)
+		return 0;
+	memmove(li->buf, li->buf + start, li->len - start);
+	li->len -= start;
+	if (li->len == sizeof(li->buf)) {
+		static const char msg[] =
+			"error: command line too long (at most 1023 characters)\n";
+
+		out_write(li->fd, li->is_stdin, msg, sizeof(msg) - 1);
+		li->overlong = 1;
+		li->len = 0;
+	}
+	return 0;
+}
+
+static int
+control_listen(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		log_err("--control %s: the path is too long (at most %zu characters)",
+			path, sizeof(sa.sun_path) - 1);
+		return -ENAMETOOLONG;
+	}
+	if (prepare_socket_path(path, SOCK_STREAM, "--control") < 0)
+		return -EADDRINUSE;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		log_err("socket(AF_UNIX): %s", strerror(errno));
+		return -errno;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+			listen(fd, 8) < 0) {
+		log_err("--control %s: %s", path, strerror(errno));
+		close(fd);
+		return -EADDRINUSE;
+	}
+	return fd;
+}
+
+static int
+stdin_usable(void)
+{
+	struct stat st;
+
+	if (isatty(STDIN_FILENO))
+		return 1;
+	if (fstat(STDIN_FILENO, &st) < 0)
+		return 0;
+	return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+}
+
+/* ---- event loop ------------------------------------------------------- */
+
+static int
+event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
+{
+	struct line_in *in;
+	struct pollfd *pfd;
+	struct hostd_port **pfd_port;
+	unsigned int nin = HOSTD_MAX_CLIENTS + 1, nfds;
+	int rc = 0;
+
+	in = calloc(nin, sizeof(*in));
+	pfd = calloc(nin + hd->nports + 2, sizeof(*pfd));
+	pfd_port = calloc(nin + hd->nports + 2, sizeof(*pfd_port));
+	if (in == NULL || pfd == NULL || pfd_port == NULL) {
+		log_err("out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (unsigned int i = 0; i < nin; i++)
+		in[i].fd = -1;
+	if (!hd->no_stdin && stdin_usable()) {
+		in[0].fd = STDIN_FILENO;
+		in[0].is_stdin = 1;
+	}
+
+	while (!hd->quit) {
+		unsigned int first_in, first_timer;
+
+		nfds = 0;
+		pfd[nfds].fd = sig_fd;
+		pfd[nfds++].events = POLLIN;
+		pfd[nfds].fd = ctl_fd;
+		pfd[nfds++].events = POLLIN;
+		first_in = nfds;
+		for (unsigned int i = 0; i < nin; i++) {
+			pfd[nfds].fd = in[i].fd;
+			pfd[nfds++].events = POLLIN;
+		}
+		first_timer = nfds;
+		for (unsigned int i = 0; i < hd->nports; i++) {
+			pfd_port[nfds] = &hd->ports[i];
+			pfd[nfds].fd = hd->ports[i].mig_timer_fd;
+			pfd[nfds++].events = POLLIN;
+		}
+		if (poll(pfd, nfds, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("poll: %s", strerror(errno));
+			rc = -errno;
+			break;
+		}
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+				fprintf(stderr, HOSTD_NAME ": %s, shutting down\n",
+					strsignal((int)si.ssi_signo));
+				hd->quit = 1;
+				break;
+			}
+		}
+		if (ctl_fd >= 0 && (pfd[1].revents & POLLIN)) {
+			int cfd = accept4(ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+
+			if (cfd >= 0) {
+				unsigned int k;
+
+				for (k = 1; k < nin; k++)
+					if (in[k].fd < 0)
+						break;
+				if (k == nin) {
+					static const char busy[] =
+						"error: too many control clients\n";
+
+					out_write(cfd, 0, busy, sizeof(busy) - 1);
+					close(cfd);
+				} else {
+					memset(&in[k], 0, sizeof(in[k]));
+					in[k].fd = cfd;
+				}
+			}
+		}
+		for (unsigned int i = 0; i < nin && !hd->quit; i++) {
+			short re = pfd[first_in + i].revents;
+
+			if (in[i].fd < 0 || !(re & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (line_in_read(hd, &in[i]) < 0) {
+				if (!in[i].is_stdin)
+					close(in[i].fd);
+				in[i].fd = -1;
+			}
+		}
+		for (unsigned int i = first_timer; i < nfds && !hd->quit; i++)
+			if (pfd[i].revents & POLLIN)
+				mig_every_tick(hd, pfd_port[i]);
+	}
+out:
+	if (in != NULL)
+		for (unsigned int i = 1; i < nin; i++)
+			if (in[i].fd >= 0)
+				close(in[i].fd);
+	free(in);
+	free(pfd);
+	free(pfd_port);
+	return rc;
+}
+
+/* ---- set up and tear down --------------------------------------------- */
+
+static enum avp_emu_mode
+emu_mode(enum hostd_mode m)
+{
+	switch (m) {
+	case HOSTD_MODE_LOOPBACK:
+		return AVP_EMU_MODE_LOOPBACK;
+	case HOSTD_MODE_XCONNECT:
+		return AVP_EMU_MODE_XCONNECT;
+	case HOSTD_MODE_GEN:
+		return AVP_EMU_MODE_GEN;
+	case HOSTD_MODE_SINK:
+		return AVP_EMU_MODE_SINK;
+	case HOSTD_MODE_TAP:
+		return AVP_EMU_MODE_OUTPUT;
+	case HOSTD_MODE_CAPTURE:
+	default:
+		return AVP_EMU_MODE_CAPTURE;
+	}
+}
+
+static int
+ports_create(struct hostd *hd)
+{
+	char err[256];
+	int rc;
+
+	for (unsigned int i = 0; i < hd->nports; i++) {
+		struct hostd_port *hp = &hd->ports[i];
+
+		errno = 0;
+		hp->port = avp_emu_port_create(hd->emu, &hp->params);
+		if (hp->port == NULL) {
+			log_err("port %s: cannot create the port: %s",
+				hp->name, strerror(errno ? errno : EINVAL));
+			return -1;
+		}
+	}
+	for (unsigned int i = 0; i < hd->nports; i++) {
+		struct hostd_port *hp = &hd->ports[i];
+
+		switch (hp->mode) {
+		case HOSTD_MODE_TAP:
+			rc = hostd_tap_open(&hp->tap, hp->tap_name, err,
+					sizeof(err));
+			if (rc < 0) {
+				log_err("port %s: %s", hp->name, err);
+				return -1;
+			}
+			rc = hostd_tap_start(hp->tap, hp->port);
+			break;
+		case HOSTD_MODE_GEN: {
+			struct avp_emu_gen_params gp;
+
+			rc = avp_emu_port_set_mode(hp->port,
+					AVP_EMU_MODE_GEN, NULL);
+			if (rc < 0)
+				break;
+			memset(&gp, 0, sizeof(gp));
+			gp.sizes = hp->sizes;
+			gp.nsizes = hp->nsizes;
+			gp.count = hp->count;
+			rc = avp_emu_port_set_gen(hp->port, &gp);
+			break;
+		}
+		default:
+			rc = avp_emu_port_set_mode(hp->port, emu_mode(hp->mode),
+					hp->peer ? hp->peer->port : NULL);
+			break;
+		}
+		if (rc < 0) {
+			log_err("port %s: cannot set mode %s: %s", hp->name,
+				hostd_mode_name(hp->mode), strerror(-rc));
+			return -1;
+		}
+	}
+	for (unsigned int i = 0; i < hd->nports; i++) {
+		struct hostd_port *hp = &hd->ports[i];
+
+		if (prepare_socket_path(hp->socket_path, SOCK_SEQPACKET,
+				hp->name) < 0)
+			return -1;
+		rc = avp_emu_port_listen(hp->port, hp->socket_path);
+		if (rc < 0) {
+			log_err("port %s: cannot listen on %s: %s", hp->name,
+				hp->socket_path, strerror(-rc));
+			return -1;
+		}
+		hp->listening = 1;
+	}
+	return 0;
+}
+
+static void
+ports_print(struct hostd *hd)
+{
+	for (unsigned int i = 0; i < hd->nports; i++) {
+		struct hostd_port *hp = &hd->ports[i];
+		const struct avp_emu_port_params *p = &hp->params;
+
+		printf(HOSTD_NAME ": port %s: socket %s mode %s", hp->name,
+			hp->socket_path, hostd_mode_name(hp->mode));
+		if (hp->peer != NULL)
+			printf(" peer %s", hp->peer->name);
+		if (hp->tap != NULL)
+			printf(" tap %s", hp->tap_name);
+		printf(" mac %02x:%02x:%02x:%02x:%02x:%02x queues rx %u..%u tx %u buf_size %u bufs %u ring %u max_frame %u vlan %d\n",
+			p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4],
+			p->mac[5], p->rx_queues_min, p->rx_queues_max,
+			p->tx_queues_max, p->buf_data_size, p->buf_count,
+			p->ring_slots, p->max_frame_len,
+			!p->no_vlan_offload &&
+			(p->features & AVP_FEAT_VLAN_OFFLOAD) != 0);
+	}
+}
+
+static void
+ports_teardown(struct hostd *hd, int print_stats)
+{
+	if (hd->emu != NULL)
+		avp_emu_stop(hd->emu);
+	if (print_stats)
+		printf(HOSTD_NAME ": statistics\n");
+	for (unsigned int i = 0; i < hd->nports; i++) {
+		struct hostd_port *hp = &hd->ports[i];
+
+		if (hp->port != NULL && print_stats) {
+			printf("port %s:\n", hp->name);
+			avp_emu_port_stats_print(hp->port, stdout);
+			printf("stats ");
+			hostd_port_summary(hd, hp, stdout);
+		}
+		if (hp->mig_timer_fd >= 0) {
+			close(hp->mig_timer_fd);
+			hp->mig_timer_fd = -1;
+		}
+		/* The TAP reader injects into the port: stop it first. */
+		hostd_tap_close(hp->tap);
+		hp->tap = NULL;
+	}
+	for (unsigned int i = 0; i < hd->nports; i++) {
+		struct hostd_port *hp = &hd->ports[i];
+
+		if (hp->port != NULL)
+			avp_emu_port_destroy(hp->port);
+		hp->port = NULL;
+		if (hp->listening)
+			unlink(hp->socket_path);
+		hp->listening = 0;
+	}
+	if (hd->emu != NULL)
+		avp_emu_destroy(hd->emu);
+	hd->emu = NULL;
+	fflush(stdout);
+}
+
+static int
+write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		log_err("--pidfile %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) != 0) {
+		log_err("--pidfile %s: %s", path, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+enum {
+	OPT_PORT = 256,
+	OPT_MODE,
+	OPT_CONTROL,
+	OPT_NO_STDIN,
+	OPT_PIDFILE,
+	OPT_ACK_TIMEOUT,
+	OPT_UNPLUG_TIMEOUT,
+};
+
+static const struct option long_opts[] = {
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "no-stdin", no_argument, NULL, OPT_NO_STDIN },
+	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "ack-timeout", required_argument, NULL, OPT_ACK_TIMEOUT },
+	{ "unplug-timeout", required_argument, NULL, OPT_UNPLUG_TIMEOUT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+parse_args(struct hostd *hd, int argc, char **argv)
+{
+	const char **port_args;
+	unsigned int nport_args = 0;
+	uint64_t v;
+	int opt;
+
+	port_args = calloc((size_t)argc, sizeof(*port_args));
+	if (port_args == NULL)
+		usage_error("out of memory");
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":vh", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_PORT:
+			if (nport_args == HOSTD_MAX_PORTS)
+				usage_error("--port: at most %d ports",
+					HOSTD_MAX_PORTS);
+			port_args[nport_args++] = optarg;
+			break;
+		case OPT_MODE:
+			if (mode_parse(optarg, &hd->default_mode) < 0)
+				usage_error("--mode %s: unknown mode; allowed: "
+					MODE_LIST, optarg);
+			break;
+		case OPT_CONTROL:
+			if (*optarg == '\0')
+				usage_error("--control: give a socket path");
+			hd->control_path = optarg;
+			break;
+		case OPT_NO_STDIN:
+			hd->no_stdin = 1;
+			break;
+		case OPT_PIDFILE:
+			if (*optarg == '\0')
+				usage_error("--pidfile: give a file path");
+			hd->pidfile = optarg;
+			break;
+		case OPT_ACK_TIMEOUT:
+			if (parse_u64(optarg, 1, 600000, &v) < 0)
+				usage_error("--ack-timeout %s: must be 1..600000 ms",
+					optarg);
+			hd->ack_timeout_ms = (unsigned int)v;
+			break;
+		case OPT_UNPLUG_TIMEOUT:
+			if (parse_u64(optarg, 0, 600000, &v) < 0)
+				usage_error("--unplug-timeout %s: must be 0..600000 ms",
+					optarg);
+			hd->unplug_timeout_ms = (unsigned int)v;
+			break;
+		case 'v':
+			hd->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case ':':
+			usage_error("option %s needs an argument",
+				argv[optind - 1]);
+			break;
+		default:
+			if (optopt != 0)
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s' (ports are given with --port NAME,socket=PATH)",
+			argv[optind]);
+	if (nport_args == 0)
+		usage_error("no port: give at least one --port NAME,socket=PATH");
+	hd->ports = calloc(nport_args, sizeof(*hd->ports));
+	if (hd->ports == NULL)
+		usage_error("out of memory");
+	for (unsigned int i = 0; i < nport_args; i++)
+		parse_port(&hd->ports[i], port_args[i], i);
+	hd->nports = nport_args;
+	free(port_args);
+	resolve_ports(hd);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct hostd hd;
+	struct sigaction sa;
+	sigset_t mask;
+	int sig_fd, ctl_fd = -1, rc, pid_written = 0;
+
+	memset(&hd, 0, sizeof(hd));
+	hd.default_mode = HOSTD_MODE_LOOPBACK;
+	hd.ack_timeout_ms = HOSTD_DEF_ACK_MS;
+	hd.unplug_timeout_ms = HOSTD_DEF_UNPLUG_MS;
+	parse_args(&hd, argc, argv);
+
+	/* Signals: blocked everywhere (threads inherit the mask), read
+	 * from a signalfd in the event loop.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
+		log_err("sigprocmask: %s", strerror(errno));
+		return 1;
+	}
+	sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sig_fd < 0) {
+		log_err("signalfd: %s", strerror(errno));
+		return 1;
+	}
+
+	hd.emu = avp_emu_create();
+	if (hd.emu == NULL) {
+		log_err("cannot create the emulator: %s", strerror(errno));
+		return 1;
+	}
+	avp_emu_set_log(hd.emu, stderr, hd.verbose);
+	rc = ports_create(&hd);
+	if (rc == 0 && hd.control_path != NULL) {
+		ctl_fd = control_listen(hd.control_path);
+		if (ctl_fd < 0)
+			rc = -1;
+	}
+	if (rc == 0) {
+		rc = avp_emu_start(hd.emu);
+		if (rc < 0)
+			log_err("cannot start the emulator: %s",
+				strerror(-rc));
+	}
+	if (rc == 0 && hd.pidfile != NULL) {
+		rc = write_pidfile(hd.pidfile);
+		pid_written = rc == 0;
+	}
+	if (rc == 0) {
+		ports_print(&hd);
+		printf(HOSTD_NAME ": ready: %u port%s\n", hd.nports,
+			hd.nports == 1 ? "" : "s");
+		fflush(stdout);
+		rc = event_loop(&hd, sig_fd, ctl_fd);
+	}
+
+	if (ctl_fd >= 0) {
+		close(ctl_fd);
+		unlink(hd.control_path);
+	}
+	ports_teardown(&hd, rc == 0);
+	if (pid_written)
+		unlink(hd.pidfile);
+	close(sig_fd);
+	free(hd.ports);
+	return rc == 0 ? 0 : 1;
+}

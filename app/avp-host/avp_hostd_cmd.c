@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * avp-hostd: the line commands (stdin and the control socket). Every
+ * command writes one result line per port it acts on, of the form
+ * "<command> <port>: <result>", or one "error: ..." line.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "avp_hostd.h"
+
+#define CMD_MAX_ARGS	8
+
+static uint64_t
+sum_q(const uint64_t *v)
+{
+	uint64_t s = 0;
+
+	for (int i = 0; i < AVP_MAX_QUEUES; i++)
+		s += v[i];
+	return s;
+}
+
+void
+hostd_port_summary(struct hostd *hd, struct hostd_port *hp, FILE *out)
+{
+	struct avp_emu_port_stats st;
+	struct avp_emu_port_state s;
+
+	(void)hd;
+	avp_emu_port_stats_get(hp->port, &st);
+	avp_emu_port_state_get(hp->port, &s);
+	fprintf(out, "%s: mode=%s attached=%d configured=%d link=%s"
+		" rx_frames=%" PRIu64 " rx_bytes=%" PRIu64
+		" rx_dropped=%" PRIu64
+		" tx_frames=%" PRIu64 " tx_bytes=%" PRIu64,
+		hp->name, hostd_mode_name(hp->mode),
+		avp_emu_port_attached(hp->port), s.configured,
+		s.link_up ? "up" : "down",
+		sum_q(st.rx_frames), sum_q(st.rx_bytes),
+		st.rx_ring_full + st.rx_no_buf + st.rx_oversize +
+		st.rx_not_ready,
+		sum_q(st.tx_frames), sum_q(st.tx_bytes));
+	if (hp->mode == HOSTD_MODE_GEN)
+		fprintf(out, " gen_frames=%" PRIu64, st.gen_frames);
+	if (hp->mode == HOSTD_MODE_SINK || hp->mode == HOSTD_MODE_GEN)
+		fprintf(out, " sink_frames=%" PRIu64 " sink_bad=%" PRIu64
+			" sink_seq_gaps=%" PRIu64, st.sink_frames,
+			st.sink_bad, st.sink_seq_gaps);
+	if (hp->mode == HOSTD_MODE_CAPTURE)
+		fprintf(out, " capture_dropped=%" PRIu64,
+			st.capture_dropped);
+	fprintf(out, " migrations=%" PRIu64 " violations=%" PRIu64,
+		st.migrations, avp_emu_port_violations(hp->port));
+	if (hp->tap != NULL) {
+		fprintf(out, " ");
+		hostd_tap_summary(hp->tap, out);
+	}
+	fprintf(out, "\n");
+}
+
+int
+hostd_cmd_migrate_port(struct hostd *hd, struct hostd_port *hp, int reorder,
+		FILE *out)
+{
+	struct avp_emu_migrate_opts opts;
+	struct avp_emu_migrate_result res;
+	int rc;
+
+	if (!avp_emu_port_attached(hp->port)) {
+		if (out != NULL)
+			fprintf(out, "migrate %s: failed: no guest attached\n",
+				hp->name);
+		return -ENOTCONN;
+	}
+	memset(&opts, 0, sizeof(opts));
+	memset(&res, 0, sizeof(res));
+	opts.ack_timeout_ms = hd->ack_timeout_ms;
+	opts.reorder_memmap = reorder;
+	rc = avp_emu_port_migrate(hp->port, &opts, &res);
+	if (rc < 0) {
+		FILE *f = out != NULL ? out : stdout;
+
+		fprintf(f, "migrate %s: failed: %s (detach_ack=%" PRIu32
+			" attach_ack=%" PRIu32 " detach_us=%" PRIu64
+			" attach_us=%" PRIu64 " frames_lost=%" PRIu64 ")\n",
+			hp->name, strerror(-rc), res.detach_ack,
+			res.attach_ack, res.detach_us, res.attach_us,
+			res.frames_lost);
+		return rc;
+	}
+	if (out != NULL)
+		fprintf(out, "migrate %s: ok detach_us=%" PRIu64
+			" attach_us=%" PRIu64 " frames_lost=%" PRIu64
+			" detach_ack=%" PRIu32 " attach_ack=%" PRIu32
+			" reconfigured=%d%s\n",
+			hp->name, res.detach_us, res.attach_us,
+			res.frames_lost, res.detach_ack, res.attach_ack,
+			res.reconfigured, reorder ? " reordered" : "");
+	return 0;
+}
+
+/*
+ * Resolves an optional port argument: NULL or "all" selects every port
+ * (returns the count), a name selects one. Returns -1 after printing an
+ * error.
+ */
+static int
+select_ports(struct hostd *hd, const char *cmd, const char *arg,
+		struct hostd_port **sel, int all_ok)
+{
+	struct hostd_port *hp;
+
+	if (arg == NULL || strcmp(arg, "all") == 0) {
+		if (!all_ok && hd->nports != 1) {
+			sel[0] = NULL;
+			return -1;
+		}
+		for (unsigned int i = 0; i < hd->nports; i++)
+			sel[i] = &hd->ports[i];
+		return (int)hd->nports;
+	}
+	hp = hostd_port_find(hd, arg);
+	if (hp == NULL)
+		return -1;
+	(void)cmd;
+	sel[0] = hp;
+	return 1;
+}
+
+static void
+no_such_port(struct hostd *hd, const char *cmd, const char *arg, FILE *out)
+{
+	fprintf(out, "error: %s: ", cmd);
+	if (arg == NULL)
+		fprintf(out, "give a port name;");
+	else
+		fprintf(out, "no port '%s';", arg);
+	fprintf(out, " ports:");
+	for (unsigned int i = 0; i < hd->nports; i++)
+		fprintf(out, " %s", hd->ports[i].name);
+	fprintf(out, "\n");
+}
+
+static int
+parse_uint(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || *v > max)
+		return -1;
+	return 0;
+}
+
+static void
+print_indented(FILE *out, const char *text, size_t len)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] != '\n')
+			continue;
+		fprintf(out, "  %.*s\n", (int)(i - start), text + start);
+		start = i + 1;
+	}
+	if (start < len)
+		fprintf(out, "  %.*s\n", (int)(len - start), text + start);
+}
+
+static void
+cmd_stats(struct hostd *hd, int argc, char **argv, FILE *out, int reset)
+{
+	struct hostd_port **sel;
+	const char *port_arg = NULL;
+	int full = 0, n;
+
+	for (int i = 1; i < argc; i++) {
+		if (!reset && strcmp(argv[i], "full") == 0)
+			full = 1;
+		else if (port_arg == NULL)
+			port_arg = argv[i];
+		else {
+			fprintf(out, "error: %s: unexpected '%s'; usage: %s\n",
+				argv[0], argv[i], reset ?
+				"stats-reset [PORT|all]" :
+				"stats [PORT|all] [full]");
+			return;
+		}
+	}
+	sel = calloc(hd->nports, sizeof(*sel));
+	if (sel == NULL) {
+		fprintf(out, "error: out of memory\n");
+		return;
+	}
+	n = select_ports(hd, argv[0], port_arg, sel, 1);
+	if (n < 0)
+		no_such_port(hd, argv[0], port_arg, out);
+	for (int i = 0; i < n; i++) {
+		if (reset) {
+			avp_emu_port_stats_reset(sel[i]->port);
+			fprintf(out, "stats-reset %s: ok\n", sel[i]->name);
+			continue;
+		}
+		if (full) {
+			char *text = NULL;
+			size_t size = 0;
+			FILE *mem = open_memstream(&text, &size);
+
+			if (mem != NULL) {
+				avp_emu_port_stats_print(sel[i]->port, mem);
+				fclose(mem);
+				print_indented(out, text, size);
+				free(text);
+			}
+		}
+		fprintf(out, "stats ");
+		hostd_port_summary(hd, sel[i], out);
+	}
+	free(sel);
+}
+
+static void
+cmd_state(struct hostd *hd, int argc, char **argv, FILE *out)
+{
+	struct hostd_port **sel;
+	int n;
+
+	if (argc > 2) {
+		fprintf(out, "error: %s: usage: %s [PORT|all]\n", argv[0],
+			argv[0]);
+		return;
+	}
+	sel = calloc(hd->nports, sizeof(*sel));
+	if (sel == NULL) {
+		fprintf(out, "error: out of memory\n");
+		return;
+	}
+	n = select_ports(hd, argv[0], argc > 1 ? argv[1] : NULL, sel, 1);
+	if (n < 0)
+		no_such_port(hd, argv[0], argc > 1 ? argv[1] : NULL, out);
+	for (int i = 0; i < n; i++) {
+		struct avp_emu_port_state s;
+
+		avp_emu_port_state_get(sel[i]->port, &s);
+		fprintf(out, "%s %s: attached=%d configured=%d link=%s"
+			" rx_queues=%u tx_queues=%u features=0x%" PRIx32
+			" mtu=%" PRIu32 " irq_mask=0x%08" PRIx32
+			" mig_status=%" PRIu32 " mig_ack=%" PRIu32
+			" instance_id=0x%016" PRIx64 "\n",
+			argv[0], sel[i]->name,
+			avp_emu_port_attached(sel[i]->port), s.configured,
+			s.link_up ? "up" : "down",
+			s.configured ? s.cfg.rx_queues : 0,
+			s.configured ? s.cfg.tx_queues : 0,
+			s.configured ? s.cfg.features : 0, s.mtu,
+			s.irq_mask, s.mig_status, s.last_mig_ack,
+			s.instance_id);
+	}
+	free(sel);
+}
+
+static void
+cmd_migrate(struct hostd *hd, int argc, char **argv, FILE *out)
+{
+	struct hostd_port **sel;
+	const char *port_arg = NULL;
+	int reorder = 0, n;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "reorder") == 0)
+			reorder = 1;
+		else if (port_arg == NULL)
+			port_arg = argv[i];
+		else {
+			fprintf(out, "error: migrate: unexpected '%s'; usage: migrate [PORT|all] [reorder]\n",
+				argv[i]);
+			return;
+		}
+	}
+	sel = calloc(hd->nports, sizeof(*sel));
+	if (sel == NULL) {
+		fprintf(out, "error: out of memory\n");
+		return;
+	}
+	n = select_ports(hd, argv[0], port_arg, sel, 1);
+	if (n < 0)
+		no_such_port(hd, argv[0], port_arg, out);
+	for (int i = 0; i < n; i++)
+		hostd_cmd_migrate_port(hd, sel[i], reorder, out);
+	free(sel);
+}
+
+static void
+cmd_migrate_every(struct hostd *hd, int argc, char **argv, FILE *out)
+{
+	struct hostd_port *hp;
+	unsigned long ms;
+	int reorder = 0, rc;
+
+	if (argc == 4 && strcmp(argv[3], "reorder") == 0)
+		reorder = 1;
+	else if (argc != 3) {
+		fprintf(out, "error: migrate-every: usage: migrate-every PORT MS [reorder] (MS 0 stops)\n");
+		return;
+	}
+	hp = hostd_port_find(hd, argv[1]);
+	if (hp == NULL) {
+		no_such_port(hd, argv[0], argv[1], out);
+		return;
+	}
+	if (parse_uint(argv[2], 3600000, &ms) < 0) {
+		fprintf(out, "error: migrate-every %s: '%s' must be a period in ms, 0..3600000 (0 stops)\n",
+			hp->name, argv[2]);
+		return;
+	}
+	if (ms == 0) {
+		unsigned int was = hp->mig_every_ms;
+
+		rc = hostd_mig_every_set(hd, hp, 0, 0);
+		if (was == 0)
+			fprintf(out, "migrate-every %s: ok, was not running\n",
+				hp->name);
+		else
+			fprintf(out, "migrate-every %s: stopped after %" PRIu64
+				" migrations (%" PRIu64 " ok, %" PRIu64
+				" failed, %" PRIu64 " skipped: no guest)\n",
+				hp->name, hp->mig_every_ok +
+				hp->mig_every_failed, hp->mig_every_ok,
+				hp->mig_every_failed, hp->mig_every_skipped);
+		return;
+	}
+	rc = hostd_mig_every_set(hd, hp, (unsigned int)ms, reorder);
+	if (rc < 0)
+		fprintf(out, "migrate-every %s: failed: %s\n", hp->name,
+			strerror(-rc));
+	else
+		fprintf(out, "migrate-every %s: ok, every %lu ms%s\n",
+			hp->name, ms, reorder ? " reordered" : "");
+}
+
+static void
+cmd_unplug(struct hostd *hd, int argc, char **argv, FILE *out)
+{
+	struct hostd_port *sel[1];
+	unsigned long ms = hd->unplug_timeout_ms;
+	int rc;
+
+	if (argc > 3 || (argc == 3 && parse_uint(argv[2], 600000, &ms) < 0)) {
+		fprintf(out, "error: unplug: usage: unplug PORT [TIMEOUT_MS] (timeout 0..600000)\n");
+		return;
+	}
+	if (select_ports(hd, argv[0], argc > 1 ? argv[1] : NULL, sel, 0) < 0) {
+		no_such_port(hd, argv[0], argc > 1 ? argv[1] : NULL, out);
+		return;
+	}
+	rc = avp_emu_port_unplug(sel[0]->port, (unsigned int)ms);
+	if (rc == 0)
+		fprintf(out, "unplug %s: ok, the guest released the port\n",
+			sel[0]->name);
+	else if (rc == -ETIMEDOUT)
+		fprintf(out, "unplug %s: forced: the guest did not release the port within %lu ms\n",
+			sel[0]->name, ms);
+	else if (rc == -ENOTCONN)
+		fprintf(out, "unplug %s: failed: no guest attached\n",
+			sel[0]->name);
+	else
+		fprintf(out, "unplug %s: failed: %s\n", sel[0]->name,
+			strerror(-rc));
+}
+
+static void
+cmd_capture(struct hostd *hd, int argc, char **argv, FILE *out)
+{
+	struct avp_emu_frame *f;
+	struct hostd_port *hp;
+	unsigned long max = 16, n = 0;
+
+	if (argc < 2 || argc > 3 ||
+			(argc == 3 && parse_uint(argv[2], 1000000, &max) < 0)) {
+		fprintf(out, "error: capture: usage: capture PORT [N]\n");
+		return;
+	}
+	hp = hostd_port_find(hd, argv[1]);
+	if (hp == NULL) {
+		no_such_port(hd, argv[0], argv[1], out);
+		return;
+	}
+	if (hp->mode != HOSTD_MODE_CAPTURE) {
+		fprintf(out, "capture %s: failed: the port's mode is %s, not capture\n",
+			hp->name, hostd_mode_name(hp->mode));
+		return;
+	}
+	f = malloc(sizeof(*f));
+	if (f == NULL) {
+		fprintf(out, "error: out of memory\n");
+		return;
+	}
+	while (n < max && avp_emu_capture_pop(hp->port, f) == 1) {
+		uint64_t seq;
+		uint32_t show = f->len < 32 ? f->len : 32;
+
+		fprintf(out, "  frame %lu: len=%" PRIu32 " queue=%u segs=%u flags=0x%04x vlan=%u",
+			n, f->len, f->queue, f->nsegs, f->flags, f->vlan_tci);
+		if (avp_emu_frame_verify(f->data, f->len, &seq) == 0)
+			fprintf(out, " seq=%" PRIu64, seq);
+		fprintf(out, " data=");
+		for (uint32_t i = 0; i < show; i++)
+			fprintf(out, "%02x", f->data[i]);
+		fprintf(out, "%s\n", show < f->len ? "..." : "");
+		n++;
+	}
+	free(f);
+	fprintf(out, "capture %s: ok, %lu frame%s\n", hp->name, n,
+		n == 1 ? "" : "s");
+}
+
+static void
+cmd_help(FILE *out)
+{
+	fprintf(out,
+		"  stats [PORT|all] [full]          counters\n"
+		"  stats-reset [PORT|all]           zero the counters\n"
+		"  state [PORT|all]                 guest state (alias: link)\n"
+		"  migrate [PORT|all] [reorder]     live migration\n"
+		"  migrate-every PORT MS [reorder]  periodic migration, 0 stops\n"
+		"  unplug PORT [MS]                 ask the guest to release the port\n"
+		"  capture PORT [N]                 show captured frames\n"
+		"  quit                             shut down\n"
+		"help: ok\n");
+}
+
+void
+hostd_cmd_exec(struct hostd *hd, char *line, FILE *out)
+{
+	char *argv[CMD_MAX_ARGS + 1];
+	char *save = NULL, *tok;
+	int argc = 0;
+
+	/* Comments and blank lines are ignored silently. */
+	for (tok = strtok_r(line, " \t\r", &save); tok != NULL;
+			tok = strtok_r(NULL, " \t\r", &save)) {
+		if (tok[0] == '#')
+			break;
+		if (argc == CMD_MAX_ARGS) {
+			fprintf(out, "error: too many arguments\n");
+			return;
+		}
+		argv[argc++] = tok;
+	}
+	argv[argc] = NULL;
+	if (argc == 0)
+		return;
+
+	if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "?") == 0)
+		cmd_help(out);
+	else if (strcmp(argv[0], "stats") == 0)
+		cmd_stats(hd, argc, argv, out, 0);
+	else if (strcmp(argv[0], "stats-reset") == 0)
+		cmd_stats(hd, argc, argv, out, 1);
+	else if (strcmp(argv[0], "state") == 0 ||
+			strcmp(argv[0], "link") == 0)
+		cmd_state(hd, argc, argv, out);
+	else if (strcmp(argv[0], "migrate") == 0)
+		cmd_migrate(hd, argc, argv, out);
+	else if (strcmp(argv[0], "migrate-every") == 0)
+		cmd_migrate_every(hd, argc, argv, out);
+	else if (strcmp(argv[0], "unplug") == 0)
+		cmd_unplug(hd, argc, argv, out);
+	else if (strcmp(argv[0], "capture") == 0)
+		cmd_capture(hd, argc, argv, out);
+	else if (strcmp(argv[0], "quit") == 0 ||
+			strcmp(argv[0], "exit") == 0) {
+		if (argc != 1) {
+			fprintf(out, "error: quit takes no argument\n");
+			return;
+		}
+		fprintf(out, "quit: ok, shutting down\n");
+		hd->quit = 1;
+	} else {
+		fprintf(out, "error: unknown command '%s'; commands: help, stats, stats-reset, state, migrate, migrate-every, unplug, capture, quit\n",
+			argv[0]);
+	}
+}

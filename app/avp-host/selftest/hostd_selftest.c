@@ -1,0 +1,1078 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * Guest-less self-test of avp-hostd: runs the daemon as a child process
+ * and plays raw guests (app/avp-host/test/avp_test_guest.h) on its
+ * sockets.
+ *
+ *   hostd_selftest AVP_HOSTD SCENARIO
+ *
+ * Scenarios:
+ *   xconnect  two cross-connected ports: frames of many sizes (chained
+ *             ones too) both ways, byte and order checks, statistics on
+ *             stdin and on the control socket, quit, exit code, no
+ *             socket left behind.
+ *   migrate   migrations by command (plain, reordered, periodic, refused
+ *             by the guest), unplug (released and forced), re-attach,
+ *             SIGTERM shutdown with a pid file.
+ *   tap       a TAP port in a private network namespace: the guest's ARP
+ *             request and ICMP echo request are answered by the kernel.
+ *             Exits 77 (skipped) when TAP or namespaces are unavailable.
+ *
+ * Every wait is bounded and says what it waited for when it fails.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include "avp_emu.h"
+#include "avp_test_guest.h"
+
+#define SKIP_EXIT	77
+#define READY_MS	10000
+#define CMD_MS		15000
+#define EXIT_MS		10000
+
+static unsigned int n_pass, n_fail;
+static char tmp_dir[64];
+static char netns[64];
+static pid_t daemon_pid = -1;
+
+#define CHECK(cond, ...) check_report(!!(cond), __VA_ARGS__)
+
+static void __attribute__((format(printf, 2, 3)))
+check_report(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", ok ? "ok" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (ok)
+		n_pass++;
+	else
+		n_fail++;
+}
+
+/* exec takes char *const argv[]; string literals are const. */
+static char *
+S(const char *s)
+{
+	return (char *)(uintptr_t)s;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Runs argv, waits for it; returns its exit status or -1. */
+static int
+run_cmd(char *const argv[], int quiet)
+{
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (quiet) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			if (fd >= 0) {
+				dup2(fd, STDOUT_FILENO);
+				dup2(fd, STDERR_FILENO);
+			}
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void
+cleanup(void)
+{
+	if (daemon_pid > 0) {
+		kill(daemon_pid, SIGKILL);
+		waitpid(daemon_pid, NULL, 0);
+		daemon_pid = -1;
+	}
+	if (netns[0] != '\0') {
+		char *argv[] = { S("ip"), S("netns"), S("del"), netns, NULL };
+
+		run_cmd(argv, 1);
+		netns[0] = '\0';
+	}
+	if (tmp_dir[0] != '\0') {
+		nftw(tmp_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+		tmp_dir[0] = '\0';
+	}
+}
+
+static int
+finish(void)
+{
+	cleanup();
+	printf("%u passed, %u failed\n", n_pass, n_fail);
+	return n_fail == 0 ? 0 : 1;
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("FAIL: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" (giving up)\n");
+	n_fail++;
+	exit(finish());
+}
+
+/* ---- the daemon as a child ------------------------------------------- */
+
+struct daemon {
+	pid_t pid;
+	int in_fd;		/* its stdin */
+	int out_fd;		/* its stdout */
+	char *log;		/* everything it printed */
+	size_t len;
+	size_t cap;
+	size_t scan;		/* start of the first unmatched line */
+	int eof;
+	int status;		/* wait status once exited */
+};
+
+static void
+daemon_spawn(struct daemon *d, char *const argv[])
+{
+	int in[2], out[2];
+
+	memset(d, 0, sizeof(*d));
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+		fatal("pipe: %s", strerror(errno));
+	printf("# running:");
+	for (int i = 0; argv[i] != NULL; i++)
+		printf(" %s", argv[i]);
+	printf("\n");
+	fflush(stdout);
+	d->pid = fork();
+	if (d->pid < 0)
+		fatal("fork: %s", strerror(errno));
+	if (d->pid == 0) {
+		dup2(in[0], STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		execvp(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	daemon_pid = d->pid;
+	close(in[0]);
+	close(out[1]);
+	d->in_fd = in[1];
+	d->out_fd = out[0];
+	d->cap = 65536;
+	d->log = malloc(d->cap);
+	if (d->log == NULL)
+		fatal("out of memory");
+	d->log[0] = '\0';
+}
+
+/* Reads what the daemon printed, waiting up to timeout_ms. */
+static void
+daemon_read(struct daemon *d, int timeout_ms)
+{
+	struct pollfd pfd = { d->out_fd, POLLIN, 0 };
+	ssize_t n;
+
+	if (d->eof || poll(&pfd, 1, timeout_ms) <= 0)
+		return;
+	if (d->len + 4096 + 1 > d->cap) {
+		d->cap *= 2;
+		d->log = realloc(d->log, d->cap);
+		if (d->log == NULL)
+			fatal("out of memory");
+	}
+	n = read(d->out_fd, d->log + d->len, 4096);
+	if (n <= 0) {
+		d->eof = 1;
+		return;
+	}
+	fwrite(d->log + d->len, 1, (size_t)n, stdout);
+	fflush(stdout);
+	d->len += (size_t)n;
+	d->log[d->len] = '\0';
+}
+
+/* Something the test does while it waits for the daemon. */
+typedef void (*service_fn)(void *arg);
+
+/*
+ * Waits for a line starting with prefix; returns a copy (to free).
+ * Lines before it are passed over (they stay in d->log).
+ */
+static char *
+daemon_expect(struct daemon *d, const char *prefix, unsigned int timeout_ms,
+		service_fn service, void *arg)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+	size_t plen = strlen(prefix);
+
+	for (;;) {
+		char *nl;
+
+		while ((nl = memchr(d->log + d->scan, '\n',
+				d->len - d->scan)) != NULL) {
+			char *line = d->log + d->scan;
+			size_t llen = (size_t)(nl - line);
+
+			d->scan += llen + 1;
+			if (llen >= plen && memcmp(line, prefix, plen) == 0)
+				return strndup(line, llen);
+		}
+		if (d->eof)
+			break;
+		if (now_ms() > deadline)
+			break;
+		if (service != NULL) {
+			service(arg);
+			daemon_read(d, 0);
+		} else {
+			daemon_read(d, 50);
+		}
+	}
+	printf("FAIL: %s waiting for a line starting with '%s' from avp-hostd\n",
+		d->eof ? "avp-hostd closed its output" : "timed out",
+		prefix);
+	n_fail++;
+	return NULL;
+}
+
+static void
+daemon_cmd(struct daemon *d, const char *cmd)
+{
+	size_t len = strlen(cmd);
+
+	printf("# command: %s", cmd);
+	fflush(stdout);
+	if (write(d->in_fd, cmd, len) != (ssize_t)len)
+		fatal("writing '%s' to avp-hostd: %s", cmd, strerror(errno));
+}
+
+/* Waits for the daemon to exit; returns its exit code or -1. */
+static int
+daemon_wait_exit(struct daemon *d, unsigned int timeout_ms)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+	pid_t r;
+
+	while (!d->eof && now_ms() <= deadline)
+		daemon_read(d, 50);
+	for (;;) {
+		r = waitpid(d->pid, &d->status, WNOHANG);
+		if (r == d->pid)
+			break;
+		if (now_ms() > deadline) {
+			printf("FAIL: avp-hostd did not exit within %u ms\n",
+				timeout_ms);
+			n_fail++;
+			return -1;
+		}
+		/* Output closed: the process is on its way out. */
+		poll(NULL, 0, 10);
+	}
+	daemon_pid = -1;
+	close(d->in_fd);
+	close(d->out_fd);
+	if (WIFEXITED(d->status))
+		return WEXITSTATUS(d->status);
+	printf("# avp-hostd died of signal %d\n", WTERMSIG(d->status));
+	return -1;
+}
+
+/* Value of "key=" in a line, or UINT64_MAX. */
+static uint64_t
+kv(const char *line, const char *key)
+{
+	const char *p = line;
+	size_t klen = strlen(key);
+
+	while (line != NULL && (p = strstr(p, key)) != NULL) {
+		if ((p == line || p[-1] == ' ' || p[-1] == '(') &&
+				p[klen] == '=')
+			return strtoull(p + klen + 1, NULL, 10);
+		p += klen;
+	}
+	return UINT64_MAX;
+}
+
+static int
+path_gone(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) < 0 && errno == ENOENT;
+}
+
+/* ---- raw guests -------------------------------------------------------- */
+
+static int
+guest_up(struct avp_tg *g, const char *path, const char *name)
+{
+	int rc;
+
+	rc = avp_tg_open_socket(g, path, name);
+	if (rc < 0) {
+		printf("# %s: attach to %s: %s\n", name, path, strerror(-rc));
+		return rc;
+	}
+	rc = avp_tg_configure(g, 1, 1, 0, 0);
+	if (rc < 0) {
+		printf("# %s: CONFIGURE: %d\n", name, rc);
+		return rc;
+	}
+	rc = avp_tg_set_link(g, 1);
+	if (rc < 0)
+		printf("# %s: SET_LINK 1: %d\n", name, rc);
+	return rc;
+}
+
+static const uint16_t frame_sizes[] = {
+	60, 64, 65, 128, 511, 512, 1024, 1514, 1518, 2047, 2048, 2049,
+	4000, 6000, 9000, 9238,
+};
+#define NSIZES (sizeof(frame_sizes) / sizeof(frame_sizes[0]))
+#define BATCH 16
+
+static uint8_t tx_buf[AVP_EMU_FRAME_MAX];
+static uint8_t rx_buf[AVP_EMU_FRAME_MAX];
+
+/*
+ * Sends n frames from src, in batches, and receives them on dst: length,
+ * content (avp_emu_frame_verify), sequence order and segment count are
+ * checked. Transmit chains use 1..5 segments. Returns the number of
+ * frames that arrived intact and in order.
+ */
+static unsigned int
+transfer(struct avp_tg *src, struct avp_tg *dst, unsigned int n,
+		uint64_t seq0, const char *what)
+{
+	unsigned int good = 0, bad_reported = 0;
+	uint32_t h = src->buf_data_size;
+
+	for (unsigned int base = 0; base < n; base += BATCH) {
+		unsigned int cnt = n - base < BATCH ? n - base : BATCH;
+
+		for (unsigned int i = base; i < base + cnt; i++) {
+			uint32_t len = frame_sizes[i % NSIZES];
+			unsigned int need = (len + h - 1) / h;
+			unsigned int nsegs = 1 + i % AVP_MAX_SEGS;
+			uint64_t deadline = now_ms() + 3000;
+			int rc;
+
+			if (nsegs < need)
+				nsegs = need;
+			avp_emu_frame_build(tx_buf, len, seq0 + i,
+				dst->devinfo->mac, src->devinfo->mac);
+			while ((rc = avp_tg_tx(src, 0, tx_buf, len, nsegs, 0,
+					0)) == -EAGAIN && now_ms() < deadline)
+				poll(NULL, 0, 1);
+			if (rc != 0) {
+				printf("# %s: tx of frame %u (%u bytes, %u segments): %d\n",
+					what, i, len, nsegs, rc);
+				return good;
+			}
+		}
+		for (unsigned int i = base; i < base + cnt; i++) {
+			struct avp_tg_rxinfo info;
+			uint32_t len = frame_sizes[i % NSIZES];
+			uint64_t seq = UINT64_MAX;
+			int rc;
+
+			memset(&info, 0, sizeof(info));
+			rc = avp_tg_rx_wait(dst, 1, rx_buf, sizeof(rx_buf),
+					&info, 3000);
+			if (rc < 0) {
+				printf("# %s: frame %u (%u bytes) not received: %d\n",
+					what, i, len, rc);
+				return good;
+			}
+			if ((uint32_t)rc != len ||
+					avp_emu_frame_verify(rx_buf, len,
+						&seq) != 0 ||
+					seq != seq0 + i ||
+					info.nsegs != (len + h - 1) / h) {
+				if (bad_reported++ < 5)
+					printf("# %s: frame %u: got %d bytes seq %" PRIu64 " in %u segments, expected %u bytes seq %" PRIu64 " in %u\n",
+						what, i, rc, seq, info.nsegs,
+						len, seq0 + i,
+						(len + h - 1) / h);
+				continue;
+			}
+			good++;
+		}
+	}
+	return good;
+}
+
+/* ---- scenario: xconnect ---------------------------------------------- */
+
+static char *
+control_query(const char *path, const char *cmd, unsigned int timeout_ms)
+{
+	struct sockaddr_un sa;
+	uint64_t deadline = now_ms() + timeout_ms;
+	char *buf;
+	size_t len = 0, cap = 4096;
+	int fd;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+			write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd)) {
+		printf("# control socket %s: %s\n", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	shutdown(fd, SHUT_WR);
+	buf = calloc(1, cap);
+	while (buf != NULL && len < cap - 1 && now_ms() < deadline) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		ssize_t n;
+
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	return buf;
+}
+
+static int
+scenario_xconnect(const char *hostd)
+{
+	char sa[96], sb[96], ctl[96], pa[160], pb[160], *line;
+	struct avp_tg ga, gb;
+	struct daemon d;
+	const unsigned int n = 10 * NSIZES;
+	unsigned int good;
+	int code;
+
+	snprintf(sa, sizeof(sa), "%s/a.sock", tmp_dir);
+	snprintf(sb, sizeof(sb), "%s/b.sock", tmp_dir);
+	snprintf(ctl, sizeof(ctl), "%s/ctl.sock", tmp_dir);
+	snprintf(pa, sizeof(pa), "a,socket=%s", sa);
+	snprintf(pb, sizeof(pb), "b,socket=%s,mac=02:00:00:00:00:0b", sb);
+	{
+		char *argv[] = { S(hostd), S("--mode"), S("xconnect"),
+			S("--port"), pa, S("--port"), pb,
+			S("--control"), ctl, NULL };
+
+		daemon_spawn(&d, argv);
+	}
+	line = daemon_expect(&d, "avp-hostd: ready: 2 ports", READY_MS,
+			NULL, NULL);
+	if (line == NULL)
+		fatal("avp-hostd did not become ready");
+	free(line);
+
+	CHECK(guest_up(&ga, sa, "guest-a") == 0,
+		"guest A attaches, CONFIGURE and SET_LINK 1 accepted");
+	CHECK(guest_up(&gb, sb, "guest-b") == 0,
+		"guest B attaches, CONFIGURE and SET_LINK 1 accepted");
+	if (n_fail != 0)
+		fatal("the guests could not attach");
+	CHECK(gb.devinfo->mac[5] == 0x0b && gb.devinfo->mac[0] == 0x02,
+		"port b advertises mac=02:00:00:00:00:0b");
+
+	good = transfer(&ga, &gb, n, 0, "a->b");
+	CHECK(good == n, "a->b: %u of %u frames (60..9238 bytes, 1..5 segments) intact and in order",
+		good, n);
+	good = transfer(&gb, &ga, n, 100000, "b->a");
+	CHECK(good == n, "b->a: %u of %u frames intact and in order", good,
+		n);
+
+	daemon_cmd(&d, "stats a\n");
+	line = daemon_expect(&d, "stats a: ", CMD_MS, NULL, NULL);
+	CHECK(kv(line, "tx_frames") == n && kv(line, "rx_frames") == n &&
+		kv(line, "violations") == 0 && kv(line, "attached") == 1,
+		"stats a (stdin): tx_frames=%u rx_frames=%u violations=0 attached=1",
+		n, n);
+	free(line);
+
+	line = control_query(ctl, "stats b\nstate b\n", CMD_MS);
+	CHECK(line != NULL && strstr(line, "stats b: ") != NULL &&
+		kv(strstr(line, "stats b: "), "rx_frames") == n &&
+		kv(strstr(line, "stats b: "), "tx_frames") == n,
+		"stats b (control socket): rx_frames=%u tx_frames=%u", n, n);
+	CHECK(line != NULL && strstr(line, "state b: ") != NULL &&
+		strstr(strstr(line, "state b: "), "link=up") != NULL &&
+		kv(strstr(line, "state b: "), "configured") == 1,
+		"state b (control socket): configured=1 link=up");
+	if (line != NULL)
+		printf("# control socket answered:\n%s", line);
+	free(line);
+
+	daemon_cmd(&d, "bogus\n");
+	line = daemon_expect(&d, "error: unknown command 'bogus'", CMD_MS,
+			NULL, NULL);
+	CHECK(line != NULL, "an unknown command is answered with an error");
+	free(line);
+	daemon_cmd(&d, "stats nosuch\n");
+	line = daemon_expect(&d, "error: stats: no port 'nosuch'", CMD_MS,
+			NULL, NULL);
+	CHECK(line != NULL, "an unknown port is answered with an error");
+	free(line);
+
+	CHECK(avp_tg_close_port(&ga) == 0, "guest A: SHUTDOWN accepted");
+	CHECK(avp_tg_close_port(&gb) == 0, "guest B: SHUTDOWN accepted");
+	avp_tg_close(&ga);
+	avp_tg_close(&gb);
+
+	daemon_cmd(&d, "quit\n");
+	line = daemon_expect(&d, "quit: ok", CMD_MS, NULL, NULL);
+	CHECK(line != NULL, "quit is acknowledged");
+	free(line);
+	code = daemon_wait_exit(&d, EXIT_MS);
+	CHECK(code == 0, "avp-hostd exits with code 0 after quit (got %d)",
+		code);
+	CHECK(strstr(d.log, "avp-hostd: statistics") != NULL,
+		"exit statistics are printed");
+	line = strstr(d.log, "\nstats a: ");
+	CHECK(line != NULL && kv(line, "tx_frames") == n &&
+		kv(line, "rx_frames") == n && kv(line, "violations") == 0,
+		"exit statistics of a: tx_frames=%u rx_frames=%u violations=0",
+		n, n);
+	line = strstr(d.log, "\nstats b: ");
+	CHECK(line != NULL && kv(line, "tx_frames") == n &&
+		kv(line, "rx_frames") == n && kv(line, "violations") == 0,
+		"exit statistics of b: tx_frames=%u rx_frames=%u violations=0",
+		n, n);
+	CHECK(path_gone(sa) && path_gone(sb),
+		"no port socket file remains");
+	CHECK(path_gone(ctl), "no control socket file remains");
+	free(d.log);
+	return finish();
+}
+
+/* ---- scenario: migrate and unplug ------------------------------------- */
+
+static void
+serve_migration(void *arg)
+{
+	avp_tg_mig_service(arg, 10);
+}
+
+struct unplug_ctx {
+	struct avp_tg *g;
+	int seen;
+	int closed;
+};
+
+static void
+serve_unplug(void *arg)
+{
+	struct unplug_ctx *u = arg;
+
+	if (u->closed) {
+		poll(NULL, 0, 10);
+		return;
+	}
+	if (avp_tg_unplug_pending(u->g) == 1) {
+		u->seen = 1;
+		avp_tg_close_port(u->g);
+		avp_tg_close(u->g);
+		u->closed = 1;
+	} else {
+		poll(NULL, 0, 5);
+	}
+}
+
+static int
+scenario_migrate(const char *hostd)
+{
+	char sock[96], pidfile[96], spec[200], *line, buf[32];
+	struct avp_tg g;
+	struct unplug_ctx u;
+	struct daemon d;
+	unsigned int ev, good;
+	uint64_t seq = 0, deadline, ok;
+	int code, fd;
+	ssize_t n;
+
+	snprintf(sock, sizeof(sock), "%s/m.sock", tmp_dir);
+	snprintf(pidfile, sizeof(pidfile), "%s/hostd.pid", tmp_dir);
+	snprintf(spec, sizeof(spec), "m,socket=%s,mode=loopback,queues=2",
+		sock);
+	{
+		char *argv[] = { S(hostd), S("--port"), spec,
+			S("--pidfile"), pidfile,
+			S("--ack-timeout"), S("2000"), NULL };
+
+		daemon_spawn(&d, argv);
+	}
+	line = daemon_expect(&d, "avp-hostd: ready: 1 port", READY_MS, NULL,
+			NULL);
+	if (line == NULL)
+		fatal("avp-hostd did not become ready");
+	free(line);
+	fd = open(pidfile, O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK(atol(buf) == (long)d.pid, "pid file holds the daemon's pid");
+
+	if (guest_up(&g, sock, "guest-m") != 0)
+		fatal("the guest could not attach");
+	good = transfer(&g, &g, 32, seq, "loopback");
+	CHECK(good == 32, "loopback before migration: %u of 32 frames",
+		good);
+	seq += 1000;
+
+	/* Plain migration. */
+	ev = g.mig_events;
+	daemon_cmd(&d, "migrate m\n");
+	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	CHECK(line != NULL && strncmp(line, "migrate m: ok", 13) == 0 &&
+		kv(line, "detach_us") != UINT64_MAX &&
+		kv(line, "attach_us") != UINT64_MAX &&
+		kv(line, "frames_lost") != UINT64_MAX &&
+		kv(line, "reconfigured") == 1,
+		"migrate m: ok with detach_us, attach_us, frames_lost, reconfigured=1");
+	CHECK(g.mig_events - ev == 2 && !g.detached,
+		"the guest handled DETACHED and ATTACHED (%u events)",
+		g.mig_events - ev);
+	free(line);
+	good = transfer(&g, &g, 32, seq, "loopback after migrate");
+	CHECK(good == 32, "loopback after migration: %u of 32 frames", good);
+	seq += 1000;
+
+	/* Reordered memory map. */
+	daemon_cmd(&d, "migrate m reorder\n");
+	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	CHECK(line != NULL && strncmp(line, "migrate m: ok", 13) == 0 &&
+		strstr(line, "reordered") != NULL,
+		"migrate m reorder: ok");
+	free(line);
+	good = transfer(&g, &g, 32, seq, "loopback after reorder");
+	CHECK(good == 32, "loopback after a reordered migration: %u of 32",
+		good);
+	seq += 1000;
+
+	/* Periodic migrations. */
+	ev = g.mig_events;
+	daemon_cmd(&d, "migrate-every m 30\n");
+	line = daemon_expect(&d, "migrate-every m: ", CMD_MS, serve_migration,
+			&g);
+	CHECK(line != NULL && strstr(line, ": ok, every 30 ms") != NULL,
+		"migrate-every m 30 is accepted");
+	free(line);
+	deadline = now_ms() + 15000;
+	while (g.mig_events - ev < 6 && now_ms() < deadline) {
+		avp_tg_mig_service(&g, 10);
+		daemon_read(&d, 0);
+	}
+	CHECK(g.mig_events - ev >= 6,
+		"three periodic migrations reach the guest (%u events)",
+		g.mig_events - ev);
+	daemon_cmd(&d, "migrate-every m 0\n");
+	line = daemon_expect(&d, "migrate-every m: stopped", CMD_MS,
+			serve_migration, &g);
+	ok = line != NULL && strstr(line, "(") != NULL ?
+		strtoull(strstr(line, "(") + 1, NULL, 10) : 0;
+	CHECK(line != NULL && ok >= 3 && strstr(line, " 0 failed") != NULL,
+		"migrate-every m 0 stops it: %" PRIu64 " ok, 0 failed", ok);
+	free(line);
+	/* A migration that was under way when it stopped has completed:
+	 * the guest must not be left detached.
+	 */
+	while (g.detached && avp_tg_mig_service(&g, 500) == 1)
+		;
+	good = transfer(&g, &g, 32, seq, "loopback after migrate-every");
+	CHECK(good == 32, "loopback after periodic migrations: %u of 32",
+		good);
+	seq += 1000;
+
+	/* The guest refuses (acknowledges ERROR). */
+	g.mig_force_error = 1;
+	daemon_cmd(&d, "migrate m\n");
+	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	CHECK(line != NULL && strncmp(line, "migrate m: failed", 17) == 0,
+		"migrate m: failed when the guest acknowledges ERROR");
+	free(line);
+	g.mig_force_error = 0;
+	daemon_cmd(&d, "migrate nosuch\n");
+	line = daemon_expect(&d, "error: migrate: no port 'nosuch'", CMD_MS,
+			serve_migration, &g);
+	CHECK(line != NULL, "migrate of an unknown port is an error");
+	free(line);
+
+	/* Unplug: the guest sees UNPLUG and lets go. */
+	memset(&u, 0, sizeof(u));
+	u.g = &g;
+	daemon_cmd(&d, "unplug m\n");
+	line = daemon_expect(&d, "unplug m: ", CMD_MS, serve_unplug, &u);
+	CHECK(u.seen, "the guest received UNPLUG");
+	CHECK(line != NULL && strncmp(line, "unplug m: ok", 12) == 0,
+		"unplug m: ok, the guest released the port");
+	free(line);
+	if (!u.closed)
+		avp_tg_close(&g);
+
+	/* Hot-plug again: a new guest attaches to the same socket. */
+	CHECK(guest_up(&g, sock, "guest-m2") == 0,
+		"a new guest attaches after the unplug");
+	good = transfer(&g, &g, 32, seq, "loopback after re-attach");
+	CHECK(good == 32, "loopback after re-attach: %u of 32", good);
+	daemon_cmd(&d, "migrate\n");
+	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	CHECK(line != NULL && strncmp(line, "migrate m: ok", 13) == 0,
+		"migrate (no port name, one port) after re-attach: ok");
+	free(line);
+
+	/* Unplug that the guest ignores: forced. */
+	daemon_cmd(&d, "unplug m 300\n");
+	line = daemon_expect(&d, "unplug m: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && strncmp(line, "unplug m: forced", 16) == 0,
+		"unplug m 300 is forced when the guest does not react");
+	free(line);
+	code = avp_tg_unplug_pending(&g);
+	CHECK(code == 1 || code == 2,
+		"the ignoring guest sees UNPLUG or a closed socket");
+	avp_tg_close(&g);
+	daemon_cmd(&d, "stats m\n");
+	line = daemon_expect(&d, "stats m: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && kv(line, "attached") == 0 &&
+		kv(line, "migrations") >= 6,
+		"stats m: attached=0 and at least 6 migrations");
+	free(line);
+
+	/* SIGTERM: clean shutdown. */
+	kill(d.pid, SIGTERM);
+	code = daemon_wait_exit(&d, EXIT_MS);
+	CHECK(code == 0, "avp-hostd exits with code 0 on SIGTERM (got %d)",
+		code);
+	CHECK(strstr(d.log, "avp-hostd: statistics") != NULL &&
+		strstr(d.log, "\nstats m: ") != NULL,
+		"statistics are printed on SIGTERM");
+	CHECK(path_gone(sock), "no socket file remains");
+	CHECK(path_gone(pidfile), "no pid file remains");
+	free(d.log);
+	return finish();
+}
+
+/* ---- scenario: tap ----------------------------------------------------- */
+
+#define TAP_IF		"avpst0"
+#define HOST_IP		0x0a4d0001	/* 10.77.0.1, the kernel */
+#define GUEST_IP	0x0a4d0002	/* 10.77.0.2, the raw guest */
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return ((uint32_t)get16(p) << 16) | get16(p + 2);
+}
+
+static uint16_t
+csum(const uint8_t *p, size_t len)
+{
+	uint32_t s = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += get16(p + i);
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static uint32_t
+build_arp_request(uint8_t *f, const uint8_t mac[6])
+{
+	memset(f, 0, 60);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac, 6);
+	put16(f + 12, 0x0806);
+	put16(f + 14, 1);		/* Ethernet */
+	put16(f + 16, 0x0800);		/* IPv4 */
+	f[18] = 6;
+	f[19] = 4;
+	put16(f + 20, 1);		/* request */
+	memcpy(f + 22, mac, 6);
+	put32(f + 28, GUEST_IP);
+	put32(f + 38, HOST_IP);
+	return 60;
+}
+
+static uint32_t
+build_icmp_echo(uint8_t *f, const uint8_t mac[6], const uint8_t dst[6])
+{
+	uint8_t *ip = f + 14, *icmp = f + 34;
+	uint32_t payload = 32;
+
+	memset(f, 0, 14 + 20 + 8 + payload);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, mac, 6);
+	put16(f + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, (uint16_t)(20 + 8 + payload));
+	put16(ip + 4, 0x4156);
+	ip[8] = 64;
+	ip[9] = 1;			/* ICMP */
+	put32(ip + 12, GUEST_IP);
+	put32(ip + 16, HOST_IP);
+	put16(ip + 10, csum(ip, 20));
+	icmp[0] = 8;			/* echo request */
+	put16(icmp + 4, 0x1234);
+	put16(icmp + 6, 1);
+	for (uint32_t i = 0; i < payload; i++)
+		icmp[8 + i] = (uint8_t)i;
+	put16(icmp + 2, csum(icmp, 8 + payload));
+	return 14 + 20 + 8 + payload;
+}
+
+/* Waits for a frame that match() accepts, skipping others (IPv6 noise). */
+static int
+tap_wait(struct avp_tg *g, int (*match)(const uint8_t *, int, void *),
+		void *arg, unsigned int timeout_ms, unsigned int *skipped)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+
+	while (now_ms() < deadline) {
+		struct avp_tg_rxinfo info;
+		int rc = avp_tg_rx_wait(g, 1, rx_buf, sizeof(rx_buf), &info,
+				(unsigned int)(deadline - now_ms()) + 1);
+
+		if (rc <= 0)
+			return -1;
+		if (match(rx_buf, rc, arg))
+			return rc;
+		(*skipped)++;
+	}
+	return -1;
+}
+
+static int
+match_arp_reply(const uint8_t *f, int len, void *arg)
+{
+	const uint8_t *mac = arg;
+
+	return len >= 42 && get16(f + 12) == 0x0806 && get16(f + 20) == 2 &&
+		get32(f + 28) == HOST_IP && memcmp(f, mac, 6) == 0 &&
+		memcmp(f + 32, mac, 6) == 0 && get32(f + 38) == GUEST_IP;
+}
+
+static int
+match_echo_reply(const uint8_t *f, int len, void *arg)
+{
+	const uint8_t *mac = arg;
+
+	return len >= 14 + 20 + 8 + 32 && get16(f + 12) == 0x0800 &&
+		memcmp(f, mac, 6) == 0 && f[14 + 9] == 1 &&
+		get32(f + 14 + 12) == HOST_IP &&
+		get32(f + 14 + 16) == GUEST_IP &&
+		f[34] == 0 && get16(f + 38) == 0x1234 && get16(f + 40) == 1 &&
+		f[42 + 31] == 31;
+}
+
+static int
+scenario_tap(const char *hostd)
+{
+	char sock[96], spec[200], *line;
+	uint8_t host_mac[6], frame[128];
+	unsigned int skipped = 0;
+	struct avp_tg g;
+	struct daemon d;
+	uint32_t len;
+	int fd, code;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		printf("SKIP: /dev/net/tun is not usable here: %s\n",
+			strerror(errno));
+		cleanup();
+		return SKIP_EXIT;
+	}
+	close(fd);
+	snprintf(netns, sizeof(netns), "avp-hostd-test-%ld", (long)getpid());
+	{
+		char *argv[] = { S("ip"), S("netns"), S("add"), netns, NULL };
+
+		if (run_cmd(argv, 0) != 0) {
+			printf("SKIP: cannot create a network namespace ('ip netns add' failed or 'ip' is missing)\n");
+			netns[0] = '\0';
+			cleanup();
+			return SKIP_EXIT;
+		}
+	}
+	snprintf(sock, sizeof(sock), "%s/t.sock", tmp_dir);
+	snprintf(spec, sizeof(spec), "t,socket=%s,mode=tap,tap=" TAP_IF
+		",mac=02:00:00:00:77:02", sock);
+	{
+		char *argv[] = { S("ip"), S("netns"), S("exec"), netns,
+			S(hostd), S("--port"), spec, NULL };
+
+		daemon_spawn(&d, argv);
+	}
+	line = daemon_expect(&d, "avp-hostd: ready: 1 port", READY_MS, NULL,
+			NULL);
+	if (line == NULL)
+		fatal("avp-hostd did not become ready");
+	free(line);
+	{
+		char *argv[] = { S("ip"), S("-n"), netns, S("addr"), S("add"),
+			S("10.77.0.1/24"), S("dev"), S(TAP_IF), NULL };
+
+		CHECK(run_cmd(argv, 0) == 0,
+			"10.77.0.1/24 assigned to " TAP_IF
+			" inside the namespace");
+	}
+	{
+		char *argv[] = { S("ip"), S("-n"), netns, S("link"),
+			S("show"), S(TAP_IF), NULL };
+
+		CHECK(run_cmd(argv, 0) == 0, TAP_IF " exists and is listed");
+	}
+
+	if (guest_up(&g, sock, "guest-t") != 0)
+		fatal("the guest could not attach");
+
+	/* guest -> TAP -> kernel -> TAP -> guest: ARP. */
+	len = build_arp_request(frame, g.devinfo->mac);
+	CHECK(avp_tg_tx(&g, 0, frame, len, 0, 0, 0) == 0,
+		"guest transmits an ARP request for 10.77.0.1");
+	code = tap_wait(&g, match_arp_reply, g.devinfo->mac, 5000, &skipped);
+	CHECK(code > 0, "guest receives the kernel's ARP reply");
+	if (code > 0)
+		memcpy(host_mac, rx_buf + 22, 6);
+	else
+		memset(host_mac, 0xff, 6);
+
+	/* ICMP echo. */
+	len = build_icmp_echo(frame, g.devinfo->mac, host_mac);
+	CHECK(avp_tg_tx(&g, 0, frame, len, 0, 0, 0) == 0,
+		"guest transmits an ICMP echo request to 10.77.0.1");
+	code = tap_wait(&g, match_echo_reply, g.devinfo->mac, 5000, &skipped);
+	CHECK(code > 0, "guest receives the kernel's ICMP echo reply");
+	printf("# %u unrelated frames from the kernel skipped\n", skipped);
+
+	daemon_cmd(&d, "stats t\n");
+	line = daemon_expect(&d, "stats t: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && kv(line, "to_tap") >= 2 &&
+		kv(line, "from_tap") >= 2 && kv(line, "violations") == 0,
+		"stats t: to_tap>=2 from_tap>=2 violations=0");
+	free(line);
+
+	avp_tg_close_port(&g);
+	avp_tg_close(&g);
+	daemon_cmd(&d, "quit\n");
+	code = daemon_wait_exit(&d, EXIT_MS);
+	CHECK(code == 0, "avp-hostd exits with code 0 (got %d)", code);
+	CHECK(path_gone(sock), "no socket file remains");
+	{
+		char *argv[] = { S("ip"), S("-n"), netns, S("link"),
+			S("show"), S(TAP_IF), NULL };
+
+		CHECK(run_cmd(argv, 1) != 0, TAP_IF " is gone after exit");
+	}
+	free(d.log);
+	return finish();
+}
+
+int
+main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s AVP_HOSTD xconnect|migrate|tap\n",
+			argv[0]);
+		return 2;
+	}
+	snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/avp-hostd-test.XXXXXX");
+	if (mkdtemp(tmp_dir) == NULL) {
+		fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	if (strcmp(argv[2], "xconnect") == 0)
+		return scenario_xconnect(argv[1]);
+	if (strcmp(argv[2], "migrate") == 0)
+		return scenario_migrate(argv[1]);
+	if (strcmp(argv[2], "tap") == 0)
+		return scenario_tap(argv[1]);
+	fprintf(stderr, "unknown scenario '%s': xconnect, migrate or tap\n",
+		argv[2]);
+	cleanup();
+	return 2;
+}
