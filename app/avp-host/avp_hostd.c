@@ -423,8 +423,7 @@ resolve_ports(struct hostd *hd)
 			if (strlen(hp->name) >= IFNAMSIZ)
 				usage_error("--port %s: the port name is too long for a TAP name; give tap=IFNAME",
 					hp->name);
-			snprintf(hp->tap_name, sizeof(hp->tap_name), "%s",
-				hp->name);
+			memcpy(hp->tap_name, hp->name, strlen(hp->name) + 1);
 		}
 	}
 	/* Explicit peers first. */
@@ -904,9 +903,11 @@ ports_create(struct hostd *hd)
 	}
 	for (unsigned int i = 0; i < hd->nports; i++) {
 		struct hostd_port *hp = &hd->ports[i];
+		char what[AVP_IFNAME_LEN + 16];
 
+		snprintf(what, sizeof(what), "port %s: socket", hp->name);
 		if (prepare_socket_path(hp->socket_path, SOCK_SEQPACKET,
-				hp->name) < 0)
+				what) < 0)
 			return -1;
 		rc = avp_emu_port_listen(hp->port, hp->socket_path);
 		if (rc < 0) {
