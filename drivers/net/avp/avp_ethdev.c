@@ -2,48 +2,1231 @@
  * Copyright(c) 2026 The AVP PMD authors
  */
 
+/*
+ * ethdev operations of the AVP PMD, common to both transports, and the
+ * device interrupt (migration cause).
+ */
+
 #include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
-#include <bus_pci_driver.h>
 #include <ethdev_driver.h>
-#include <ethdev_pci.h>
-#include <rte_log.h>
+#include <rte_cycles.h>
+#include <rte_interrupts.h>
+#include <rte_malloc.h>
 
-#include "avp_abi.h"
+#include "avp_ethdev.h"
+#include "avp_logs.h"
 
 RTE_LOG_REGISTER_SUFFIX(avp_logtype_init, init, NOTICE);
+RTE_LOG_REGISTER_SUFFIX(avp_logtype_driver, driver, NOTICE);
+RTE_LOG_REGISTER_SUFFIX(avp_logtype_rx, rx, NOTICE);
+RTE_LOG_REGISTER_SUFFIX(avp_logtype_tx, tx, NOTICE);
 
-static const struct rte_pci_id avp_pci_id_map[] = {
-	{
-		.class_id = RTE_CLASS_ANY_ID,
-		.vendor_id = AVP_PCI_VENDOR_ID,
-		.device_id = AVP_PCI_DEVICE_ID,
-		.subsystem_vendor_id = AVP_PCI_SUBSYS_VENDOR_ID,
-		.subsystem_device_id = AVP_PCI_SUBSYS_DEVICE_ID,
-	},
-	{ .vendor_id = 0, /* sentinel */ },
-};
+/* Reasons the data path is kept out of shared memory (avp->detached). */
+#define AVP_BLOCK_MIGRATION	0x1	/* host asked us to detach */
+#define AVP_BLOCK_RECONFIG	0x2	/* CONFIGURE while started */
+#define AVP_BLOCK_STOPPED	0x4	/* port stopped or closed */
+#define AVP_BLOCK_UNPLUGGED	0x8	/* host removed the port */
+
+static void avp_intr_handler(void *arg);
+
+/* Blocks the data path for reason and waits until no burst is running. */
+static int
+avp_dp_block(struct avp_dev *avp, uint32_t reason)
+{
+	struct rte_eth_dev_data *data = avp->eth_dev->data;
+	uint64_t deadline = rte_get_timer_cycles() +
+		rte_get_timer_hz() * AVP_QUIESCE_TIMEOUT_MS / 1000;
+	unsigned int i;
+
+	__atomic_fetch_or(&avp->detached, reason, __ATOMIC_SEQ_CST);
+	for (;;) {
+		int busy = 0;
+
+		for (i = 0; i < data->nb_rx_queues && !busy; i++) {
+			struct avp_rx_queue *q = data->rx_queues[i];
+
+			busy = q != NULL && __atomic_load_n(&q->in_burst,
+						__ATOMIC_SEQ_CST);
+		}
+		for (i = 0; i < data->nb_tx_queues && !busy; i++) {
+			struct avp_tx_queue *q = data->tx_queues[i];
+
+			busy = q != NULL && __atomic_load_n(&q->in_burst,
+						__ATOMIC_SEQ_CST);
+		}
+		if (!busy)
+			return 0;
+		if (rte_get_timer_cycles() > deadline) {
+			PMD_DRV_LOG(ERR,
+				"port %u: a burst is still running after %u ms",
+				data->port_id, AVP_QUIESCE_TIMEOUT_MS);
+			return -ETIMEDOUT;
+		}
+		rte_delay_us_sleep(10);
+	}
+}
+
+static void
+avp_dp_unblock(struct avp_dev *avp, uint32_t reason)
+{
+	__atomic_fetch_and(&avp->detached, ~reason, __ATOMIC_SEQ_CST);
+}
+
+static void
+avp_set_link(struct avp_dev *avp, int up)
+{
+	struct rte_eth_link link = {
+		.link_speed = up ? RTE_ETH_SPEED_NUM_10G : RTE_ETH_SPEED_NUM_NONE,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_FIXED,
+		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+	};
+
+	avp->link_up = up;
+	rte_eth_linkstatus_set(avp->eth_dev, &link);
+}
+
+/* The filter every receive queue applies, from the port's modes. */
+static void
+avp_filter_update(struct rte_eth_dev *dev, int promisc, int allmulti)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	unsigned int i;
+
+	avp->filter = promisc ? AVP_FILTER_NONE :
+		allmulti ? AVP_FILTER_MULTICAST : AVP_FILTER_UNICAST;
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct avp_rx_queue *q = dev->data->rx_queues[i];
+
+		if (q != NULL)
+			q->filter = avp->filter;
+	}
+}
+
+/* Largest frame the application wants: MTU + 18 and room for a tag. */
+static uint32_t
+avp_frame_size(const struct avp_dev *avp, uint16_t mtu)
+{
+	return RTE_MIN((uint32_t)mtu + AVP_FRAME_OVERHEAD + AVP_VLAN_TAG_LEN,
+			avp->max_frame);
+}
+
+/*
+ * Chooses the burst functions and each queue's limits. Needs every queue
+ * set up; configure calls it to report the likely path early, start to
+ * fix it.
+ */
+static int
+avp_select_paths(struct rte_eth_dev *dev, int strict)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	struct rte_eth_dev_data *data = dev->data;
+	uint64_t rx_off = data->dev_conf.rxmode.offloads;
+	uint64_t tx_off = data->dev_conf.txmode.offloads;
+	int scatter = !!(rx_off & RTE_ETH_RX_OFFLOAD_SCATTER);
+	uint32_t want = scatter ? avp->max_frame :
+		avp_frame_size(avp, data->mtu);
+	uint32_t gmin = UINT16_MAX, i;
+	int rx_scattered, tx_scattered;
+
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		struct avp_rx_queue *q = data->rx_queues[i];
+
+		if (q == NULL) {
+			if (!strict)
+				continue;
+			PMD_DRV_LOG(ERR, "port %u: rx queue %u not set up",
+				data->port_id, i);
+			return -EINVAL;
+		}
+		gmin = RTE_MIN(gmin, (uint32_t)q->data_room);
+	}
+	for (i = 0; strict && i < data->nb_tx_queues; i++) {
+		if (data->tx_queues[i] == NULL) {
+			PMD_DRV_LOG(ERR, "port %u: tx queue %u not set up",
+				data->port_id, i);
+			return -EINVAL;
+		}
+	}
+
+	if (want <= RTE_MIN(gmin, avp->buf_size)) {
+		rx_scattered = 0;
+	} else if (!scatter && want > gmin) {
+		if (strict) {
+			PMD_DRV_LOG(ERR,
+				"port %u: MTU %u needs %u-byte frames but mbufs hold %u: enable RTE_ETH_RX_OFFLOAD_SCATTER or use larger mbufs",
+				data->port_id, data->mtu, want, gmin);
+			return -EINVAL;
+		}
+		rx_scattered = 1;
+	} else {
+		rx_scattered = 1;
+	}
+	tx_scattered = (tx_off & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ||
+		avp_frame_size(avp, data->mtu) > avp->buf_size;
+
+	avp->rx_scattered = rx_scattered;
+	avp->tx_scattered = tx_scattered;
+	data->scattered_rx = rx_scattered;
+	dev->rx_pkt_burst = rx_scattered ? avp_rx_burst_scattered :
+		avp_rx_burst_simple;
+	dev->tx_pkt_burst = tx_scattered ? avp_tx_burst_scattered :
+		avp_tx_burst_simple;
+
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		struct avp_rx_queue *q = data->rx_queues[i];
+
+		if (q == NULL)
+			continue;
+		q->scatter = scatter;
+		q->max_len = rx_scattered ? avp->max_frame :
+			RTE_MIN(RTE_MIN((uint32_t)q->data_room, avp->buf_size),
+				avp->max_frame);
+	}
+	for (i = 0; i < data->nb_tx_queues; i++) {
+		struct avp_tx_queue *q = data->tx_queues[i];
+
+		if (q == NULL)
+			continue;
+		q->max_len = tx_scattered ? avp->max_frame :
+			RTE_MIN(avp->buf_size, avp->max_frame);
+	}
+	return 0;
+}
+
+/* Gives every queue its host rings and the current buffer view. */
+static void
+avp_queues_refresh(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	struct rte_eth_dev_data *data = dev->data;
+	unsigned int i;
+
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		struct avp_rx_queue *q = data->rx_queues[i];
+
+		if (q == NULL)
+			continue;
+		avp_dev_queue_map(avp->nb_rx_rings, data->nb_rx_queues, i,
+				&q->first, &q->nrings);
+		q->cur = q->first;
+		memcpy(q->rx, avp->rx_ring, sizeof(q->rx));
+		memcpy(q->free, avp->free_ring, sizeof(q->free));
+		q->buf = avp->buf;
+		q->buf_size = avp->buf_size;
+		q->filter = avp->filter;
+		memcpy(q->mac, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	}
+	for (i = 0; i < data->nb_tx_queues; i++) {
+		struct avp_tx_queue *q = data->tx_queues[i];
+
+		if (q == NULL)
+			continue;
+		q->tx = avp->tx_ring[i];
+		q->alloc = avp->alloc_ring[i];
+		q->buf = avp->buf;
+		q->buf_size = avp->buf_size;
+		q->recip = rte_reciprocal_value(avp->buf_size);
+		q->vlan_insert = !!(data->dev_conf.txmode.offloads &
+				RTE_ETH_TX_OFFLOAD_VLAN_INSERT);
+	}
+}
+
+static uint32_t
+avp_features(const struct avp_dev *avp, uint64_t rx_offloads)
+{
+	if ((avp->host_features & AVP_FEAT_VLAN_OFFLOAD) &&
+	    (rx_offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP))
+		return AVP_FEAT_VLAN_OFFLOAD;
+	return 0;
+}
 
 static int
-avp_pci_probe(struct rte_pci_driver *pci_drv __rte_unused,
-	      struct rte_pci_device *pci_dev __rte_unused)
+avp_dev_configure(struct rte_eth_dev *dev)
 {
+	struct avp_dev *avp = AVP_DEV(dev);
+	struct rte_eth_conf *conf = &dev->data->dev_conf;
+	uint16_t nb_rx = dev->data->nb_rx_queues;
+	uint16_t nb_tx = dev->data->nb_tx_queues;
+	uint32_t features;
+	unsigned int rings;
+	int ret;
+
+	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)) {
+		PMD_DRV_LOG(ERR, "port %u: cannot configure while detached",
+			dev->data->port_id);
+		return -EBUSY;
+	}
+	if (nb_rx > avp->max_rx_queues || nb_tx > avp->max_tx_queues) {
+		PMD_DRV_LOG(ERR,
+			"port %u: %u rx / %u tx queues requested, host allows %u / %u",
+			dev->data->port_id, nb_rx, nb_tx,
+			avp->max_rx_queues, avp->max_tx_queues);
+		return -EINVAL;
+	}
+	if (conf->rxmode.mq_mode & (RTE_ETH_MQ_RX_DCB_FLAG |
+				    RTE_ETH_MQ_RX_VMDQ_FLAG)) {
+		PMD_DRV_LOG(ERR, "port %u: rx mq_mode %d not supported, allowed: none or RSS (host spreads)",
+			dev->data->port_id, conf->rxmode.mq_mode);
+		return -ENOTSUP;
+	}
+	if (conf->txmode.mq_mode != RTE_ETH_MQ_TX_NONE) {
+		PMD_DRV_LOG(ERR, "port %u: tx mq_mode %d not supported, allowed: none",
+			dev->data->port_id, conf->txmode.mq_mode);
+		return -ENOTSUP;
+	}
+	if ((uint32_t)dev->data->mtu + AVP_FRAME_OVERHEAD > avp->max_frame) {
+		PMD_DRV_LOG(ERR,
+			"port %u: MTU %u too large: frames of MTU + 18 must fit %u bytes (max MTU %u)",
+			dev->data->port_id, dev->data->mtu, avp->max_frame,
+			avp->max_frame - AVP_FRAME_OVERHEAD);
+		return -EINVAL;
+	}
+	if ((conf->txmode.offloads & RTE_ETH_TX_OFFLOAD_VLAN_INSERT) &&
+	    !(avp->host_features & AVP_FEAT_VLAN_OFFLOAD)) {
+		PMD_DRV_LOG(ERR, "port %u: VLAN insert requested but the host does not offer VLAN offload",
+			dev->data->port_id);
+		return -ENOTSUP;
+	}
+
+	rings = RTE_MAX((unsigned int)avp->min_rx_queues, nb_rx);
+	rings = RTE_MIN(rings, (unsigned int)avp->max_rx_queues);
+	features = avp_features(avp, conf->rxmode.offloads);
+	ret = avp_ctrl_configure(avp, nb_tx, rings, features, 0);
+	if (ret != 0) {
+		PMD_DRV_LOG(ERR, "port %u: host refused CONFIGURE (%d)",
+			dev->data->port_id, ret);
+		return ret;
+	}
+	avp->nb_rx_rings = rings;
+	avp->neg_features = features;
+	avp->configured = 1;
+	avp_select_paths(dev, 0);
+	return 0;
+}
+
+static int
+avp_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	int vlan = !!(avp->host_features & AVP_FEAT_VLAN_OFFLOAD);
+	uint32_t rx_cap = avp_dev_ring_capacity(avp->rx_ring,
+			avp->max_rx_queues);
+	uint32_t tx_cap = avp_dev_ring_capacity(avp->tx_ring,
+			avp->max_tx_queues);
+
+	info->max_rx_queues = avp->max_rx_queues;
+	info->max_tx_queues = avp->max_tx_queues;
+	info->min_rx_bufsize = AVP_MIN_BUF_SIZE;
+	info->max_rx_pktlen = avp->max_frame;
+	info->max_mac_addrs = 1;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = avp->max_frame - AVP_FRAME_OVERHEAD;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER |
+		(vlan ? RTE_ETH_RX_OFFLOAD_VLAN_STRIP : 0);
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS |
+		(vlan ? RTE_ETH_TX_OFFLOAD_VLAN_INSERT : 0);
+	info->rx_queue_offload_capa = 0;
+	info->tx_queue_offload_capa = 0;
+	info->speed_capa = RTE_ETH_LINK_SPEED_10G | RTE_ETH_LINK_SPEED_FIXED;
+	/* Host rings hold what is in flight; counts up to their size. */
+	info->rx_desc_lim.nb_max = RTE_MIN(rx_cap + 1, (uint32_t)UINT16_MAX);
+	info->rx_desc_lim.nb_min = 1;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim.nb_max = RTE_MIN(tx_cap + 1, (uint32_t)UINT16_MAX);
+	info->tx_desc_lim.nb_min = 1;
+	info->tx_desc_lim.nb_align = 1;
+	info->default_rxportconf.ring_size = info->rx_desc_lim.nb_max;
+	info->default_txportconf.ring_size = info->tx_desc_lim.nb_max;
+	info->default_rxportconf.burst_size = 32;
+	info->default_txportconf.burst_size = 32;
+	info->default_rxportconf.nb_queues = 1;
+	info->default_txportconf.nb_queues = 1;
+	return 0;
+}
+
+static int
+avp_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		unsigned int socket_id, const struct rte_eth_rxconf *conf,
+		struct rte_mempool *mp)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	struct avp_rx_queue *q;
+	uint32_t room;
+
+	if (conf->rx_deferred_start) {
+		PMD_DRV_LOG(ERR, "port %u rxq %u: deferred start not supported",
+			dev->data->port_id, qid);
+		return -ENOTSUP;
+	}
+	if (rte_pktmbuf_data_room_size(mp) < RTE_PKTMBUF_HEADROOM +
+	    AVP_MIN_BUF_SIZE) {
+		PMD_DRV_LOG(ERR,
+			"port %u rxq %u: mempool %s data room %u too small, need at least %u",
+			dev->data->port_id, qid, mp->name,
+			rte_pktmbuf_data_room_size(mp),
+			RTE_PKTMBUF_HEADROOM + AVP_MIN_BUF_SIZE);
+		return -EINVAL;
+	}
+	room = rte_pktmbuf_data_room_size(mp) - RTE_PKTMBUF_HEADROOM;
+
+	q = rte_zmalloc_socket("avp_rxq", sizeof(*q), RTE_CACHE_LINE_SIZE,
+			socket_id);
+	if (q == NULL) {
+		PMD_DRV_LOG(ERR, "port %u rxq %u: no memory",
+			dev->data->port_id, qid);
+		return -ENOMEM;
+	}
+	q->avp = avp;
+	q->pool = mp;
+	q->port_id = dev->data->port_id;
+	q->queue_id = qid;
+	q->nb_desc = nb_desc;
+	q->offloads = conf->offloads | dev->data->dev_conf.rxmode.offloads;
+	q->data_room = RTE_MIN(room, (uint32_t)UINT16_MAX);
+	q->recip = rte_reciprocal_value(q->data_room);
+	q->detached = &avp->detached;
+	q->filter = avp->filter;
+	dev->data->rx_queues[qid] = q;
+	return 0;
+}
+
+static int
+avp_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		unsigned int socket_id, const struct rte_eth_txconf *conf)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	struct avp_tx_queue *q;
+
+	if (conf->tx_deferred_start) {
+		PMD_DRV_LOG(ERR, "port %u txq %u: deferred start not supported",
+			dev->data->port_id, qid);
+		return -ENOTSUP;
+	}
+	q = rte_zmalloc_socket("avp_txq", sizeof(*q), RTE_CACHE_LINE_SIZE,
+			socket_id);
+	if (q == NULL) {
+		PMD_DRV_LOG(ERR, "port %u txq %u: no memory",
+			dev->data->port_id, qid);
+		return -ENOMEM;
+	}
+	q->avp = avp;
+	q->port_id = dev->data->port_id;
+	q->queue_id = qid;
+	q->nb_desc = nb_desc;
+	q->offloads = conf->offloads | dev->data->dev_conf.txmode.offloads;
+	q->detached = &avp->detached;
+	dev->data->tx_queues[qid] = q;
+	return 0;
+}
+
+static void
+avp_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	rte_free(dev->data->rx_queues[qid]);
+	dev->data->rx_queues[qid] = NULL;
+}
+
+static void
+avp_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	rte_free(dev->data->tx_queues[qid]);
+	dev->data->tx_queues[qid] = NULL;
+}
+
+static void
+avp_queue_states(struct rte_eth_dev *dev, uint8_t state)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = state;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = state;
+}
+
+static int
+avp_dev_start(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
+
+	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)) {
+		PMD_DRV_LOG(ERR, "port %u: cannot start while detached",
+			dev->data->port_id);
+		return -EBUSY;
+	}
+	if (!avp->configured) {
+		PMD_DRV_LOG(ERR, "port %u: not configured", dev->data->port_id);
+		return -EINVAL;
+	}
+	ret = avp_select_paths(dev, 1);
+	if (ret != 0)
+		return ret;
+	avp_queues_refresh(dev);
+
+	ret = avp_ctrl_set_link(avp, 1);
+	if (ret != 0) {
+		PMD_DRV_LOG(ERR, "port %u: host refused link up (%d)",
+			dev->data->port_id, ret);
+		return ret;
+	}
+	avp->started = 1;
+	avp_queue_states(dev, RTE_ETH_QUEUE_STATE_STARTED);
+	avp_dp_unblock(avp, AVP_BLOCK_STOPPED);
+	avp_set_link(avp, 1);
+	return 0;
+}
+
+static int
+avp_dev_stop(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
+
+	avp_dp_block(avp, AVP_BLOCK_STOPPED);
+	avp->started = 0;
+	avp_set_link(avp, 0);
+	avp_queue_states(dev, RTE_ETH_QUEUE_STATE_STOPPED);
+	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED))
+		return 0;	/* the host holds no link state for us */
+	ret = avp_ctrl_set_link(avp, 0);
+	if (ret != 0)
+		PMD_DRV_LOG(WARNING,
+			"port %u: stopped, but the host did not take link down (%d)",
+			dev->data->port_id, ret);
+	return 0;
+}
+
+static int
+avp_dev_set_link(struct rte_eth_dev *dev, int up)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
+
+	if (!avp->started) {
+		PMD_DRV_LOG(ERR, "port %u: link %s needs a started port",
+			dev->data->port_id, up ? "up" : "down");
+		return -EINVAL;
+	}
+	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)) {
+		PMD_DRV_LOG(ERR, "port %u: detached", dev->data->port_id);
+		return -EBUSY;
+	}
+	ret = avp_ctrl_set_link(avp, up);
+	if (ret != 0)
+		return ret;
+	avp_set_link(avp, up);
+	return 0;
+}
+
+static int
+avp_dev_set_link_up(struct rte_eth_dev *dev)
+{
+	return avp_dev_set_link(dev, 1);
+}
+
+static int
+avp_dev_set_link_down(struct rte_eth_dev *dev)
+{
+	return avp_dev_set_link(dev, 0);
+}
+
+static void
+avp_intr_unregister(struct avp_dev *avp)
+{
+	int ret, tries;
+
+	if (!avp->intr_registered)
+		return;
+	avp->intr_registered = 0;
+	if (rte_thread_is_intr()) {
+		rte_intr_callback_unregister_pending(avp->intr_handle,
+				avp_intr_handler, avp->eth_dev, NULL);
+		return;
+	}
+	for (tries = 0; tries < 1000; tries++) {
+		ret = rte_intr_callback_unregister(avp->intr_handle,
+				avp_intr_handler, avp->eth_dev);
+		if (ret != -EAGAIN)
+			return;
+		rte_delay_us_sleep(1000);
+	}
+	PMD_DRV_LOG(ERR, "port %u: interrupt callback still active",
+		avp->eth_dev->data->port_id);
+}
+
+static int
+avp_dev_close(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	unsigned int i;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY || avp->closed)
+		return 0;
+	if (avp->started)
+		avp_dev_stop(dev);
+	avp_dp_block(avp, AVP_BLOCK_STOPPED);
+
+	if (avp->regs != NULL)
+		avp->regs->irq_mask = AVP_IRQ_MASK_NONE;
+	if (avp->intr_handle != NULL) {
+		rte_intr_disable(avp->intr_handle);
+		avp_intr_unregister(avp);
+	}
+	if (!(avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED))) {
+		ret = avp_ctrl_shutdown(avp);
+		if (ret != 0)
+			PMD_DRV_LOG(WARNING, "port %u: SHUTDOWN failed (%d)",
+				dev->data->port_id, ret);
+	}
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		avp_rx_queue_release(dev, i);
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		avp_tx_queue_release(dev, i);
+	avp->configured = 0;
+	avp->closed = 1;
+	if (avp->transport_release != NULL)
+		avp->transport_release(avp);
+	avp->transport_release = NULL;
+	avp_ctrl_uninit(avp);
+	return 0;
+}
+
+static int
+avp_link_update(struct rte_eth_dev *dev, int wait_to_complete __rte_unused)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+
+	return rte_eth_linkstatus_set(dev, &(struct rte_eth_link){
+		.link_speed = avp->link_up ? RTE_ETH_SPEED_NUM_10G :
+			RTE_ETH_SPEED_NUM_NONE,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_FIXED,
+		.link_status = (avp->started && avp->link_up &&
+				avp->detached == 0) ?
+			RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+	});
+}
+
+static int
+avp_promiscuous_enable(struct rte_eth_dev *dev)
+{
+	avp_filter_update(dev, 1, dev->data->all_multicast);
+	return 0;
+}
+
+static int
+avp_promiscuous_disable(struct rte_eth_dev *dev)
+{
+	avp_filter_update(dev, 0, dev->data->all_multicast);
+	return 0;
+}
+
+static int
+avp_allmulticast_enable(struct rte_eth_dev *dev)
+{
+	avp_filter_update(dev, dev->data->promiscuous, 1);
+	return 0;
+}
+
+static int
+avp_allmulticast_disable(struct rte_eth_dev *dev)
+{
+	avp_filter_update(dev, dev->data->promiscuous, 0);
+	return 0;
+}
+
+static int
+avp_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+
+	if (rte_is_same_ether_addr(addr, &avp->mac))
+		return 0;
+	PMD_DRV_LOG(ERR,
+		"port %u: the MAC address is the host's " RTE_ETHER_ADDR_PRT_FMT " and cannot change",
+		dev->data->port_id, RTE_ETHER_ADDR_BYTES(&avp->mac));
 	return -ENOTSUP;
 }
 
 static int
-avp_pci_remove(struct rte_pci_device *pci_dev __rte_unused)
+avp_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
+	struct avp_dev *avp = AVP_DEV(dev);
+	uint32_t max_mtu = avp->max_frame - AVP_FRAME_OVERHEAD;
+	int ret;
+
+	if (mtu < RTE_ETHER_MIN_MTU || mtu > max_mtu) {
+		PMD_DRV_LOG(ERR, "port %u: MTU %u out of range %u..%u",
+			dev->data->port_id, mtu, RTE_ETHER_MIN_MTU, max_mtu);
+		return -EINVAL;
+	}
+	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)) {
+		PMD_DRV_LOG(ERR, "port %u: cannot set MTU while detached",
+			dev->data->port_id);
+		return -EBUSY;
+	}
+	if (avp->started) {
+		uint32_t frame = avp_frame_size(avp, mtu);
+		unsigned int i;
+
+		for (i = 0; i < dev->data->nb_rx_queues; i++) {
+			struct avp_rx_queue *q = dev->data->rx_queues[i];
+
+			if (frame > q->max_len ||
+			    (!q->scatter && frame > q->data_room)) {
+				PMD_DRV_LOG(ERR,
+					"port %u: MTU %u needs %u-byte frames; rxq %u takes %u now: stop the port first",
+					dev->data->port_id, mtu, frame, i,
+					RTE_MIN(q->max_len,
+						(uint32_t)q->data_room));
+				return -EBUSY;
+			}
+		}
+	}
+	ret = avp_ctrl_set_mtu(avp, mtu);
+	if (ret != 0) {
+		PMD_DRV_LOG(ERR, "port %u: host refused MTU %u (%d)",
+			dev->data->port_id, mtu, ret);
+		return ret;
+	}
 	return 0;
 }
 
-static struct rte_pci_driver avp_pci_driver = {
-	.id_table = avp_pci_id_map,
-	.drv_flags = RTE_PCI_DRV_NEED_MAPPING | RTE_PCI_DRV_INTR_RMV,
-	.probe = avp_pci_probe,
-	.remove = avp_pci_remove,
+static int
+avp_vlan_offload_set(struct rte_eth_dev *dev, int mask)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	uint64_t off = dev->data->dev_conf.rxmode.offloads;
+	uint32_t features;
+	int ret, blocked = 0;
+
+	if (off & (RTE_ETH_RX_OFFLOAD_VLAN_FILTER |
+		   RTE_ETH_RX_OFFLOAD_VLAN_EXTEND)) {
+		PMD_DRV_LOG(ERR, "port %u: only VLAN strip can be changed",
+			dev->data->port_id);
+		return -ENOTSUP;
+	}
+	if (!(mask & RTE_ETH_VLAN_STRIP_MASK))
+		return 0;
+	if ((off & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) &&
+	    !(avp->host_features & AVP_FEAT_VLAN_OFFLOAD)) {
+		PMD_DRV_LOG(ERR, "port %u: the host offers no VLAN offload",
+			dev->data->port_id);
+		return -ENOTSUP;
+	}
+	features = avp_features(avp, off);
+	if (!avp->configured || features == avp->neg_features) {
+		avp->neg_features = features;
+		return 0;
+	}
+	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)) {
+		PMD_DRV_LOG(ERR, "port %u: cannot change VLAN offload while detached",
+			dev->data->port_id);
+		return -EBUSY;
+	}
+	/* The host may reset the data rings on CONFIGURE: no burst inside. */
+	if (avp->started) {
+		ret = avp_dp_block(avp, AVP_BLOCK_RECONFIG);
+		if (ret != 0) {
+			avp_dp_unblock(avp, AVP_BLOCK_RECONFIG);
+			return ret;
+		}
+		blocked = 1;
+	}
+	ret = avp_ctrl_configure(avp, dev->data->nb_tx_queues,
+			avp->nb_rx_rings, features, avp->started);
+	if (blocked)
+		avp_dp_unblock(avp, AVP_BLOCK_RECONFIG);
+	if (ret != 0) {
+		PMD_DRV_LOG(ERR, "port %u: host refused the VLAN change (%d)",
+			dev->data->port_id, ret);
+		return ret;
+	}
+	avp->neg_features = features;
+	return 0;
+}
+
+static int
+avp_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+{
+	unsigned int i;
+	uint64_t nombuf = 0;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct avp_rx_queue *q = dev->data->rx_queues[i];
+		uint64_t p, b, e;
+
+		if (q == NULL)
+			continue;
+		p = q->stats.packets - q->base.packets;
+		b = q->stats.bytes - q->base.bytes;
+		e = q->stats.invalid - q->base.invalid +
+			q->stats.oversize - q->base.oversize;
+		st->ipackets += p;
+		st->ibytes += b;
+		st->ierrors += e;
+		nombuf += q->stats.nombuf - q->base.nombuf;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[i] = p;
+			st->q_ibytes[i] = b;
+			st->q_errors[i] = e;
+		}
+	}
+	st->rx_nombuf = nombuf;
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		const struct avp_tx_queue *q = dev->data->tx_queues[i];
+		uint64_t p, b;
+
+		if (q == NULL)
+			continue;
+		p = q->stats.packets - q->base.packets;
+		b = q->stats.bytes - q->base.bytes;
+		st->opackets += p;
+		st->obytes += b;
+		st->oerrors += q->stats.oversize - q->base.oversize;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[i] = p;
+			st->q_obytes[i] = b;
+		}
+	}
+	return 0;
+}
+
+static int
+avp_stats_reset(struct rte_eth_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct avp_rx_queue *q = dev->data->rx_queues[i];
+
+		if (q != NULL)
+			q->base = q->stats;
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		struct avp_tx_queue *q = dev->data->tx_queues[i];
+
+		if (q != NULL)
+			q->base = q->stats;
+	}
+	return 0;
+}
+
+/* Extended statistics: one counter per drop cause, per queue and summed. */
+struct avp_xstat {
+	const char *name;
+	size_t off;
 };
 
-RTE_PMD_REGISTER_PCI(net_avp, avp_pci_driver);
-RTE_PMD_REGISTER_PCI_TABLE(net_avp, avp_pci_id_map);
-RTE_PMD_REGISTER_KMOD_DEP(net_avp, "* igb_uio | uio_pci_generic | vfio-pci");
+static const struct avp_xstat avp_rx_xstats[] = {
+	{ "packets", offsetof(struct avp_rxq_stats, packets) },
+	{ "bytes", offsetof(struct avp_rxq_stats, bytes) },
+	{ "filtered_packets", offsetof(struct avp_rxq_stats, filtered) },
+	{ "invalid_desc_errors", offsetof(struct avp_rxq_stats, invalid) },
+	{ "no_mbuf_errors", offsetof(struct avp_rxq_stats, nombuf) },
+	{ "oversize_errors", offsetof(struct avp_rxq_stats, oversize) },
+};
+
+static const struct avp_xstat avp_tx_xstats[] = {
+	{ "packets", offsetof(struct avp_txq_stats, packets) },
+	{ "bytes", offsetof(struct avp_txq_stats, bytes) },
+	{ "ring_full_packets", offsetof(struct avp_txq_stats, ring_full) },
+	{ "oversize_errors", offsetof(struct avp_txq_stats, oversize) },
+	{ "invalid_desc_errors", offsetof(struct avp_txq_stats, invalid) },
+	{ "detached_packets", offsetof(struct avp_txq_stats, detached) },
+};
+
+#define AVP_NB_RX_XSTATS RTE_DIM(avp_rx_xstats)
+#define AVP_NB_TX_XSTATS RTE_DIM(avp_tx_xstats)
+/* Port totals of the drop causes (the first two of each are basic). */
+#define AVP_NB_TOTAL_XSTATS (AVP_NB_RX_XSTATS - 2 + AVP_NB_TX_XSTATS - 2)
+
+static unsigned int
+avp_xstats_count(const struct rte_eth_dev *dev)
+{
+	return AVP_NB_TOTAL_XSTATS +
+		dev->data->nb_rx_queues * AVP_NB_RX_XSTATS +
+		dev->data->nb_tx_queues * AVP_NB_TX_XSTATS;
+}
+
+static uint64_t
+avp_stat(const void *stats, const void *base, size_t off)
+{
+	return *(const uint64_t *)((const uint8_t *)stats + off) -
+		*(const uint64_t *)((const uint8_t *)base + off);
+}
+
+static int
+avp_xstats_get_names(struct rte_eth_dev *dev,
+		struct rte_eth_xstat_name *names, unsigned int size)
+{
+	unsigned int count = avp_xstats_count(dev), n = 0, q, i;
+
+	if (names == NULL || size < count)
+		return count;
+	for (i = 2; i < AVP_NB_RX_XSTATS; i++)
+		snprintf(names[n++].name, sizeof(names[0].name), "rx_%s",
+			avp_rx_xstats[i].name);
+	for (i = 2; i < AVP_NB_TX_XSTATS; i++)
+		snprintf(names[n++].name, sizeof(names[0].name), "tx_%s",
+			avp_tx_xstats[i].name);
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		for (i = 0; i < AVP_NB_RX_XSTATS; i++)
+			snprintf(names[n++].name, sizeof(names[0].name),
+				"rx_q%u_%s", q, avp_rx_xstats[i].name);
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		for (i = 0; i < AVP_NB_TX_XSTATS; i++)
+			snprintf(names[n++].name, sizeof(names[0].name),
+				"tx_q%u_%s", q, avp_tx_xstats[i].name);
+	return count;
+}
+
+static int
+avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		unsigned int size)
+{
+	unsigned int count = avp_xstats_count(dev), n, q, i;
+	unsigned int nrx = dev->data->nb_rx_queues;
+	unsigned int ntx = dev->data->nb_tx_queues;
+
+	if (xs == NULL || size < count)
+		return count;
+	for (n = 0; n < count; n++) {
+		xs[n].id = n;
+		xs[n].value = 0;
+	}
+	n = AVP_NB_TOTAL_XSTATS;
+	for (q = 0; q < nrx; q++) {
+		const struct avp_rx_queue *rq = dev->data->rx_queues[q];
+
+		for (i = 0; i < AVP_NB_RX_XSTATS; i++, n++) {
+			uint64_t v;
+
+			if (rq == NULL)
+				continue;
+			v = avp_stat(&rq->stats, &rq->base, avp_rx_xstats[i].off);
+			xs[n].value = v;
+			if (i >= 2)
+				xs[i - 2].value += v;
+		}
+	}
+	for (q = 0; q < ntx; q++) {
+		const struct avp_tx_queue *tq = dev->data->tx_queues[q];
+
+		for (i = 0; i < AVP_NB_TX_XSTATS; i++, n++) {
+			uint64_t v;
+
+			if (tq == NULL)
+				continue;
+			v = avp_stat(&tq->stats, &tq->base, avp_tx_xstats[i].off);
+			xs[n].value = v;
+			if (i >= 2)
+				xs[AVP_NB_RX_XSTATS - 2 + i - 2].value += v;
+		}
+	}
+	return count;
+}
+
+static void
+avp_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_eth_rxq_info *qinfo)
+{
+	const struct avp_rx_queue *q = dev->data->rx_queues[qid];
+
+	qinfo->mp = q->pool;
+	qinfo->scattered_rx = AVP_DEV(dev)->rx_scattered;
+	qinfo->nb_desc = q->nb_desc;
+	qinfo->rx_buf_size = q->data_room;
+	qinfo->conf.offloads = q->offloads;
+	qinfo->conf.rx_drop_en = 1;
+	qinfo->queue_state = dev->data->rx_queue_state[qid];
+}
+
+static void
+avp_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
+		struct rte_eth_txq_info *qinfo)
+{
+	const struct avp_tx_queue *q = dev->data->tx_queues[qid];
+
+	qinfo->nb_desc = q->nb_desc;
+	qinfo->conf.offloads = q->offloads;
+	qinfo->queue_state = dev->data->tx_queue_state[qid];
+}
+
+static int
+avp_fw_version_get(struct rte_eth_dev *dev, char *fw, size_t fw_size)
+{
+	uint32_t v = AVP_DEV(dev)->info.version;
+	int ret;
+
+	ret = snprintf(fw, fw_size, "AVP host ABI %u.%u.%u",
+		AVP_VERSION_RELEASE(v), AVP_VERSION_MAJOR(v),
+		AVP_VERSION_MINOR(v));
+	if (ret < 0)
+		return -EINVAL;
+	ret += 1;	/* with the terminating NUL */
+	if (fw_size < (size_t)ret)
+		return ret;
+	return 0;
+}
+
+static const struct eth_dev_ops avp_eth_dev_ops = {
+	.dev_configure = avp_dev_configure,
+	.dev_infos_get = avp_dev_infos_get,
+	.dev_start = avp_dev_start,
+	.dev_stop = avp_dev_stop,
+	.dev_set_link_up = avp_dev_set_link_up,
+	.dev_set_link_down = avp_dev_set_link_down,
+	.dev_close = avp_dev_close,
+	.link_update = avp_link_update,
+	.promiscuous_enable = avp_promiscuous_enable,
+	.promiscuous_disable = avp_promiscuous_disable,
+	.allmulticast_enable = avp_allmulticast_enable,
+	.allmulticast_disable = avp_allmulticast_disable,
+	.mac_addr_set = avp_mac_addr_set,
+	.mtu_set = avp_mtu_set,
+	.vlan_offload_set = avp_vlan_offload_set,
+	.stats_get = avp_stats_get,
+	.stats_reset = avp_stats_reset,
+	.xstats_get = avp_xstats_get,
+	.xstats_get_names = avp_xstats_get_names,
+	.xstats_reset = avp_stats_reset,
+	.rx_queue_setup = avp_rx_queue_setup,
+	.rx_queue_release = avp_rx_queue_release,
+	.tx_queue_setup = avp_tx_queue_setup,
+	.tx_queue_release = avp_tx_queue_release,
+	.rxq_info_get = avp_rxq_info_get,
+	.txq_info_get = avp_txq_info_get,
+	.rx_burst_mode_get = avp_rx_burst_mode_get,
+	.tx_burst_mode_get = avp_tx_burst_mode_get,
+	.fw_version_get = avp_fw_version_get,
+};
+
+/* Migration (section 16), minimal: detach and re-attach in place. */
+static uint32_t
+avp_migrate_detach(struct avp_dev *avp)
+{
+	int ret;
+
+	if (avp->detached & AVP_BLOCK_MIGRATION)
+		return AVP_MIG_DETACHED;
+	ret = avp_dp_block(avp, AVP_BLOCK_MIGRATION);
+	if (ret == 0)
+		ret = avp_ctrl_shutdown(avp);
+	if (ret != 0) {
+		avp_dp_unblock(avp, AVP_BLOCK_MIGRATION);
+		PMD_DRV_LOG(ERR, "port %u: detach failed (%d)",
+			avp->eth_dev->data->port_id, ret);
+		return AVP_MIG_ERROR;
+	}
+	avp_set_link(avp, 0);
+	return AVP_MIG_DETACHED;
+}
+
+static uint32_t
+avp_migrate_attach(struct avp_dev *avp)
+{
+	struct rte_eth_dev *dev = avp->eth_dev;
+	uint32_t h = avp->buf_size;
+	struct rte_ether_addr mac = avp->mac;
+	uint8_t rxmax = avp->max_rx_queues, txmax = avp->max_tx_queues;
+	int ret;
+
+	if (!(avp->detached & AVP_BLOCK_MIGRATION))
+		return AVP_MIG_ATTACHED;
+	ret = avp_dev_attach(avp);
+	if (ret != 0)
+		return AVP_MIG_ERROR;
+	if (avp->buf_size != h || !rte_is_same_ether_addr(&mac, &avp->mac) ||
+	    avp->max_rx_queues < rxmax || avp->max_tx_queues < txmax ||
+	    (avp->neg_features & ~avp->host_features)) {
+		PMD_DRV_LOG(ERR,
+			"port %u: destination differs (buffer size, MAC, queues or features): staying detached",
+			dev->data->port_id);
+		return AVP_MIG_ERROR;
+	}
+	if (avp->configured) {
+		unsigned int rings = RTE_MAX((unsigned int)avp->min_rx_queues,
+				(unsigned int)dev->data->nb_rx_queues);
+
+		avp->nb_rx_rings = RTE_MIN(rings,
+				(unsigned int)avp->max_rx_queues);
+		ret = avp_ctrl_configure(avp, dev->data->nb_tx_queues,
+				avp->nb_rx_rings, avp->neg_features,
+				avp->started);
+		if (ret != 0)
+			return AVP_MIG_ERROR;
+		avp_queues_refresh(dev);
+	}
+	avp_dp_unblock(avp, AVP_BLOCK_MIGRATION);
+	if (avp->started)
+		avp_set_link(avp, 1);
+	return AVP_MIG_ATTACHED;
+}
+
+static void
+avp_intr_handler(void *arg)
+{
+	struct rte_eth_dev *dev = arg;
+	struct avp_dev *avp = AVP_DEV(dev);
+	uint32_t status, mig, ack;
+
+	if (rte_intr_type_get(avp->intr_handle) == RTE_INTR_HANDLE_VDEV) {
+		/* EAL leaves the eventfd to us: drain it without blocking. */
+		struct pollfd pfd = {
+			.fd = rte_intr_fd_get(avp->intr_handle),
+			.events = POLLIN,
+		};
+		uint64_t cnt;
+
+		if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) &&
+		    read(pfd.fd, &cnt, sizeof(cnt)) < 0)
+			PMD_DRV_LOG(DEBUG, "eventfd read: %s", strerror(errno));
+	}
+	if (avp->regs == NULL || avp->closed)
+		return;
+
+	status = avp->regs->irq_status;	/* reading clears it */
+	if (status & AVP_IRQ_CAUSE_MIGRATION) {
+		mig = avp->regs->mig_status;
+		switch (mig) {
+		case AVP_MIG_DETACHED:
+			ack = avp_migrate_detach(avp);
+			break;
+		case AVP_MIG_ATTACHED:
+			ack = avp_migrate_attach(avp);
+			break;
+		default:
+			PMD_DRV_LOG(ERR, "port %u: unexpected mig_status %u",
+				dev->data->port_id, mig);
+			ack = AVP_MIG_ERROR;
+			break;
+		}
+		avp->regs->mig_ack = ack;
+		PMD_DRV_LOG(INFO, "port %u: migration status %u, acknowledged %u",
+			dev->data->port_id, mig, ack);
+	}
+	if ((status & ~AVP_IRQ_CAUSE_MIGRATION) &&
+	    !(avp->unexpected_irq_logged & status & ~AVP_IRQ_CAUSE_MIGRATION)) {
+		PMD_DRV_LOG(WARNING, "port %u: unexpected interrupt cause 0x%08x ignored",
+			dev->data->port_id, status & ~AVP_IRQ_CAUSE_MIGRATION);
+		avp->unexpected_irq_logged |= status;
+	}
+	if (rte_intr_type_get(avp->intr_handle) != RTE_INTR_HANDLE_VDEV)
+		rte_intr_ack(avp->intr_handle);
+}
+
+/* The host removed the port: stop the data path and tell the application. */
+void
+avp_ethdev_notify_removal(struct avp_dev *avp)
+{
+	__atomic_fetch_or(&avp->detached, AVP_BLOCK_UNPLUGGED,
+			__ATOMIC_SEQ_CST);
+	avp->unplugged = 1;
+	avp_set_link(avp, 0);
+	rte_eth_dev_callback_process(avp->eth_dev, RTE_ETH_EVENT_INTR_RMV,
+			NULL);
+}
+
+/*
+ * Common probe: bar[] located by the transport, intr_handle the device's
+ * interrupt source. Returns 0 or a negative errno after one log line; on
+ * failure nothing is left registered.
+ */
+int
+avp_ethdev_init(struct rte_eth_dev *eth_dev,
+		const struct avp_bar bar[AVP_BAR_COUNT],
+		struct rte_intr_handle *intr_handle)
+{
+	struct avp_dev *avp = AVP_DEV(eth_dev);
+	struct avp_regs *regs;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		PMD_INIT_LOG(ERR, "%s: secondary processes are not supported",
+			eth_dev->data->name);
+		return -ENOTSUP;
+	}
+	avp->eth_dev = eth_dev;
+	memcpy(avp->bar, bar, sizeof(avp->bar));
+	ret = avp_dev_check_bars(avp->bar);
+	if (ret != 0)
+		return ret;
+
+	regs = bar[AVP_BAR_REGS].addr;
+	if (regs->mig_status == AVP_MIG_DETACHED) {
+		regs->mig_ack = AVP_MIG_DETACHED;
+		PMD_INIT_LOG(ERR, "%s: mig_status 1: device is detached for a migration",
+			eth_dev->data->name);
+		return -EBUSY;
+	}
+	ret = avp_dev_attach(avp);
+	if (ret != 0)
+		return ret;
+	ret = avp_ctrl_init(avp);
+	if (ret != 0)
+		return ret;
+
+	eth_dev->data->mac_addrs = rte_zmalloc("avp_mac", RTE_ETHER_ADDR_LEN,
+			0);
+	if (eth_dev->data->mac_addrs == NULL) {
+		PMD_INIT_LOG(ERR, "%s: no memory for the MAC address",
+			eth_dev->data->name);
+		ret = -ENOMEM;
+		goto fail;
+	}
+	rte_ether_addr_copy(&avp->mac, eth_dev->data->mac_addrs);
+	eth_dev->dev_ops = &avp_eth_dev_ops;
+	eth_dev->data->dev_flags |= RTE_ETH_DEV_INTR_RMV;
+	eth_dev->data->mtu = RTE_MIN((uint32_t)RTE_ETHER_MTU,
+			avp->max_frame - AVP_FRAME_OVERHEAD);
+	avp->filter = AVP_FILTER_UNICAST;
+	avp->detached = AVP_BLOCK_STOPPED;
+
+	avp->intr_handle = intr_handle;
+	if (intr_handle != NULL) {
+		ret = rte_intr_callback_register(intr_handle, avp_intr_handler,
+				eth_dev);
+		if (ret != 0) {
+			PMD_INIT_LOG(ERR, "%s: interrupt callback: %d",
+				eth_dev->data->name, ret);
+			goto fail;
+		}
+		avp->intr_registered = 1;
+		ret = rte_intr_enable(intr_handle);
+		if (ret != 0) {
+			PMD_INIT_LOG(ERR, "%s: enabling interrupts: %d",
+				eth_dev->data->name, ret);
+			avp_intr_unregister(avp);
+			goto fail;
+		}
+	}
+	regs->irq_mask = AVP_IRQ_MASK_ALL;
+	eth_dev->intr_handle = intr_handle;
+
+	PMD_INIT_LOG(INFO, "%s: port %u, MAC " RTE_ETHER_ADDR_PRT_FMT ", host ABI 0x%08x, %u rx / %u tx queues",
+		eth_dev->data->name, eth_dev->data->port_id,
+		RTE_ETHER_ADDR_BYTES(&avp->mac), avp->info.version,
+		avp->max_rx_queues, avp->max_tx_queues);
+	return 0;
+fail:
+	avp_ctrl_uninit(avp);
+	return ret;
+}
+
+int
+avp_ethdev_uninit(struct rte_eth_dev *eth_dev)
+{
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	return avp_dev_close(eth_dev);
+}

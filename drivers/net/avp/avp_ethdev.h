@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * Private structures of the AVP poll mode driver. Everything above the
+ * transport (PCI or emulator socket) works on struct avp_dev once the BARs
+ * have been located.
+ */
+
+#ifndef AVP_ETHDEV_H
+#define AVP_ETHDEV_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+#include <rte_ether.h>
+#include <rte_reciprocal.h>
+
+#include "avp_abi.h"
+
+/* Packets handled per internal sub-burst (any application burst works). */
+#define AVP_BURST_MAX		64
+/* mbufs allocated at once by a scattered receive sub-burst. */
+#define AVP_RX_MBUF_MAX		512
+/* Smallest mbuf data room (after headroom) and host buffer accepted. */
+#define AVP_MIN_BUF_SIZE	64
+/* Largest MTU: the documented platform frame minus the 18 bytes. */
+#define AVP_MAX_MTU		(AVP_DOCUMENTED_MAX_FRAME_LEN - AVP_FRAME_OVERHEAD)
+/* Extra bytes allowed on top of MTU + 18 when sizing the receive path. */
+#define AVP_VLAN_TAG_LEN	4
+
+/* Control channel timing. */
+#define AVP_CTRL_TIMEOUT_MS	500	/* one request, send to reply */
+#define AVP_CTRL_QUIET_MS	1000	/* unanswered area not reused before */
+/* Bounded wait for data path threads to leave their bursts. */
+#define AVP_QUIESCE_TIMEOUT_MS	1000
+
+/* Software receive filter (what a frame needs to be accepted). */
+#define AVP_FILTER_NONE		0	/* promiscuous: everything */
+#define AVP_FILTER_UNICAST	1	/* own MAC and broadcast */
+#define AVP_FILTER_MULTICAST	2	/* and every multicast */
+
+/* A ring in shared memory, with its size snapshotted at attach. */
+struct avp_shring {
+	struct avp_ring *ring;
+	uint32_t mask;		/* nslots - 1 */
+};
+
+/*
+ * Function B: host buffer HVAs to guest addresses, with bounds. An HVA H
+ * is valid for an object of n bytes when H - va <= len - n (unsigned).
+ */
+struct avp_bufview {
+	uint64_t va;		/* buf_region_va */
+	uint8_t *base;		/* T(buf_region_pa) */
+	uint64_t len;		/* bytes of the region reachable */
+};
+
+struct avp_rxq_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t filtered;	/* dropped by the software MAC filter */
+	uint64_t invalid;	/* dropped: bad host descriptor or chain */
+	uint64_t nombuf;	/* dropped: mbuf allocation failed */
+	uint64_t oversize;	/* dropped: frame too large for this queue */
+};
+
+struct avp_txq_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t ring_full;	/* not accepted: no host buffer or tx slot */
+	uint64_t oversize;	/* dropped: frame too large */
+	uint64_t invalid;	/* bad host buffers skipped from alloc */
+	uint64_t detached;	/* not accepted: device detached */
+};
+
+struct avp_dev;
+
+struct avp_rx_queue {
+	/* Hot: touched by every burst. */
+	volatile uint32_t in_burst;	/* 1 while inside a burst */
+	uint8_t filter;			/* AVP_FILTER_* */
+	uint8_t scatter;		/* SCATTER offload on this port */
+	uint8_t first;			/* first host ring serviced */
+	uint8_t nrings;			/* host rings serviced */
+	uint8_t cur;			/* ring to start the next burst at */
+	uint16_t port_id;
+	uint16_t data_room;		/* G: mbuf bytes after headroom */
+	uint32_t max_len;		/* longer frames are oversize */
+	uint32_t buf_size;		/* H */
+	const volatile uint32_t *detached;
+	struct rte_mempool *pool;
+	struct avp_bufview buf;
+	struct rte_reciprocal recip;	/* divides by data_room */
+	uint8_t mac[RTE_ETHER_ADDR_LEN];
+	struct avp_rxq_stats stats;
+	/* Host rings by ring index (only [first, first + nrings)). */
+	struct avp_shring rx[AVP_MAX_QUEUES];
+	struct avp_shring free[AVP_MAX_QUEUES];
+	/* Cold. */
+	struct avp_dev *avp;
+	struct avp_rxq_stats base;	/* values at the last reset */
+	uint16_t queue_id;
+	uint16_t nb_desc;
+	uint64_t offloads;
+} __rte_cache_aligned;
+
+struct avp_tx_queue {
+	volatile uint32_t in_burst;
+	uint8_t vlan_insert;		/* VLAN_INSERT offload enabled */
+	uint16_t port_id;
+	uint32_t buf_size;		/* H */
+	uint32_t max_len;		/* longer frames are oversize */
+	const volatile uint32_t *detached;
+	struct avp_bufview buf;
+	struct rte_reciprocal recip;	/* divides by buf_size */
+	struct avp_shring tx;
+	struct avp_shring alloc;
+	struct avp_txq_stats stats;
+	/* Cold. */
+	struct avp_dev *avp;
+	struct avp_txq_stats base;
+	uint16_t queue_id;
+	uint16_t nb_desc;
+	uint64_t offloads;
+} __rte_cache_aligned;
+
+/* A BAR as located by the transport. */
+struct avp_bar {
+	void *addr;
+	uint64_t len;
+};
+
+struct avp_dev {
+	struct rte_eth_dev *eth_dev;
+	struct avp_bar bar[AVP_BAR_COUNT];
+	struct avp_regs *regs;
+
+	/* Validated copy of BAR 5 and what was derived from it. */
+	struct avp_devinfo info;
+	struct avp_shring tx_ring[AVP_MAX_QUEUES];
+	struct avp_shring alloc_ring[AVP_MAX_QUEUES];
+	struct avp_shring rx_ring[AVP_MAX_QUEUES];
+	struct avp_shring free_ring[AVP_MAX_QUEUES];
+	struct avp_shring req_ring;
+	struct avp_shring resp_ring;
+	struct avp_ctrl_msg *ctrl;
+	struct avp_bufview buf;
+	uint32_t buf_size;		/* H */
+	uint32_t max_frame;		/* M, at most 9238 */
+	uint8_t max_rx_queues;
+	uint8_t max_tx_queues;
+	uint8_t min_rx_queues;
+	uint8_t nb_rx_rings;		/* R of the last CONFIGURE */
+	uint32_t host_features;
+	uint32_t neg_features;		/* sent in CONFIGURE */
+	struct rte_ether_addr mac;
+
+	/* State. */
+	volatile uint32_t detached;	/* data path must not touch rings */
+	uint8_t configured;
+	uint8_t started;
+	uint8_t link_up;
+	uint8_t closed;
+	uint8_t rx_scattered;		/* chosen at start */
+	uint8_t tx_scattered;
+	uint8_t filter;			/* AVP_FILTER_* */
+	uint8_t unplugged;		/* the host removed the port */
+
+	/* Control channel. */
+	pthread_mutex_t ctrl_lock;
+	int ctrl_stale;			/* a request went unanswered */
+	uint64_t ctrl_sent_tsc;		/* when it was sent */
+	uint64_t ctrl_stale_replies;
+	uint64_t ctrl_errors;
+
+	/* Interrupts. */
+	struct rte_intr_handle *intr_handle;
+	int intr_registered;
+	uint32_t unexpected_irq_logged;
+
+	/* Transport: releases what the transport set up. */
+	void (*transport_release)(struct avp_dev *avp);
+	void *transport_priv;
+};
+
+#define AVP_DEV(eth_dev) ((struct avp_dev *)(eth_dev)->data->dev_private)
+
+/* avp_dev.c: BAR view, validation, translation, queue mapping. */
+int avp_dev_check_bars(const struct avp_bar bar[AVP_BAR_COUNT]);
+int avp_dev_attach(struct avp_dev *avp);
+void avp_dev_queue_map(unsigned int nb_rings, unsigned int nb_queues,
+		unsigned int queue, uint8_t *first, uint8_t *count);
+uint32_t avp_dev_ring_capacity(const struct avp_shring *r, unsigned int n);
+
+/* avp_ctrl.c: control channel. */
+int avp_ctrl_init(struct avp_dev *avp);
+void avp_ctrl_uninit(struct avp_dev *avp);
+int avp_ctrl_configure(struct avp_dev *avp, uint16_t tx_queues,
+		uint16_t rx_queues, uint32_t features, uint8_t link_up);
+int avp_ctrl_set_link(struct avp_dev *avp, uint8_t up);
+int avp_ctrl_set_mtu(struct avp_dev *avp, uint32_t mtu);
+int avp_ctrl_shutdown(struct avp_dev *avp);
+
+/* avp_ethdev.c: common probe/remove used by both transports. */
+int avp_ethdev_init(struct rte_eth_dev *eth_dev,
+		const struct avp_bar bar[AVP_BAR_COUNT],
+		struct rte_intr_handle *intr_handle);
+int avp_ethdev_uninit(struct rte_eth_dev *eth_dev);
+void avp_ethdev_notify_removal(struct avp_dev *avp);
+
+/* avp_rxtx.c: burst functions. */
+uint16_t avp_rx_burst_simple(void *rxq, struct rte_mbuf **pkts,
+		uint16_t nb_pkts);
+uint16_t avp_rx_burst_scattered(void *rxq, struct rte_mbuf **pkts,
+		uint16_t nb_pkts);
+uint16_t avp_tx_burst_simple(void *txq, struct rte_mbuf **pkts,
+		uint16_t nb_pkts);
+uint16_t avp_tx_burst_scattered(void *txq, struct rte_mbuf **pkts,
+		uint16_t nb_pkts);
+int avp_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id,
+		struct rte_eth_burst_mode *mode);
+int avp_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id,
+		struct rte_eth_burst_mode *mode);
+
+#endif /* AVP_ETHDEV_H */

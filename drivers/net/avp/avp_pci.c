@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * PCI transport: the BARs come from the PCI device's mapped resources and
+ * the interrupt from its MSI-X vector 0 (or INTx), through EAL.
+ */
+
+#include <bus_pci_driver.h>
+#include <ethdev_pci.h>
+
+#include "avp_ethdev.h"
+
+static const struct rte_pci_id avp_pci_id_map[] = {
+	{
+		.class_id = RTE_CLASS_ANY_ID,
+		.vendor_id = AVP_PCI_VENDOR_ID,
+		.device_id = AVP_PCI_DEVICE_ID,
+		.subsystem_vendor_id = AVP_PCI_SUBSYS_VENDOR_ID,
+		.subsystem_device_id = AVP_PCI_SUBSYS_DEVICE_ID,
+	},
+	{ .vendor_id = 0, /* sentinel */ },
+};
+
+static int
+avp_pci_dev_init(struct rte_eth_dev *eth_dev)
+{
+	struct rte_pci_device *pci_dev = RTE_ETH_DEV_TO_PCI(eth_dev);
+	struct avp_bar bar[AVP_BAR_COUNT];
+	unsigned int i;
+
+	/* BARs 0, 2, 4 and 5 and their sizes are checked by the common code. */
+	for (i = 0; i < AVP_BAR_COUNT; i++) {
+		bar[i].addr = pci_dev->mem_resource[i].addr;
+		bar[i].len = pci_dev->mem_resource[i].len;
+	}
+	return avp_ethdev_init(eth_dev, bar, pci_dev->intr_handle);
+}
+
+static int
+avp_pci_probe(struct rte_pci_driver *pci_drv __rte_unused,
+	      struct rte_pci_device *pci_dev)
+{
+	return rte_eth_dev_pci_generic_probe(pci_dev, sizeof(struct avp_dev),
+			avp_pci_dev_init);
+}
+
+static int
+avp_pci_remove(struct rte_pci_device *pci_dev)
+{
+	return rte_eth_dev_pci_generic_remove(pci_dev, avp_ethdev_uninit);
+}
+
+static struct rte_pci_driver avp_pci_driver = {
+	.id_table = avp_pci_id_map,
+	.drv_flags = RTE_PCI_DRV_NEED_MAPPING | RTE_PCI_DRV_INTR_RMV,
+	.probe = avp_pci_probe,
+	.remove = avp_pci_remove,
+};
+
+RTE_PMD_REGISTER_PCI(net_avp, avp_pci_driver);
+RTE_PMD_REGISTER_PCI_TABLE(net_avp, avp_pci_id_map);
+RTE_PMD_REGISTER_KMOD_DEP(net_avp, "* igb_uio | uio_pci_generic | vfio-pci");

@@ -1,0 +1,735 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * Receive and transmit bursts. Two paths each, chosen when the port
+ * starts: simple (every frame is one host buffer and one mbuf) and
+ * scattered (chains of up to 5 host buffers, chains of mbufs).
+ *
+ * Every handle, address and length read from shared memory is checked
+ * against the buffer region before use; ring indexes are masked with the
+ * sizes snapshotted at attach. A bad frame is dropped and counted.
+ */
+
+#include <rte_common.h>
+#include <rte_memcpy.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "avp_ethdev.h"
+#include "avp_logs.h"
+
+#define AVP_READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+
+/* A descriptor handle to its 64 bytes in BAR 2, or NULL. */
+static __rte_always_inline struct avp_desc *
+avp_desc_get(const struct avp_bufview *b, uint64_t h)
+{
+	uint64_t off = h - b->va;
+
+	if (unlikely(off > b->len - sizeof(struct avp_desc)))
+		return NULL;
+	return (struct avp_desc *)(b->base + off);
+}
+
+/* [h, h + len) in BAR 2, or NULL. len must not exceed b->len. */
+static __rte_always_inline uint8_t *
+avp_data_get(const struct avp_bufview *b, uint64_t h, uint32_t len)
+{
+	uint64_t off = h - b->va;
+
+	if (unlikely(off > b->len - len))
+		return NULL;
+	return b->base + off;
+}
+
+/* Enters a burst unless detached (Dekker pairing with the control side). */
+static __rte_always_inline int
+avp_burst_enter(volatile uint32_t *in_burst, const volatile uint32_t *detached)
+{
+	__atomic_store_n(in_burst, 1, __ATOMIC_SEQ_CST);
+	if (unlikely(__atomic_load_n(detached, __ATOMIC_SEQ_CST) != 0)) {
+		__atomic_store_n(in_burst, 0, __ATOMIC_RELEASE);
+		return -1;
+	}
+	return 0;
+}
+
+static __rte_always_inline void
+avp_burst_leave(volatile uint32_t *in_burst)
+{
+	__atomic_store_n(in_burst, 0, __ATOMIC_RELEASE);
+}
+
+/* The software MAC filter; one compare for frames to our own address. */
+static __rte_always_inline int
+avp_mac_accept(const struct avp_rx_queue *rxq, const uint8_t *dst)
+{
+	static const uint8_t bcast[RTE_ETHER_ADDR_LEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	if (likely(memcmp(dst, rxq->mac, RTE_ETHER_ADDR_LEN) == 0))
+		return 1;
+	if (dst[0] & 0x01) {
+		if (rxq->filter == AVP_FILTER_MULTICAST)
+			return 1;
+		return memcmp(dst, bcast, RTE_ETHER_ADDR_LEN) == 0;
+	}
+	return 0;
+}
+
+static __rte_always_inline void
+avp_rx_offload(struct rte_mbuf *m, uint16_t flags, uint16_t tci)
+{
+	if (flags & AVP_DESC_F_RX_VLAN) {
+		m->ol_flags = RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+		m->vlan_tci = tci;
+	}
+}
+
+/* Gives n handles back on the free ring and releases the rx slots. */
+static __rte_always_inline void
+avp_rx_return(struct avp_shring *rx, uint32_t cons, struct avp_shring *fr,
+		uint32_t fprod, const uint64_t *h, uint32_t n)
+{
+	struct avp_ring *fring = fr->ring;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		fring->slots[(fprod + i) & fr->mask] = h[i];
+	__atomic_store_n(&fring->prod_idx, (fprod + n) & fr->mask,
+			__ATOMIC_RELEASE);
+	__atomic_store_n(&rx->ring->cons_idx, (cons + n) & rx->mask,
+			__ATOMIC_RELEASE);
+}
+
+/* Frames ready on rx[ri] that can also be given back on free[ri]. */
+static __rte_always_inline uint32_t
+avp_rx_ready(struct avp_shring *rx, struct avp_shring *fr, uint32_t *cons,
+		uint32_t *fprod)
+{
+	uint32_t prod, fcons, avail, space;
+
+	prod = __atomic_load_n(&rx->ring->prod_idx, __ATOMIC_ACQUIRE);
+	*cons = rx->ring->cons_idx & rx->mask;
+	avail = (prod - *cons) & rx->mask;
+	*fprod = fr->ring->prod_idx & fr->mask;
+	fcons = __atomic_load_n(&fr->ring->cons_idx, __ATOMIC_ACQUIRE);
+	space = (fcons - *fprod - 1) & fr->mask;
+	return RTE_MIN(avail, space);
+}
+
+/* Simple receive from one host ring: single-buffer frames, one mbuf. */
+static uint16_t
+avp_rx_ring_simple(struct avp_rx_queue *rxq, unsigned int ri,
+		struct rte_mbuf **pkts, uint32_t nb)
+{
+	struct avp_shring *rx = &rxq->rx[ri], *fr = &rxq->free[ri];
+	const struct avp_bufview *b = &rxq->buf;
+	const uint8_t *src[AVP_BURST_MAX];
+	uint16_t len[AVP_BURST_MAX], flags[AVP_BURST_MAX], tci[AVP_BURST_MAX];
+	uint64_t h[AVP_BURST_MAX];
+	uint32_t cons, fprod, n, i, good = 0;
+	uint64_t bytes = 0;
+
+	n = RTE_MIN(avp_rx_ready(rx, fr, &cons, &fprod), nb);
+	if (n == 0)
+		return 0;
+
+	for (i = 0; i < n; i++)
+		h[i] = rx->ring->slots[(cons + i) & rx->mask];
+
+	for (i = 0; i < n; i++) {
+		struct avp_desc *d = avp_desc_get(b, h[i]);
+		uint16_t flen;
+		uint8_t *data;
+
+		if (unlikely(d == NULL)) {
+			PMD_RX_LOG(DEBUG, "bad handle 0x%" PRIx64, h[i]);
+			rxq->stats.invalid++;
+			continue;
+		}
+		if (i + 1 < n)
+			rte_prefetch0(avp_desc_get(b, h[i + 1]));
+		flen = AVP_READ_ONCE(d->frame_len);
+		if (unlikely(flen > rxq->max_len)) {
+			rxq->stats.oversize++;
+			continue;
+		}
+		if (unlikely(flen == 0 || AVP_READ_ONCE(d->seg_len) != flen ||
+			     AVP_READ_ONCE(d->next_va) != 0 ||
+			     AVP_READ_ONCE(d->seg_count) != 1)) {
+			rxq->stats.invalid++;
+			continue;
+		}
+		data = avp_data_get(b, AVP_READ_ONCE(d->data_va), flen);
+		if (unlikely(data == NULL)) {
+			rxq->stats.invalid++;
+			continue;
+		}
+		if (rxq->filter != AVP_FILTER_NONE &&
+		    (flen < RTE_ETHER_ADDR_LEN || !avp_mac_accept(rxq, data))) {
+			rxq->stats.filtered++;
+			continue;
+		}
+		rte_prefetch0(data);
+		src[good] = data;
+		len[good] = flen;
+		flags[good] = AVP_READ_ONCE(d->flags);
+		tci[good] = AVP_READ_ONCE(d->vlan_tci);
+		good++;
+	}
+
+	if (good != 0 && unlikely(rte_pktmbuf_alloc_bulk(rxq->pool, pkts,
+							good) != 0)) {
+		rxq->stats.nombuf += good;
+		good = 0;
+	}
+	for (i = 0; i < good; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		rte_memcpy(rte_pktmbuf_mtod(m, void *), src[i], len[i]);
+		m->data_len = len[i];
+		m->pkt_len = len[i];
+		m->port = rxq->port_id;
+		avp_rx_offload(m, flags[i], tci[i]);
+		bytes += len[i];
+	}
+
+	avp_rx_return(rx, cons, fr, fprod, h, n);
+	rxq->stats.packets += good;
+	rxq->stats.bytes += bytes;
+	return good;
+}
+
+/* A validated host chain. */
+struct avp_rx_chain {
+	const uint8_t *src[AVP_MAX_SEGS];
+	uint16_t len[AVP_MAX_SEGS];
+	uint16_t nseg;
+	uint16_t need;		/* mbufs */
+	uint16_t flen;
+	uint16_t flags;
+	uint16_t tci;
+};
+
+/*
+ * Walks and checks the chain headed by d: at most 5 segments, each
+ * inside the buffer region and at most H bytes, the lengths adding up to
+ * frame_len, seg_count right. A cycle cannot pass: it would need a sixth
+ * segment. Returns 0, or which counter the frame belongs to.
+ */
+enum { AVP_RX_OK, AVP_RX_INVALID, AVP_RX_OVERSIZE, AVP_RX_FILTERED };
+
+static __rte_always_inline int
+avp_rx_chain_check(const struct avp_rx_queue *rxq, struct avp_desc *d,
+		struct avp_rx_chain *c)
+{
+	const struct avp_bufview *b = &rxq->buf;
+	uint32_t total = 0, flen;
+	unsigned int s;
+	uint64_t next;
+
+	flen = AVP_READ_ONCE(d->frame_len);
+	c->flags = AVP_READ_ONCE(d->flags);
+	c->tci = AVP_READ_ONCE(d->vlan_tci);
+	if (unlikely(AVP_READ_ONCE(d->seg_count) > AVP_MAX_SEGS))
+		return AVP_RX_INVALID;
+	for (s = 0; ; s++) {
+		uint32_t sl = AVP_READ_ONCE(d->seg_len);
+		uint8_t *data;
+
+		if (unlikely(sl > rxq->buf_size))
+			return AVP_RX_INVALID;
+		data = avp_data_get(b, AVP_READ_ONCE(d->data_va), sl);
+		if (unlikely(data == NULL))
+			return AVP_RX_INVALID;
+		c->src[s] = data;
+		c->len[s] = sl;
+		total += sl;
+		next = AVP_READ_ONCE(d->next_va);
+		if (next == 0)
+			break;
+		if (unlikely(s + 1 == AVP_MAX_SEGS))
+			return AVP_RX_INVALID;	/* too long, or a cycle */
+		d = avp_desc_get(b, next);
+		if (unlikely(d == NULL))
+			return AVP_RX_INVALID;
+	}
+	c->nseg = s + 1;
+	if (unlikely(total != flen || flen == 0))
+		return AVP_RX_INVALID;
+	if (unlikely(flen > rxq->max_len))
+		return AVP_RX_OVERSIZE;
+	c->flen = flen;
+	if (likely(flen <= rxq->data_room)) {
+		c->need = 1;
+	} else {
+		if (unlikely(!rxq->scatter))
+			return AVP_RX_OVERSIZE;
+		c->need = rte_reciprocal_divide(flen + rxq->data_room - 1,
+				rxq->recip);
+	}
+	if (rxq->filter != AVP_FILTER_NONE &&
+	    (c->len[0] < RTE_ETHER_ADDR_LEN || !avp_mac_accept(rxq, c->src[0])))
+		return AVP_RX_FILTERED;
+	return AVP_RX_OK;
+}
+
+/* Copies a validated chain into need mbufs and links them. */
+static __rte_always_inline void
+avp_rx_chain_copy(const struct avp_rx_queue *rxq, const struct avp_rx_chain *c,
+		struct rte_mbuf **mb)
+{
+	struct rte_mbuf *head = mb[0], *cur = head;
+	uint32_t room = rxq->data_room, k = 0;
+	uint8_t *dst = rte_pktmbuf_mtod(cur, uint8_t *);
+	unsigned int s;
+
+	for (s = 0; s < c->nseg; s++) {
+		const uint8_t *src = c->src[s];
+		uint32_t left = c->len[s];
+
+		while (left != 0) {
+			uint32_t n;
+
+			if (room == 0) {
+				struct rte_mbuf *m = mb[++k];
+
+				cur->next = m;
+				cur = m;
+				dst = rte_pktmbuf_mtod(cur, uint8_t *);
+				room = rxq->data_room;
+			}
+			n = RTE_MIN(left, room);
+			rte_memcpy(dst, src, n);
+			dst += n;
+			src += n;
+			left -= n;
+			room -= n;
+			cur->data_len += n;
+		}
+	}
+	head->nb_segs = c->need;
+	head->pkt_len = c->flen;
+	head->port = rxq->port_id;
+	avp_rx_offload(head, c->flags, c->tci);
+}
+
+/* Scattered receive from one host ring. */
+static uint16_t
+avp_rx_ring_scattered(struct avp_rx_queue *rxq, unsigned int ri,
+		struct rte_mbuf **pkts, uint32_t nb)
+{
+	struct avp_shring *rx = &rxq->rx[ri], *fr = &rxq->free[ri];
+	struct avp_rx_chain chain[AVP_BURST_MAX];
+	struct rte_mbuf *mb[AVP_RX_MBUF_MAX];
+	uint64_t h[AVP_BURST_MAX];
+	uint32_t cons, fprod, n, i, good = 0, total = 0, k;
+	uint64_t bytes = 0;
+
+	n = RTE_MIN(avp_rx_ready(rx, fr, &cons, &fprod), nb);
+	if (n == 0)
+		return 0;
+
+	for (i = 0; i < n; i++) {
+		struct avp_desc *d;
+		int st;
+
+		h[i] = rx->ring->slots[(cons + i) & rx->mask];
+		d = avp_desc_get(&rxq->buf, h[i]);
+		if (unlikely(d == NULL)) {
+			rxq->stats.invalid++;
+			continue;
+		}
+		st = avp_rx_chain_check(rxq, d, &chain[good]);
+		if (likely(st == AVP_RX_OK)) {
+			if (total + chain[good].need > AVP_RX_MBUF_MAX) {
+				n = i;	/* the rest waits for the next round */
+				break;
+			}
+			total += chain[good].need;
+			good++;
+		} else if (st == AVP_RX_INVALID) {
+			rxq->stats.invalid++;
+		} else if (st == AVP_RX_OVERSIZE) {
+			rxq->stats.oversize++;
+		} else {
+			rxq->stats.filtered++;
+		}
+	}
+
+	if (total != 0 &&
+	    unlikely(rte_pktmbuf_alloc_bulk(rxq->pool, mb, total) != 0)) {
+		rxq->stats.nombuf += good;
+		good = 0;
+	}
+	for (i = 0, k = 0; i < good; i++) {
+		avp_rx_chain_copy(rxq, &chain[i], &mb[k]);
+		pkts[i] = mb[k];
+		k += chain[i].need;
+		bytes += chain[i].flen;
+	}
+
+	avp_rx_return(rx, cons, fr, fprod, h, n);
+	rxq->stats.packets += good;
+	rxq->stats.bytes += bytes;
+	return good;
+}
+
+/*
+ * Serves every host ring mapped to the queue, starting with a different
+ * one each call, until nb_pkts frames are out or all rings are empty.
+ */
+static __rte_always_inline uint16_t
+avp_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
+		int scattered)
+{
+	struct avp_rx_queue *rxq = queue;
+	unsigned int ri, left, end;
+	uint16_t nb_rx = 0;
+
+	if (unlikely(avp_burst_enter(&rxq->in_burst, rxq->detached) != 0))
+		return 0;
+
+	ri = rxq->cur;
+	end = rxq->first + rxq->nrings;
+	for (left = rxq->nrings; left != 0; left--) {
+		for (;;) {
+			uint32_t want = RTE_MIN(nb_pkts - nb_rx,
+					AVP_BURST_MAX);
+			uint16_t got;
+
+			if (want == 0)
+				goto out;
+			got = scattered ?
+				avp_rx_ring_scattered(rxq, ri, pkts + nb_rx,
+						want) :
+				avp_rx_ring_simple(rxq, ri, pkts + nb_rx,
+						want);
+			nb_rx += got;
+			if (got == 0)
+				break;
+		}
+		if (++ri == end)
+			ri = rxq->first;
+	}
+out:
+	if (++rxq->cur == end)
+		rxq->cur = rxq->first;
+	avp_burst_leave(&rxq->in_burst);
+	return nb_rx;
+}
+
+uint16_t
+avp_rx_burst_simple(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return avp_rx_burst(queue, pkts, nb_pkts, 0);
+}
+
+uint16_t
+avp_rx_burst_scattered(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return avp_rx_burst(queue, pkts, nb_pkts, 1);
+}
+
+/* Room on the transmit side: host buffers on alloc, slots on tx. */
+struct avp_tx_ctx {
+	uint32_t acons, avail, aused;
+	uint32_t tprod, space, placed;
+};
+
+static __rte_always_inline void
+avp_tx_ctx_init(struct avp_tx_queue *txq, struct avp_tx_ctx *c)
+{
+	struct avp_ring *ar = txq->alloc.ring, *tr = txq->tx.ring;
+	uint32_t aprod, tcons;
+
+	aprod = __atomic_load_n(&ar->prod_idx, __ATOMIC_ACQUIRE);
+	c->acons = ar->cons_idx & txq->alloc.mask;
+	c->avail = (aprod - c->acons) & txq->alloc.mask;
+	c->aused = 0;
+	c->tprod = tr->prod_idx & txq->tx.mask;
+	tcons = __atomic_load_n(&tr->cons_idx, __ATOMIC_ACQUIRE);
+	c->space = (tcons - c->tprod - 1) & txq->tx.mask;
+	c->placed = 0;
+}
+
+static __rte_always_inline void
+avp_tx_ctx_publish(struct avp_tx_queue *txq, const struct avp_tx_ctx *c)
+{
+	__atomic_store_n(&txq->alloc.ring->cons_idx,
+			(c->acons + c->aused) & txq->alloc.mask,
+			__ATOMIC_RELEASE);
+	__atomic_store_n(&txq->tx.ring->prod_idx,
+			(c->tprod + c->placed) & txq->tx.mask,
+			__ATOMIC_RELEASE);
+}
+
+/*
+ * Takes need usable host buffers from alloc, skipping (and counting)
+ * bad ones. Returns 0, or -1 when alloc runs dry first; then only the
+ * bad handles in front are consumed.
+ */
+static __rte_always_inline int
+avp_tx_take(struct avp_tx_queue *txq, struct avp_tx_ctx *c, unsigned int need,
+		uint64_t *h, struct avp_desc **d, uint8_t **data)
+{
+	const struct avp_ring *ar = txq->alloc.ring;
+	uint32_t k = c->aused, bad = 0;
+	unsigned int got = 0;
+
+	while (got < need) {
+		uint64_t hv;
+		struct avp_desc *dv;
+		uint8_t *dp = NULL;
+
+		if (k == c->avail)
+			return -1;
+		hv = ar->slots[(c->acons + k) & txq->alloc.mask];
+		k++;
+		dv = avp_desc_get(&txq->buf, hv);
+		if (likely(dv != NULL))
+			dp = avp_data_get(&txq->buf,
+					AVP_READ_ONCE(dv->data_va),
+					txq->buf_size);
+		if (unlikely(dp == NULL)) {
+			PMD_TX_LOG(DEBUG, "bad alloc handle 0x%" PRIx64, hv);
+			if (got == 0) {
+				txq->stats.invalid++;
+				c->aused = k;
+			} else {
+				bad++;
+			}
+			continue;
+		}
+		h[got] = hv;
+		d[got] = dv;
+		data[got] = dp;
+		got++;
+	}
+	txq->stats.invalid += bad;
+	c->aused = k;
+	return 0;
+}
+
+static __rte_always_inline void
+avp_tx_head(const struct avp_tx_queue *txq, struct avp_desc *d,
+		const struct rte_mbuf *m, uint8_t nseg, uint16_t len)
+{
+	d->seg_count = nseg;
+	d->frame_len = len;
+	if (txq->vlan_insert && (m->ol_flags & RTE_MBUF_F_TX_VLAN)) {
+		d->flags = AVP_DESC_F_TX_VLAN;
+		d->vlan_tci = m->vlan_tci;
+	} else {
+		d->flags = 0;
+		d->vlan_tci = 0;
+	}
+}
+
+/* Copies an mbuf chain (at most len bytes) into one host buffer. */
+static uint32_t
+avp_tx_gather(uint8_t *dst, const struct rte_mbuf *m, uint32_t len)
+{
+	uint32_t done = 0;
+
+	for (; m != NULL && done < len; m = m->next) {
+		uint32_t n = RTE_MIN((uint32_t)m->data_len, len - done);
+
+		rte_memcpy(dst + done, rte_pktmbuf_mtod(m, const void *), n);
+		done += n;
+	}
+	return done;
+}
+
+static uint16_t
+avp_tx_sub_simple(struct avp_tx_queue *txq, struct rte_mbuf **pkts,
+		uint16_t nb)
+{
+	struct avp_tx_ctx c;
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	avp_tx_ctx_init(txq, &c);
+	for (i = 0; i < nb; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint32_t len = m->pkt_len;
+		struct avp_desc *d;
+		uint8_t *data;
+		uint64_t h;
+
+		if (unlikely(len > txq->max_len)) {
+			txq->stats.oversize++;
+			continue;
+		}
+		if (unlikely(c.placed == c.space) ||
+		    unlikely(avp_tx_take(txq, &c, 1, &h, &d, &data) != 0))
+			break;
+		if (likely(m->nb_segs == 1))
+			rte_memcpy(data, rte_pktmbuf_mtod(m, const void *),
+					len);
+		else
+			len = avp_tx_gather(data, m, len);
+		d->seg_len = len;
+		d->next_va = 0;
+		avp_tx_head(txq, d, m, 1, len);
+		txq->tx.ring->slots[(c.tprod + c.placed) & txq->tx.mask] = h;
+		c.placed++;
+		bytes += len;
+	}
+	avp_tx_ctx_publish(txq, &c);
+	rte_pktmbuf_free_bulk(pkts, i);
+	txq->stats.packets += c.placed;
+	txq->stats.bytes += bytes;
+	return i;
+}
+
+static uint16_t
+avp_tx_sub_scattered(struct avp_tx_queue *txq, struct rte_mbuf **pkts,
+		uint16_t nb)
+{
+	struct avp_tx_ctx c;
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	avp_tx_ctx_init(txq, &c);
+	for (i = 0; i < nb; i++) {
+		struct rte_mbuf *m = pkts[i], *seg;
+		uint32_t len = m->pkt_len, need, left, room, b = 0;
+		uint64_t h[AVP_MAX_SEGS];
+		struct avp_desc *d[AVP_MAX_SEGS];
+		uint8_t *data[AVP_MAX_SEGS];
+		uint16_t slen[AVP_MAX_SEGS] = { 0 };
+		uint8_t *dst;
+
+		if (unlikely(len > txq->max_len)) {
+			txq->stats.oversize++;
+			continue;
+		}
+		need = likely(len <= txq->buf_size) ? 1 :
+			rte_reciprocal_divide(len + txq->buf_size - 1,
+					txq->recip);
+		if (unlikely(c.placed == c.space) ||
+		    unlikely(avp_tx_take(txq, &c, need, h, d, data) != 0))
+			break;
+
+		/* Fill each host buffer up to H bytes, in order. */
+		dst = data[0];
+		room = txq->buf_size;
+		left = len;
+		for (seg = m; seg != NULL && left != 0; seg = seg->next) {
+			const uint8_t *src = rte_pktmbuf_mtod(seg,
+					const uint8_t *);
+			uint32_t sl = RTE_MIN((uint32_t)seg->data_len, left);
+
+			left -= sl;
+			while (sl != 0) {
+				uint32_t n;
+
+				if (room == 0) {
+					dst = data[++b];
+					room = txq->buf_size;
+				}
+				n = RTE_MIN(sl, room);
+				rte_memcpy(dst, src, n);
+				dst += n;
+				src += n;
+				sl -= n;
+				room -= n;
+				slen[b] += n;
+			}
+		}
+		len -= left;	/* short mbuf chain: send what is there */
+		for (b = 0; b < need; b++) {
+			d[b]->seg_len = slen[b];
+			d[b]->next_va = b + 1 < need ? h[b + 1] : 0;
+		}
+		avp_tx_head(txq, d[0], m, need, len);
+		txq->tx.ring->slots[(c.tprod + c.placed) & txq->tx.mask] =
+			h[0];
+		c.placed++;
+		bytes += len;
+	}
+	avp_tx_ctx_publish(txq, &c);
+	rte_pktmbuf_free_bulk(pkts, i);
+	txq->stats.packets += c.placed;
+	txq->stats.bytes += bytes;
+	return i;
+}
+
+static __rte_always_inline uint16_t
+avp_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
+		int scattered)
+{
+	struct avp_tx_queue *txq = queue;
+	uint16_t sent = 0;
+
+	if (unlikely(avp_burst_enter(&txq->in_burst, txq->detached) != 0)) {
+		txq->stats.detached += nb_pkts;
+		return 0;
+	}
+	while (sent < nb_pkts) {
+		uint16_t want = RTE_MIN(nb_pkts - sent, AVP_BURST_MAX);
+		uint16_t done = scattered ?
+			avp_tx_sub_scattered(txq, pkts + sent, want) :
+			avp_tx_sub_simple(txq, pkts + sent, want);
+
+		sent += done;
+		if (done < want) {
+			txq->stats.ring_full += nb_pkts - sent;
+			break;
+		}
+	}
+	avp_burst_leave(&txq->in_burst);
+	return sent;
+}
+
+uint16_t
+avp_tx_burst_simple(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return avp_tx_burst(queue, pkts, nb_pkts, 0);
+}
+
+uint16_t
+avp_tx_burst_scattered(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return avp_tx_burst(queue, pkts, nb_pkts, 1);
+}
+
+int
+avp_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id __rte_unused,
+		struct rte_eth_burst_mode *mode)
+{
+	eth_rx_burst_t fn = dev->rx_pkt_burst;
+
+	if (fn == avp_rx_burst_scattered)
+		snprintf(mode->info, sizeof(mode->info),
+			"Scattered: host chains of up to %u buffers into mbuf chains",
+			AVP_MAX_SEGS);
+	else if (fn == avp_rx_burst_simple)
+		snprintf(mode->info, sizeof(mode->info),
+			"Simple: one host buffer into one mbuf");
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int
+avp_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id __rte_unused,
+		struct rte_eth_burst_mode *mode)
+{
+	eth_tx_burst_t fn = dev->tx_pkt_burst;
+
+	if (fn == avp_tx_burst_scattered)
+		snprintf(mode->info, sizeof(mode->info),
+			"Scattered: mbuf chains into up to %u host buffers",
+			AVP_MAX_SEGS);
+	else if (fn == avp_tx_burst_simple)
+		snprintf(mode->info, sizeof(mode->info),
+			"Simple: one mbuf into one host buffer");
+	else
+		return -EINVAL;
+	return 0;
+}
