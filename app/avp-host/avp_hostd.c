@@ -93,7 +93,7 @@ usage(FILE *f)
 "      bufs=N             host buffers, 64..1048576 (default 8192)\n"
 "      ring=N             data ring slots, a power of 2, 2..65536\n"
 "                         (default 1024)\n"
-"      max_frame=N        largest frame for the guest, 60..min(65535,\n"
+"      max_frame=N        largest frame for the guest, 64..min(65535,\n"
 "                         5 x buf_size) (default 9238)\n"
 "      vlan=0|1           advertise VLAN offload (default 1)\n"
 "      mode=MODE          traffic mode of this port (default: --mode)\n"
@@ -307,7 +307,7 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 					hp->name, val);
 			hp->params.ring_slots = (uint32_t)v;
 		} else if (strcmp(key, "max_frame") == 0) {
-			NUM(60, 65535);
+			NUM(64, 65535);
 			hp->params.max_frame_len = (uint32_t)v;
 			set.max_frame = 1;
 		} else if (strcmp(key, "vlan") == 0) {
@@ -708,8 +708,11 @@ stdin_usable(void)
 {
 	struct stat st;
 
+	/* A terminal is only ours while we are in the foreground (a
+	 * backgrounded daemon would be stopped by SIGTTIN otherwise).
+	 */
 	if (isatty(STDIN_FILENO))
-		return 1;
+		return tcgetpgrp(STDIN_FILENO) == getpgrp();
 	if (fstat(STDIN_FILENO, &st) < 0)
 		return 0;
 	return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
@@ -954,7 +957,6 @@ ports_teardown(struct hostd *hd, int print_stats)
 		struct hostd_port *hp = &hd->ports[i];
 
 		if (hp->port != NULL && print_stats) {
-			printf("port %s:\n", hp->name);
 			avp_emu_port_stats_print(hp->port, stdout);
 			printf("stats ");
 			hostd_port_summary(hd, hp, stdout);
@@ -1125,6 +1127,10 @@ main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* Reading a terminal from the background then fails with EIO,
+	 * which ends stdin commands, instead of stopping the daemon.
+	 */
+	sigaction(SIGTTIN, &sa, NULL);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);

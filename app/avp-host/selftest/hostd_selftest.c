@@ -497,6 +497,24 @@ control_query(const char *path, const char *cmd, unsigned int timeout_ms)
 	return buf;
 }
 
+/* A socket file nobody listens on any more. */
+static int
+make_stale_socket(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd, rc;
+
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	return rc;
+}
+
 static int
 scenario_xconnect(const char *hostd)
 {
@@ -512,6 +530,8 @@ scenario_xconnect(const char *hostd)
 	snprintf(ctl, sizeof(ctl), "%s/ctl.sock", tmp_dir);
 	snprintf(pa, sizeof(pa), "a,socket=%s", sa);
 	snprintf(pb, sizeof(pb), "b,socket=%s,mac=02:00:00:00:00:0b", sb);
+	CHECK(make_stale_socket(sa) == 0,
+		"a stale socket file is left at %s (as after a crash)", sa);
 	{
 		char *argv[] = { S(hostd), S("--mode"), S("xconnect"),
 			S("--port"), pa, S("--port"), pb,
@@ -524,6 +544,14 @@ scenario_xconnect(const char *hostd)
 	if (line == NULL)
 		fatal("avp-hostd did not become ready");
 	free(line);
+
+	{
+		char *argv[] = { S(hostd), S("--no-stdin"), S("--port"), pa,
+			NULL };
+
+		CHECK(run_cmd(argv, 0) == 1,
+			"a second avp-hostd on the same socket fails with exit code 1");
+	}
 
 	CHECK(guest_up(&ga, sa, "guest-a") == 0,
 		"guest A attaches, CONFIGURE and SET_LINK 1 accepted");
@@ -751,6 +779,12 @@ scenario_migrate(const char *hostd)
 		"migrate m: failed when the guest acknowledges ERROR");
 	free(line);
 	g.mig_force_error = 0;
+	daemon_cmd(&d, "state m\n");
+	line = daemon_expect(&d, "state m: ", CMD_MS, serve_migration, &g);
+	CHECK(line != NULL && kv(line, "configured") == 1 &&
+		strstr(line, "link=up") != NULL,
+		"after the refused migration the host keeps configured=1 link=up");
+	free(line);
 	daemon_cmd(&d, "migrate nosuch\n");
 	line = daemon_expect(&d, "error: migrate: no port 'nosuch'", CMD_MS,
 			serve_migration, &g);
