@@ -17,6 +17,9 @@
  *   migrate   migrations by command (plain, reordered, periodic, refused
  *             by the guest), unplug (released and forced), re-attach,
  *             SIGTERM shutdown with a pid file.
+ *   modes     gen (sizes in turn, count), sink (the --mode default)
+ *             and capture ports: generated frames verified, sink and
+ *             capture counters, the capture and stats-reset commands.
  *   tap       a TAP port in a private network namespace: the guest's ARP
  *             request and ICMP echo request are answered by the kernel.
  *             Exits 77 (skipped) when TAP or namespaces are unavailable.
@@ -845,6 +848,167 @@ scenario_migrate(const char *hostd)
 	return finish();
 }
 
+/* ---- scenario: gen, sink, capture -------------------------------------- */
+
+/* Repeats "stats PORT" until key reaches want; returns the last value. */
+static uint64_t
+stats_until(struct daemon *d, const char *port, const char *key,
+		uint64_t want, unsigned int timeout_ms)
+{
+	uint64_t deadline = now_ms() + timeout_ms, v = UINT64_MAX;
+	char cmd[64], prefix[64];
+
+	snprintf(cmd, sizeof(cmd), "stats %s\n", port);
+	snprintf(prefix, sizeof(prefix), "stats %s: ", port);
+	do {
+		char *line;
+
+		daemon_cmd(d, cmd);
+		line = daemon_expect(d, prefix, CMD_MS, NULL, NULL);
+		v = kv(line, key);
+		free(line);
+		if (v == want)
+			break;
+		poll(NULL, 0, 20);
+	} while (now_ms() < deadline);
+	return v;
+}
+
+static int
+scenario_modes(const char *hostd)
+{
+	static const uint16_t gen_sizes[] = { 64, 512, 1518 };
+	char sg[96], ss[96], sc[96], pg[160], ps[160], pc[160], *line;
+	struct avp_tg gg, gs, gc;
+	struct daemon d;
+	unsigned int good = 0, i;
+	uint64_t v;
+
+	snprintf(sg, sizeof(sg), "%s/g.sock", tmp_dir);
+	snprintf(ss, sizeof(ss), "%s/s.sock", tmp_dir);
+	snprintf(sc, sizeof(sc), "%s/c.sock", tmp_dir);
+	snprintf(pg, sizeof(pg), "g,socket=%s,mode=gen,size=64/512/1518,count=90",
+		sg);
+	snprintf(ps, sizeof(ps), "s,socket=%s", ss);
+	snprintf(pc, sizeof(pc), "c,socket=%s,mode=capture,max_frame=1522",
+		sc);
+	{
+		char *argv[] = { S(hostd), S("--mode"), S("sink"),
+			S("--port"), pg, S("--port"), ps, S("--port"), pc,
+			NULL };
+
+		daemon_spawn(&d, argv);
+	}
+	line = daemon_expect(&d, "avp-hostd: ready: 3 ports", READY_MS,
+			NULL, NULL);
+	if (line == NULL)
+		fatal("avp-hostd did not become ready");
+	free(line);
+	if (guest_up(&gg, sg, "guest-g") != 0 ||
+			guest_up(&gs, ss, "guest-s") != 0 ||
+			guest_up(&gc, sc, "guest-c") != 0)
+		fatal("the guests could not attach");
+	CHECK(gc.devinfo->max_frame_len == 1522,
+		"port c advertises max_frame=1522");
+
+	/* gen: 90 frames of 64/512/1518 bytes in turn, then nothing. */
+	for (i = 0; i < 90; i++) {
+		struct avp_tg_rxinfo info;
+		uint64_t seq = UINT64_MAX;
+		int rc = avp_tg_rx_wait(&gg, 1, rx_buf, sizeof(rx_buf), &info,
+				3000);
+
+		if (rc < 0) {
+			printf("# gen: frame %u not received: %d\n", i, rc);
+			break;
+		}
+		if ((uint32_t)rc == gen_sizes[i % 3] &&
+				avp_emu_frame_verify(rx_buf, (uint32_t)rc,
+					&seq) == 0 && seq == i &&
+				memcmp(rx_buf, gg.devinfo->mac, 6) == 0)
+			good++;
+		else if (good + 5 > i)
+			printf("# gen: frame %u: %d bytes seq %" PRIu64 "\n",
+				i, rc, seq);
+	}
+	CHECK(good == 90,
+		"gen: %u of 90 generated frames (64/512/1518 in turn, to the port MAC) verified in order",
+		good);
+	CHECK(avp_tg_rx_wait(&gg, 1, rx_buf, sizeof(rx_buf), NULL, 200) ==
+		-ETIMEDOUT, "gen: count=90 stops the generator");
+	v = stats_until(&d, "g", "gen_frames", 90, 5000);
+	CHECK(v == 90, "stats g: gen_frames=90 (got %" PRIu64 ")", v);
+
+	/* sink (the --mode default): 40 frames verified and counted. */
+	for (i = 0; i < 40; i++) {
+		uint32_t len = frame_sizes[i % NSIZES];
+
+		avp_emu_frame_build(tx_buf, len, i, gs.devinfo->mac,
+			gs.devinfo->mac);
+		if (avp_tg_tx(&gs, 0, tx_buf, len, 0, 0, 0) != 0) {
+			printf("# sink: tx of frame %u failed\n", i);
+			break;
+		}
+	}
+	v = stats_until(&d, "s", "sink_frames", 40, 5000);
+	CHECK(v == 40, "stats s: sink_frames=40 (got %" PRIu64 ")", v);
+	daemon_cmd(&d, "stats s\n");
+	line = daemon_expect(&d, "stats s: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && strstr(line, "mode=sink") != NULL &&
+		kv(line, "sink_bad") == 0 && kv(line, "sink_seq_gaps") == 0,
+		"stats s: mode=sink sink_bad=0 sink_seq_gaps=0");
+	free(line);
+	daemon_cmd(&d, "stats-reset s\n");
+	line = daemon_expect(&d, "stats-reset s: ok", CMD_MS, NULL, NULL);
+	CHECK(line != NULL, "stats-reset s: ok");
+	free(line);
+	v = stats_until(&d, "s", "sink_frames", 0, 1000);
+	CHECK(v == 0, "stats s after the reset: sink_frames=0");
+
+	/* capture: three frames, shown by the capture command. */
+	for (i = 0; i < 3; i++) {
+		uint32_t len = i == 1 ? 1500 : 60 + i;
+
+		avp_emu_frame_build(tx_buf, len, 7 + i, gc.devinfo->mac,
+			gc.devinfo->mac);
+		CHECK(avp_tg_tx(&gc, 0, tx_buf, len, i == 1 ? 3 : 0, 0, 0) ==
+			0, "capture: guest transmits frame %u (%u bytes)", i,
+			len);
+	}
+	v = stats_until(&d, "c", "tx_frames", 3, 5000);
+	CHECK(v == 3, "stats c: tx_frames=3");
+	daemon_cmd(&d, "capture c 10\n");
+	line = daemon_expect(&d, "capture c: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && strcmp(line, "capture c: ok, 3 frames") == 0,
+		"capture c 10: ok, 3 frames");
+	free(line);
+	CHECK(strstr(d.log, "len=60 queue=0 segs=1") != NULL &&
+		strstr(d.log, "len=1500 queue=0 segs=3") != NULL &&
+		strstr(d.log, "seq=7 ") != NULL &&
+		strstr(d.log, "seq=8 ") != NULL &&
+		strstr(d.log, "seq=9 ") != NULL,
+		"capture lists the frames with length, segments and seq");
+	daemon_cmd(&d, "capture s\n");
+	line = daemon_expect(&d, "capture s: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && strstr(line, "failed: the port's mode is sink") !=
+		NULL, "capture on a sink port is refused");
+	free(line);
+
+	avp_tg_close_port(&gg);
+	avp_tg_close_port(&gs);
+	avp_tg_close_port(&gc);
+	avp_tg_close(&gg);
+	avp_tg_close(&gs);
+	avp_tg_close(&gc);
+	daemon_cmd(&d, "quit\n");
+	i = (unsigned int)daemon_wait_exit(&d, EXIT_MS);
+	CHECK(i == 0, "avp-hostd exits with code 0");
+	CHECK(path_gone(sg) && path_gone(ss) && path_gone(sc),
+		"no socket file remains");
+	free(d.log);
+	return finish();
+}
+
 /* ---- scenario: tap ----------------------------------------------------- */
 
 #define TAP_IF		"avpst0"
@@ -1090,7 +1254,7 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	if (argc != 3) {
-		fprintf(stderr, "usage: %s AVP_HOSTD xconnect|migrate|tap\n",
+		fprintf(stderr, "usage: %s AVP_HOSTD xconnect|migrate|modes|tap\n",
 			argv[0]);
 		return 2;
 	}
@@ -1103,9 +1267,11 @@ main(int argc, char **argv)
 		return scenario_xconnect(argv[1]);
 	if (strcmp(argv[2], "migrate") == 0)
 		return scenario_migrate(argv[1]);
+	if (strcmp(argv[2], "modes") == 0)
+		return scenario_modes(argv[1]);
 	if (strcmp(argv[2], "tap") == 0)
 		return scenario_tap(argv[1]);
-	fprintf(stderr, "unknown scenario '%s': xconnect, migrate or tap\n",
+	fprintf(stderr, "unknown scenario '%s': xconnect, migrate, modes or tap\n",
 		argv[2]);
 	cleanup();
 	return 2;
