@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/* Control channel (ABI section 10), registers and interrupts (E10, E11). */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "avp_emu_priv.h"
+
+#define EMU_LATE_REPLY_MS	600
+
+static void
+irq_signal(struct avp_emu_port *port)
+{
+	uint64_t one = 1;
+
+	if (write(port->irq_fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		emu_log(port, 1, "interrupt eventfd write failed");
+	port->st.irqs_raised++;
+}
+
+/* Latches cause bits; delivers them now if unmasked, else on unmask. */
+void
+emu_irq_raise(struct avp_emu_port *port, uint32_t cause)
+{
+	uint32_t mask;
+
+	/* account for acknowledgements written before this event */
+	emu_regs_poll(port);
+	port->irq_latched |= cause;
+	__atomic_or_fetch(&port->regs->irq_status, cause, __ATOMIC_SEQ_CST);
+	mask = port->regs->irq_mask;
+	if (cause & mask)
+		irq_signal(port);
+	port->irq_undelivered |= cause & ~mask;
+}
+
+/* BAR 0 is plain memory: a guest read cannot clear irq_status, so the
+ * emulator clears the cause itself once the guest acknowledged (E11).
+ */
+void
+emu_irq_clear(struct avp_emu_port *port, uint32_t cause)
+{
+	port->irq_latched &= ~cause;
+	port->irq_undelivered &= ~cause;
+	__atomic_and_fetch(&port->regs->irq_status, ~cause, __ATOMIC_SEQ_CST);
+}
+
+/* The guest's register writes can only be polled. */
+void
+emu_regs_poll(struct avp_emu_port *port)
+{
+	uint32_t m = port->regs->irq_mask;
+	uint32_t a = port->regs->mig_ack;
+
+	if (m != port->irq_mask_seen) {
+		port->st.irq_mask_writes++;
+		port->irq_mask_seen = m;
+		emu_log(port, 2, "irq_mask = 0x%08x", m);
+		if (port->irq_undelivered & m) {
+			port->irq_undelivered &= ~m;
+			irq_signal(port);
+		}
+	}
+	if (a != port->mig_ack_seen) {
+		port->mig_ack_seen = a;
+		if (a != 0) {
+			port->st.mig_ack_writes++;
+			port->last_mig_ack = a;
+			emu_log(port, 2, "mig_ack = %u", a);
+			if (port->irq_latched & AVP_IRQ_CAUSE_MIGRATION)
+				emu_irq_clear(port, AVP_IRQ_CAUSE_MIGRATION);
+		}
+	}
+}
+
+static void
+reply(struct avp_emu_port *port, uint64_t token)
+{
+	uint32_t cons;
+
+	if (emu_ring_peer_idx(&port->resp.r->cons_idx, port->resp.mask,
+			&cons) != 0) {
+		emu_violation(port, AVP_EMU_V_RING_INDEX);
+		return;
+	}
+	if (emu_ring_room(&port->resp, cons) == 0) {
+		emu_log(port, 0, "response ring full, reply dropped");
+		return;
+	}
+	emu_ring_put(&port->resp, token);
+	emu_ring_publish_prod(&port->resp);
+}
+
+static int
+reject(struct avp_emu_port *port, const char *why)
+{
+	emu_log(port, 1, "request rejected: %s", why);
+	emu_violation(port, AVP_EMU_V_CTRL_REQUEST);
+	return -EINVAL;
+}
+
+static int32_t
+do_configure(struct avp_emu_port *port, const struct avp_ctrl_msg *msg)
+{
+	const struct avp_emu_port_params *p = &port->params;
+	struct avp_cfg cfg;
+
+	memcpy(&cfg, &msg->u.cfg, sizeof(cfg));
+	if (cfg.tx_queues > p->tx_queues_max)
+		return reject(port, "tx_queues above tx_queues_max");
+	if (cfg.rx_queues < p->rx_queues_min)
+		return reject(port, "rx_queues below rx_queues_min");
+	if (cfg.rx_queues > p->rx_queues_max)
+		return reject(port, "rx_queues above rx_queues_max");
+	if (cfg.instance_id != port->devinfo->instance_id)
+		emu_log(port, 1, "CONFIGURE with stale instance_id");
+	if (cfg.features & ~p->features)
+		emu_log(port, 1, "CONFIGURE negotiates features 0x%x not offered",
+			cfg.features & ~p->features);
+	if (port->mig_phase == MIG_ATTACHING)
+		port->mig_configures++;
+	port->cfg = cfg;
+	port->configured = 1;
+	port->link_up = cfg.link_up != 0;
+	port->stock_txq = cfg.tx_queues;
+	port->rx_rr = 0;
+	port->after_close = 0;
+	/* alloc is stocked before the answer: the guest may transmit at once */
+	emu_restock(port);
+	emu_log(port, 2, "CONFIGURE tx %u rx %u features 0x%x link %u",
+		cfg.tx_queues, cfg.rx_queues, cfg.features, cfg.link_up);
+	return 0;
+}
+
+static int32_t
+do_request(struct avp_emu_port *port, const struct avp_ctrl_msg *msg,
+		int *close_after)
+{
+	uint32_t op = msg->op;
+	uint32_t mtu;
+
+	port->st.requests[op < AVP_OP_LIMIT ? op : AVP_OP_LIMIT]++;
+	switch (op) {
+	case AVP_OP_CONFIGURE:
+		return do_configure(port, msg);
+	case AVP_OP_SET_LINK:
+		port->link_up = msg->u.link_up != 0;
+		emu_log(port, 2, "SET_LINK %u", port->link_up);
+		return 0;
+	case AVP_OP_SHUTDOWN:
+		emu_log(port, 2, "SHUTDOWN");
+		port->configured = 0;
+		port->link_up = 0;
+		if (port->mig_phase == MIG_DETACHING)
+			port->mig_shutdown_seen = 1;
+		else
+			*close_after = 1;
+		return 0;
+	case AVP_OP_SET_MTU:
+		memcpy(&mtu, &msg->u.mtu, sizeof(mtu));
+		if (mtu < EMU_MIN_MTU || mtu + AVP_FRAME_OVERHEAD >
+				port->params.max_frame_len)
+			return reject(port, "MTU out of range");
+		port->mtu = mtu;
+		return 0;
+	default:
+		return reject(port, "unknown op");
+	}
+}
+
+static void
+handle_request(struct avp_emu_port *port)
+{
+	struct avp_ctrl_msg msg;
+	uint64_t arg, token = port->ctrl_va;
+	int close_after = 0;
+	int32_t status;
+
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	memcpy(&msg, port->ctrl, sizeof(msg));
+	if (emu_fault_take(port, AVP_EMU_FAULT_CTRL_NO_REPLY, &arg)) {
+		port->st.requests[msg.op < AVP_OP_LIMIT ? msg.op :
+			AVP_OP_LIMIT]++;
+		emu_log(port, 1, "fault: request %u not answered", msg.op);
+		return;
+	}
+	if (emu_fault_take(port, AVP_EMU_FAULT_CTRL_STATUS, &arg)) {
+		port->st.requests[msg.op < AVP_OP_LIMIT ? msg.op :
+			AVP_OP_LIMIT]++;
+		status = arg != 0 ? (int32_t)arg : -EINVAL;
+	} else {
+		status = do_request(port, &msg, &close_after);
+	}
+	if (status < 0)
+		port->st.requests_rejected++;
+	port->ctrl->status = status;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	if (emu_fault_take(port, AVP_EMU_FAULT_CTRL_BAD_TOKEN, &arg))
+		token ^= 0x40;
+	if (emu_fault_take(port, AVP_EMU_FAULT_CTRL_LATE_REPLY, &arg)) {
+		port->late_pending = 1;
+		port->late_token = token;
+		port->late_due_us = emu_now_us() + 1000 *
+			(arg != 0 ? arg : EMU_LATE_REPLY_MS);
+	} else {
+		reply(port, token);
+	}
+	/* Section 8.1: data rings may be reset after answering a SHUTDOWN
+	 * sent from close (never during a migration detach).
+	 */
+	if (close_after) {
+		emu_port_release(port, 0);
+		port->after_close = 1;
+	}
+}
+
+/* Serves requests enqueued before req_prod was read. */
+int
+emu_ctrl_service(struct avp_emu_port *port, uint32_t req_prod)
+{
+	int work = 0;
+
+	if (port->late_pending && emu_now_us() >= port->late_due_us) {
+		port->late_pending = 0;
+		reply(port, port->late_token);
+		work = 1;
+	}
+	while (port->req.pos != req_prod) {
+		uint64_t token = emu_ring_get(&port->req);
+
+		emu_ring_publish_cons(&port->req);
+		work = 1;
+		if (token != port->ctrl_va) {
+			emu_violation(port, AVP_EMU_V_CTRL_TOKEN);
+			continue;
+		}
+		handle_request(port);
+	}
+	return work;
+}

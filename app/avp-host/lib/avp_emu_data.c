@@ -1,0 +1,904 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * Data plane (E6 to E9): alloc stocking, transmit consumption with the
+ * strict checker, receive production, free reclaim and the traffic modes.
+ * Everything here runs with port->lock held.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "avp_emu_priv.h"
+
+#define SNAP_BAD	UINT32_MAX
+
+static const uint8_t gen_src_mac[AVP_MAC_LEN] = {
+	0x02, 0x48, 0x4f, 0x53, 0x54, 0x00
+};
+
+int
+emu_rx_ready(const struct avp_emu_port *port)
+{
+	return port->configured && port->link_up &&
+		port->mig_phase == MIG_IDLE && !port->image_faulted &&
+		port->cfg.rx_queues != 0;
+}
+
+static void
+bad_index(struct avp_emu_port *port, struct emu_ring *er, uint32_t v)
+{
+	if (er->bad_idx == v)
+		return;
+	er->bad_idx = v;
+	emu_log(port, 1, "ring index %u out of range", v);
+	emu_violation(port, AVP_EMU_V_RING_INDEX);
+}
+
+/* The guest's consumer index on a host-produced ring, validated; the
+ * buffers between the last seen index and it now belong to the guest.
+ */
+static int
+sync_guest_cons(struct avp_emu_port *port, struct emu_ring *er,
+		uint8_t to_state)
+{
+	uint32_t cons, took, avail;
+
+	if (emu_ring_peer_idx(&er->r->cons_idx, er->mask, &cons) != 0) {
+		bad_index(port, er, cons);
+		return -1;
+	}
+	took = (cons - er->seen) & er->mask;
+	avail = (er->pos - er->seen) & er->mask;
+	if (took > avail) {
+		bad_index(port, er, cons);
+		return -1;
+	}
+	while (er->seen != cons) {
+		uint32_t idx = er->shadow[er->seen];
+		int32_t i;
+
+		er->seen = (er->seen + 1) & er->mask;
+		if (idx == EMU_SHADOW_BOGUS || idx >= port->nbufs)
+			continue;
+		if (to_state == BUF_GUEST_TX) {
+			if (port->bufs[idx].state == BUF_ALLOC)
+				port->bufs[idx].state = BUF_GUEST_TX;
+			continue;
+		}
+		for (i = (int32_t)idx; i >= 0; i = port->bufs[i].next)
+			if (port->bufs[i].state == BUF_RX)
+				port->bufs[i].state = BUF_GUEST_RX;
+	}
+	return 0;
+}
+
+void
+emu_data_sync(struct avp_emu_port *port)
+{
+	unsigned int q;
+
+	for (q = 0; q < AVP_MAX_QUEUES; q++) {
+		sync_guest_cons(port, &port->alloc[q], BUF_GUEST_TX);
+		sync_guest_cons(port, &port->rx[q], BUF_GUEST_RX);
+	}
+}
+
+/* Frames on the rx rings that the guest has not taken yet. */
+uint32_t
+emu_rx_ring_frames(struct avp_emu_port *port)
+{
+	uint32_t n = 0;
+	unsigned int q;
+
+	for (q = 0; q < AVP_MAX_QUEUES; q++)
+		n += (port->rx[q].pos - port->rx[q].seen) & port->rx[q].mask;
+	return n;
+}
+
+/* ---- capture queue ---- */
+
+static void
+capture_push(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
+		uint32_t len, uint16_t flags, uint16_t tci, uint8_t nsegs)
+{
+	struct emu_cap *c;
+
+	if (port->cap_count == EMU_CAPTURE_MAX) {
+		port->st.capture_dropped++;
+		return;
+	}
+	c = malloc(sizeof(*c) + len);
+	if (c == NULL) {
+		port->st.capture_dropped++;
+		return;
+	}
+	c->len = len;
+	c->flags = flags;
+	c->vlan_tci = tci;
+	c->queue = (uint8_t)q;
+	c->nsegs = nsegs;
+	memcpy(c->data, f, len);
+	port->cap[(port->cap_head + port->cap_count) % EMU_CAPTURE_MAX] = c;
+	port->cap_count++;
+}
+
+void
+emu_capture_clear(struct avp_emu_port *port)
+{
+	while (port->cap_count != 0) {
+		free(port->cap[port->cap_head]);
+		port->cap_head = (port->cap_head + 1) % EMU_CAPTURE_MAX;
+		port->cap_count--;
+	}
+}
+
+int
+avp_emu_capture_pop(struct avp_emu_port *port, struct avp_emu_frame *f)
+{
+	struct emu_cap *c;
+
+	pthread_mutex_lock(&port->lock);
+	if (port->cap_count == 0) {
+		pthread_mutex_unlock(&port->lock);
+		return 0;
+	}
+	c = port->cap[port->cap_head];
+	port->cap_head = (port->cap_head + 1) % EMU_CAPTURE_MAX;
+	port->cap_count--;
+	pthread_mutex_unlock(&port->lock);
+	f->len = c->len;
+	f->flags = c->flags;
+	f->vlan_tci = c->vlan_tci;
+	f->queue = c->queue;
+	f->nsegs = c->nsegs;
+	memcpy(f->data, c->data, c->len);
+	free(c);
+	return 1;
+}
+
+static int
+pred_captured(struct avp_emu_port *port, const void *arg)
+{
+	return port->cap_count >= *(const unsigned int *)arg;
+}
+
+int
+avp_emu_wait_captured(struct avp_emu_port *port, unsigned int n,
+		unsigned int timeout_ms)
+{
+	int ret;
+
+	pthread_mutex_lock(&port->lock);
+	ret = emu_wait(port, pred_captured, &n, timeout_ms);
+	pthread_mutex_unlock(&port->lock);
+	return ret;
+}
+
+/* ---- pending rx frames ---- */
+
+static int
+pend_push(struct avp_emu_port *port, const void *frame, uint32_t len,
+		int queue, unsigned int flags, uint16_t tci, uint8_t nsegs,
+		int droppable)
+{
+	struct emu_pend *e;
+	uint8_t *data;
+
+	data = malloc(len != 0 ? len : 1);
+	if (data == NULL)
+		return -ENOMEM;
+	memcpy(data, frame, len);
+	pthread_mutex_lock(&port->pend_lock);
+	if (port->pend_count == EMU_PEND_MAX) {
+		if (droppable)
+			port->pend_drops++;
+		pthread_mutex_unlock(&port->pend_lock);
+		free(data);
+		return -ENOSPC;
+	}
+	e = &port->pend[(port->pend_head + port->pend_count) % EMU_PEND_MAX];
+	e->data = data;
+	e->len = len;
+	e->queue = queue;
+	e->flags = flags;
+	e->tci = tci;
+	e->nsegs = nsegs;
+	e->droppable = (uint8_t)droppable;
+	port->pend_count++;
+	pthread_mutex_unlock(&port->pend_lock);
+	return 0;
+}
+
+void
+emu_pend_clear(struct avp_emu_port *port)
+{
+	pthread_mutex_lock(&port->pend_lock);
+	while (port->pend_count != 0) {
+		free(port->pend[port->pend_head].data);
+		port->pend_head = (port->pend_head + 1) % EMU_PEND_MAX;
+		port->pend_count--;
+	}
+	pthread_mutex_unlock(&port->pend_lock);
+}
+
+int
+avp_emu_inject(struct avp_emu_port *port, const void *frame, uint32_t len,
+		const struct avp_emu_inject_opts *opts)
+{
+	struct avp_emu_inject_opts o = { -1, 0, 0, 0 };
+
+	if (port == NULL || (frame == NULL && len != 0) ||
+			len > AVP_EMU_FRAME_MAX)
+		return -EINVAL;
+	if (opts != NULL)
+		o = *opts;
+	if ((o.flags & AVP_EMU_INJ_SEGS) &&
+			(o.nsegs < 1 || o.nsegs > AVP_MAX_SEGS))
+		return -EINVAL;
+	if (o.queue >= AVP_MAX_QUEUES)
+		return -EINVAL;
+	return pend_push(port, frame, len, o.queue, o.flags, o.vlan_tci,
+		(o.flags & AVP_EMU_INJ_SEGS) ? o.nsegs : 0, 0);
+}
+
+static int
+pred_drained(struct avp_emu_port *port, const void *arg)
+{
+	unsigned int n;
+
+	(void)arg;
+	pthread_mutex_lock(&port->pend_lock);
+	n = port->pend_count;
+	pthread_mutex_unlock(&port->pend_lock);
+	return n == 0 && port->rx_outstanding == 0;
+}
+
+int
+avp_emu_wait_rx_drained(struct avp_emu_port *port, unsigned int timeout_ms)
+{
+	int ret;
+
+	pthread_mutex_lock(&port->lock);
+	ret = emu_wait(port, pred_drained, NULL, timeout_ms);
+	pthread_mutex_unlock(&port->lock);
+	return ret;
+}
+
+/* ---- receive production (E8) ---- */
+
+static uint32_t
+rx_room(struct avp_emu_port *port, unsigned int q)
+{
+	struct emu_ring *er = &port->rx[q];
+	uint32_t cons;
+
+	if (emu_ring_peer_idx(&er->r->cons_idx, er->mask, &cons) != 0) {
+		bad_index(port, er, cons);
+		return 0;
+	}
+	return emu_ring_room(er, cons);
+}
+
+#define DELIVER_OK	0
+#define DELIVER_DROP	1
+
+/*
+ * Places one frame on rx[q] (q < 0: round-robin). Returns DELIVER_OK,
+ * DELIVER_DROP (counted) or -EAGAIN when a frame that must not be dropped
+ * cannot go now.
+ */
+static int
+deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
+		unsigned int iflags, uint16_t tci, unsigned int force_segs,
+		int droppable)
+{
+	uint32_t idx[AVP_MAX_SEGS + 2];
+	uint32_t H = port->H, M = port->params.max_frame_len;
+	unsigned int nseg, total, i, rr = 0;
+	uint16_t flags = 0, vtci = 0;
+	struct avp_desc *head, *d;
+	struct emu_ring *er;
+	uint64_t slot, arg;
+	uint32_t per, off;
+	int oversize, chain_long, cycle;
+
+	if (!emu_rx_ready(port)) {
+		if (!droppable)
+			return -EAGAIN;
+		port->st.rx_not_ready++;
+		return DELIVER_DROP;
+	}
+	if (q < 0) {
+		q = (int)(port->rx_rr % port->cfg.rx_queues);
+		rr = 1;
+	}
+	if ((unsigned int)q >= port->params.rx_queues_max) {
+		port->st.rx_not_ready++;
+		return DELIVER_DROP;
+	}
+	if (iflags & AVP_EMU_INJ_VLAN) {
+		flags = AVP_DESC_F_RX_VLAN;
+		vtci = tci;
+	} else if ((port->cfg.features & AVP_FEAT_VLAN_OFFLOAD) &&
+			len >= 18 && f[12] == 0x81 && f[13] == 0x00) {
+		uint8_t *tmp = f == port->scratch ? port->scratch2 :
+			port->scratch;
+
+		flags = AVP_DESC_F_RX_VLAN;
+		vtci = (uint16_t)(f[14] << 8 | f[15]);
+		memcpy(tmp, f, 12);
+		memcpy(tmp + 12, f + 16, len - 16);
+		f = tmp;
+		len -= 4;
+	}
+	oversize = emu_fault_active(port, AVP_EMU_FAULT_DESC_OVERSIZE);
+	if (len > M && !oversize) {
+		port->st.rx_oversize++;
+		return DELIVER_DROP;
+	}
+	nseg = force_segs != 0 ? force_segs : (len == 0 ? 1 :
+		(len + H - 1) / H);
+	if (nseg > AVP_MAX_SEGS) {
+		port->st.rx_oversize++;
+		return DELIVER_DROP;
+	}
+	er = &port->rx[q];
+	if (rx_room(port, (unsigned int)q) == 0) {
+		if (!droppable)
+			return -EAGAIN;
+		port->st.rx_ring_full++;
+		return DELIVER_DROP;
+	}
+	chain_long = emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_LONG);
+	cycle = emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_CYCLE);
+	if (chain_long)
+		nseg = AVP_MAX_SEGS + 1;
+	total = nseg + (cycle ? 1 : 0);
+	if (port->free_top < total) {
+		if (!droppable)
+			return -EAGAIN;
+		port->st.rx_no_buf++;
+		return DELIVER_DROP;
+	}
+	for (i = 0; i < total; i++)
+		emu_buf_pop(port, &idx[i]);
+	per = len == 0 ? 0 : (len + nseg - 1) / nseg;
+	off = 0;
+	for (i = 0; i < total; i++) {
+		uint32_t chunk = 0;
+		struct emu_buf *b = &port->bufs[idx[i]];
+
+		emu_buf_clean(port, idx[i]);
+		d = emu_buf_desc(port, idx[i]);
+		if (i < nseg) {
+			chunk = len - off < per ? len - off : per;
+			memcpy(emu_buf_data(port, idx[i]), f + off, chunk);
+			off += chunk;
+		}
+		d->seg_len = (uint16_t)chunk;
+		d->next_va = i + 1 < total ? emu_buf_handle(port, idx[i + 1]) :
+			0;
+		b->state = BUF_RX;
+		b->ring = (uint8_t)q;
+		b->head = i == 0;
+		b->next = i + 1 < total ? (int32_t)idx[i + 1] : -1;
+	}
+	if (cycle) {
+		/* a zero-length last segment linked to itself */
+		d = emu_buf_desc(port, idx[total - 1]);
+		d->next_va = emu_buf_handle(port, idx[total - 1]);
+		emu_fault_take(port, AVP_EMU_FAULT_DESC_CHAIN_CYCLE, &arg);
+	}
+	if (chain_long)
+		emu_fault_take(port, AVP_EMU_FAULT_DESC_CHAIN_LONG, &arg);
+	port->bufs[idx[0]].nsegs = (uint8_t)total;
+	head = emu_buf_desc(port, idx[0]);
+	head->seg_count = (uint8_t)total;
+	head->frame_len = (uint16_t)len;
+	head->flags = flags;
+	head->vlan_tci = vtci;
+	if (emu_fault_take(port, AVP_EMU_FAULT_DESC_DATA_VA, &arg))
+		head->data_va = port->buf_va - 0x10000;
+	if (emu_fault_take(port, AVP_EMU_FAULT_DESC_NEXT_VA, &arg))
+		emu_buf_desc(port, idx[total - 1])->next_va = port->buf_va +
+			port->pool_len + 0x1000;
+	if (emu_fault_take(port, AVP_EMU_FAULT_DESC_SEG_LEN, &arg))
+		head->seg_len = (uint16_t)(H + 1);
+	if (emu_fault_take(port, AVP_EMU_FAULT_DESC_FRAME_LEN, &arg))
+		head->frame_len = (uint16_t)(len + 1);
+	if (oversize && emu_fault_take(port, AVP_EMU_FAULT_DESC_OVERSIZE,
+			&arg) && len <= M)
+		head->frame_len = (uint16_t)(M + 1);
+	slot = emu_buf_handle(port, idx[0]);
+	er->shadow[er->pos] = idx[0];
+	if (emu_fault_take(port, AVP_EMU_FAULT_DESC_HANDLE, &arg)) {
+		slot = port->buf_va + port->pool_len + 64 * (1 + port->nbogus);
+		emu_bogus_add(port, slot);
+		er->shadow[er->pos] = EMU_SHADOW_BOGUS;
+		for (i = 0; i < total; i++)
+			emu_buf_push(port, idx[i]);
+	} else {
+		port->rx_outstanding += total;
+	}
+	emu_ring_put(er, slot);
+	emu_ring_publish_prod(er);
+	port->st.rx_frames[q]++;
+	port->st.rx_bytes[q] += len;
+	if (rr)
+		port->rx_rr++;
+	return DELIVER_OK;
+}
+
+static int
+deliver_pending(struct avp_emu_port *port)
+{
+	int work = 0, ret;
+
+	pthread_mutex_lock(&port->pend_lock);
+	while (port->pend_count != 0) {
+		struct emu_pend *e = &port->pend[port->pend_head];
+
+		ret = deliver(port, e->queue, e->data, e->len, e->flags,
+			e->tci, e->nsegs, e->droppable);
+		if (ret == -EAGAIN)
+			break;
+		free(e->data);
+		port->pend_head = (port->pend_head + 1) % EMU_PEND_MAX;
+		port->pend_count--;
+		work = 1;
+	}
+	pthread_mutex_unlock(&port->pend_lock);
+	return work;
+}
+
+/* GEN mode: bursts of verifiable frames, flow-controlled by ring room. */
+static int
+generate(struct avp_emu_port *port)
+{
+	static const uint16_t def_size = 64;
+	const uint16_t *sizes = port->gen_sizes;
+	unsigned int nsizes = port->gen_nsizes;
+	unsigned int q, i, k;
+	uint8_t src[AVP_MAC_LEN];
+	int work = 0;
+
+	if (port->mode != AVP_EMU_MODE_GEN || !emu_rx_ready(port))
+		return 0;
+	if (sizes == NULL) {
+		sizes = &def_size;
+		nsizes = 1;
+	}
+	memcpy(src, gen_src_mac, sizeof(src));
+	src[5] = (uint8_t)port->idx;
+	for (q = 0; q < port->cfg.rx_queues &&
+			q < port->params.rx_queues_max; q++) {
+		uint64_t left = port->gen_count != 0 ?
+			port->gen_count - port->gen_done : UINT64_MAX;
+
+		if (left == 0)
+			break;
+		k = rx_room(port, q);
+		if (k > port->gen_burst)
+			k = port->gen_burst;
+		if (k > left)
+			k = (unsigned int)left;
+		for (i = 0; i < k; i++) {
+			uint16_t len = sizes[port->gen_size_idx];
+			uint64_t seq = port->gen_done;
+
+			avp_emu_frame_build(port->scratch2, len, seq,
+				port->params.mac, src);
+			if (deliver(port, (int)q, port->scratch2, len, 0, 0, 0,
+					0) == -EAGAIN)
+				break;
+			port->gen_size_idx = (port->gen_size_idx + 1) % nsizes;
+			port->gen_done++;
+			port->st.gen_frames++;
+			work = 1;
+		}
+	}
+	return work;
+}
+
+/* ---- transmit consumption (E7) ---- */
+
+static void
+sink(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
+		uint32_t len)
+{
+	uint64_t seq;
+
+	port->st.sink_frames++;
+	if (avp_emu_frame_verify(f, len, &seq) != 0) {
+		port->st.sink_bad++;
+		return;
+	}
+	if (port->sink_have[q] && seq > port->sink_next[q])
+		port->st.sink_seq_gaps += seq - port->sink_next[q];
+	port->sink_next[q] = seq + 1;
+	port->sink_have[q] = 1;
+}
+
+static void
+dispatch(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
+		uint32_t len, uint16_t flags, uint16_t tci, uint8_t nsegs)
+{
+	switch (port->mode) {
+	case AVP_EMU_MODE_CAPTURE:
+		capture_push(port, q, f, len, flags, tci, nsegs);
+		break;
+	case AVP_EMU_MODE_LOOPBACK:
+		deliver(port, -1, f, len, 0, 0, 0, 1);
+		break;
+	case AVP_EMU_MODE_XCONNECT:
+		if (port->peer != NULL)
+			pend_push(port->peer, f, len, -1, 0, 0, 0, 1);
+		break;
+	case AVP_EMU_MODE_GEN:
+	case AVP_EMU_MODE_SINK:
+		sink(port, q, f, len);
+		break;
+	case AVP_EMU_MODE_OUTPUT:
+		if (port->out_cb != NULL)
+			port->out_cb(port->out_arg, port, q, f, len);
+		break;
+	}
+}
+
+static int
+seen_before(const uint32_t *v, unsigned int n, uint32_t x)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return 1;
+	return 0;
+}
+
+/* Validates one transmitted chain, recycles what it safely can and hands
+ * a good frame on.
+ */
+static void
+tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
+{
+	uint32_t seg[AVP_MAX_SEGS] = { 0 };
+	uint32_t H = port->H, sum = 0, idx;
+	unsigned int n = 0, i;
+	uint8_t *f = port->scratch;
+	struct avp_desc *hd;
+	uint16_t flags, tci, frame_len;
+	uint8_t seg_count;
+	uint64_t cur = h;
+	int ok = 1;
+
+	if (emu_buf_index(port, h, &idx) != 0) {
+		if (!emu_bogus_is(port, h))
+			emu_violation(port, AVP_EMU_V_BAD_HANDLE);
+		return;
+	}
+	if (port->bufs[idx].state != BUF_GUEST_TX) {
+		emu_violation(port, AVP_EMU_V_NOT_OWNED);
+		return;
+	}
+	while (cur != 0) {
+		struct avp_desc *d;
+		uint16_t seg_len;
+
+		if (emu_buf_index(port, cur, &idx) != 0) {
+			emu_violation(port, emu_bogus_is(port, cur) ?
+				AVP_EMU_V_NOT_OWNED : AVP_EMU_V_BAD_HANDLE);
+			ok = 0;
+			break;
+		}
+		if (seen_before(seg, n, idx) || n == AVP_MAX_SEGS) {
+			emu_violation(port, AVP_EMU_V_CHAIN_LONG);
+			ok = 0;
+			break;
+		}
+		if (port->bufs[idx].state != BUF_GUEST_TX) {
+			emu_violation(port, AVP_EMU_V_NOT_OWNED);
+			ok = 0;
+			break;
+		}
+		seg[n++] = idx;
+		d = emu_buf_desc(port, idx);
+		seg_len = d->seg_len;
+		if (seg_len > H) {
+			emu_violation(port, AVP_EMU_V_SEG_LEN);
+			ok = 0;
+		} else if (d->data_va != emu_buf_data_va(port, idx)) {
+			emu_violation(port, AVP_EMU_V_DATA_VA);
+			ok = 0;
+		} else if (ok) {
+			memcpy(f + sum, emu_buf_data(port, idx), seg_len);
+		}
+		sum += seg_len;
+		cur = d->next_va;
+	}
+	if (n == 0)
+		return;
+	hd = emu_buf_desc(port, seg[0]);
+	flags = hd->flags;
+	tci = hd->vlan_tci;
+	frame_len = hd->frame_len;
+	seg_count = hd->seg_count;
+	if (ok) {
+		if (seg_count > AVP_MAX_SEGS || seg_count != n) {
+			emu_violation(port, AVP_EMU_V_SEG_COUNT);
+			ok = 0;
+		}
+		if (frame_len > AVP_MAX_SEGS * H) {
+			emu_violation(port, AVP_EMU_V_FRAME_SIZE);
+			ok = 0;
+		} else if (frame_len != sum) {
+			emu_violation(port, AVP_EMU_V_FRAME_LEN);
+			ok = 0;
+		}
+		if ((flags & ~AVP_DESC_F_TX_VLAN) != 0 ||
+				((flags & AVP_DESC_F_TX_VLAN) &&
+				!(port->devinfo->features &
+				AVP_FEAT_VLAN_OFFLOAD))) {
+			emu_violation(port, AVP_EMU_V_FLAGS);
+			ok = 0;
+		}
+	}
+	for (i = 0; i < n; i++)
+		emu_buf_push(port, seg[i]);
+	if (!ok)
+		return;
+	port->st.tx_frames[q]++;
+	port->st.tx_bytes[q] += sum;
+	if ((flags & AVP_DESC_F_TX_VLAN) && sum >= 12) {
+		uint8_t *t = port->scratch2;
+
+		memcpy(t, f, 12);
+		t[12] = 0x81;
+		t[13] = 0x00;
+		t[14] = (uint8_t)(tci >> 8);
+		t[15] = (uint8_t)tci;
+		memcpy(t + 16, f + 12, sum - 12);
+		f = t;
+		sum += 4;
+		port->st.tx_vlan_inserted++;
+	}
+	dispatch(port, q, f, sum, flags, tci, (uint8_t)n);
+}
+
+static int
+consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
+{
+	struct emu_ring *er = &port->tx[q];
+	uint32_t n;
+
+	if (prod == SNAP_BAD)
+		return 0;
+	n = emu_ring_avail(er, prod);
+	if (n == 0)
+		return 0;
+	if (!port->configured && port->mig_phase == MIG_IDLE) {
+		emu_violation(port, AVP_EMU_V_AFTER_CLOSE);
+		er->pos = prod;
+		emu_ring_publish_cons(er);
+		return 1;
+	}
+	while (n-- != 0)
+		tx_frame(port, q, emu_ring_get(er));
+	emu_ring_publish_cons(er);
+	return 1;
+}
+
+/* ---- free reclaim (E9) ---- */
+
+static void
+free_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
+{
+	uint32_t idx, cnt = 0;
+	struct emu_buf *b;
+	int32_t i;
+
+	if (emu_buf_index(port, h, &idx) != 0) {
+		if (!emu_bogus_is(port, h))
+			emu_violation(port, AVP_EMU_V_BAD_HANDLE);
+		return;
+	}
+	b = &port->bufs[idx];
+	if (b->state != BUF_GUEST_RX || !b->head) {
+		emu_violation(port, AVP_EMU_V_NOT_OWNED);
+		return;
+	}
+	if (b->ring != q)
+		emu_violation(port, AVP_EMU_V_FREE_RING);
+	for (i = (int32_t)idx; i >= 0 && cnt <= AVP_MAX_SEGS + 1; cnt++) {
+		int32_t nx = port->bufs[i].next;
+
+		emu_buf_push(port, (uint32_t)i);
+		i = nx;
+	}
+	port->st.freed_buffers += cnt;
+	port->rx_outstanding -= cnt < port->rx_outstanding ? cnt :
+		port->rx_outstanding;
+}
+
+static int
+consume_free_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
+{
+	struct emu_ring *er = &port->fr[q];
+	uint32_t n;
+
+	if (prod == SNAP_BAD)
+		return 0;
+	n = emu_ring_avail(er, prod);
+	if (n == 0)
+		return 0;
+	if (!port->configured && port->mig_phase == MIG_IDLE) {
+		emu_violation(port, AVP_EMU_V_AFTER_CLOSE);
+		er->pos = prod;
+		emu_ring_publish_cons(er);
+		return 1;
+	}
+	while (n-- != 0)
+		free_frame(port, q, emu_ring_get(er));
+	emu_ring_publish_cons(er);
+	return 1;
+}
+
+/* ---- alloc stocking (E6) ---- */
+
+void
+emu_restock(struct avp_emu_port *port)
+{
+	unsigned int nq = port->stock_txq, q;
+	uint32_t cap;
+	uint64_t arg;
+
+	if (port->image_faulted || nq == 0)
+		return;
+	if (nq > port->params.tx_queues_max)
+		nq = port->params.tx_queues_max;
+	/* keep half the pool for receive traffic */
+	cap = port->nbufs / 2 / nq;
+	for (q = 0; q < nq; q++) {
+		struct emu_ring *er = &port->alloc[q];
+		uint32_t fill = (er->pos - er->seen) & er->mask;
+		uint32_t want = cap < er->mask ? cap : er->mask;
+		int put = 0;
+
+		while (fill < want) {
+			uint32_t idx;
+
+			if (emu_fault_take(port, AVP_EMU_FAULT_ALLOC_HANDLE,
+					&arg)) {
+				uint64_t bogus = port->buf_va + port->pool_len +
+					64 * (1 + port->nbogus);
+
+				emu_bogus_add(port, bogus);
+				er->shadow[er->pos] = EMU_SHADOW_BOGUS;
+				emu_ring_put(er, bogus);
+				fill++;
+				put = 1;
+				continue;
+			}
+			if (emu_buf_pop(port, &idx) != 0) {
+				if (!port->alloc_dry)
+					port->st.alloc_dry++;
+				port->alloc_dry = 1;
+				break;
+			}
+			port->alloc_dry = 0;
+			emu_buf_clean(port, idx);
+			if (emu_fault_take(port, AVP_EMU_FAULT_ALLOC_DIRTY,
+					&arg)) {
+				struct avp_desc *d = emu_buf_desc(port, idx);
+
+				d->seg_len = 16;
+				d->next_va = port->buf_va;
+				d->flags = AVP_DESC_F_RX_VLAN;
+				d->frame_len = 99;
+				d->seg_count = 3;
+				d->vlan_tci = 7;
+			}
+			port->bufs[idx].state = BUF_ALLOC;
+			port->bufs[idx].ring = (uint8_t)q;
+			er->shadow[er->pos] = idx;
+			emu_ring_put(er, emu_buf_handle(port, idx));
+			fill++;
+			put = 1;
+		}
+		if (put)
+			emu_ring_publish_prod(er);
+	}
+}
+
+int
+emu_consume_tx(struct avp_emu_port *port)
+{
+	unsigned int q;
+	int work = 0;
+
+	for (q = 0; q < AVP_MAX_QUEUES; q++) {
+		uint32_t prod;
+
+		if (emu_ring_peer_idx(&port->tx[q].r->prod_idx,
+				port->tx[q].mask, &prod) != 0) {
+			bad_index(port, &port->tx[q], prod);
+			continue;
+		}
+		work |= consume_tx_ring(port, q, prod);
+	}
+	return work;
+}
+
+int
+emu_consume_free(struct avp_emu_port *port)
+{
+	unsigned int q;
+	int work = 0;
+
+	for (q = 0; q < AVP_MAX_QUEUES; q++) {
+		uint32_t prod;
+
+		if (emu_ring_peer_idx(&port->fr[q].r->prod_idx,
+				port->fr[q].mask, &prod) != 0) {
+			bad_index(port, &port->fr[q], prod);
+			continue;
+		}
+		work |= consume_free_ring(port, q, prod);
+	}
+	return work;
+}
+
+/* One service pass over a port (port->lock held). */
+int
+emu_port_service(struct avp_emu_port *port)
+{
+	uint32_t txp[AVP_MAX_QUEUES], frp[AVP_MAX_QUEUES];
+	uint32_t req_prod, ack = port->mig_ack_seen;
+	uint32_t mask = port->irq_mask_seen;
+	unsigned int q;
+	int work = 0;
+
+	if (port->mig_phase == MIG_RELOCATING)
+		return 0;
+	emu_regs_poll(port);
+	if (ack != port->mig_ack_seen || mask != port->irq_mask_seen)
+		work = 1;
+	/* Snapshot every producer index first: whatever the guest enqueued
+	 * before them is visible once the consumer indexes are read after.
+	 */
+	if (emu_ring_peer_idx(&port->req.r->prod_idx, port->req.mask,
+			&req_prod) != 0) {
+		bad_index(port, &port->req, req_prod);
+		req_prod = port->req.pos;
+	}
+	for (q = 0; q < AVP_MAX_QUEUES; q++) {
+		if (emu_ring_peer_idx(&port->tx[q].r->prod_idx,
+				port->tx[q].mask, &txp[q]) != 0) {
+			bad_index(port, &port->tx[q], txp[q]);
+			txp[q] = SNAP_BAD;
+		}
+		if (emu_ring_peer_idx(&port->fr[q].r->prod_idx,
+				port->fr[q].mask, &frp[q]) != 0) {
+			bad_index(port, &port->fr[q], frp[q]);
+			frp[q] = SNAP_BAD;
+		}
+	}
+	emu_data_sync(port);
+	for (q = 0; q < AVP_MAX_QUEUES; q++) {
+		work |= consume_tx_ring(port, q, txp[q]);
+		work |= consume_free_ring(port, q, frp[q]);
+	}
+	work |= emu_ctrl_service(port, req_prod);
+	emu_restock(port);
+	work |= deliver_pending(port);
+	work |= generate(port);
+	return work;
+}

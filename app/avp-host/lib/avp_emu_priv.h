@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/* Internals of the AVP host emulator, shared by its source files. */
+
+#ifndef AVP_EMU_PRIV_H
+#define AVP_EMU_PRIV_H
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "avp_abi.h"
+#include "avp_emu.h"
+#include "avp_emu_ring.h"
+
+/* memfd layout: BAR 0, BAR 4, BAR 5, then BAR 2. */
+#define EMU_BAR0_OFF		0
+#define EMU_BAR0_LEN		4096
+#define EMU_BAR4_OFF		4096
+#define EMU_BAR4_LEN		65536
+#define EMU_BAR5_OFF		(EMU_BAR4_OFF + EMU_BAR4_LEN)
+#define EMU_BAR5_LEN		4096
+#define EMU_BAR2_OFF		(EMU_BAR5_OFF + EMU_BAR5_LEN)
+
+#define EMU_DESC_SIZE		64
+#define EMU_HEADROOM		64	/* between descriptor and data */
+#define EMU_MAX_H		4096	/* AVP_EMU_FRAME_MAX / AVP_MAX_SEGS */
+#define EMU_CAPTURE_MAX		1024
+#define EMU_PEND_MAX		4096
+#define EMU_BOGUS_MAX		64
+#define EMU_MIN_MTU		68
+
+/* Where a host buffer is. */
+enum emu_buf_state {
+	BUF_HOST,		/* in the host's free pool */
+	BUF_ALLOC,		/* in alloc[ring], not yet taken */
+	BUF_GUEST_TX,		/* taken from alloc by the guest */
+	BUF_RX,			/* in rx[ring] (part of a chain) */
+	BUF_GUEST_RX,		/* taken from rx by the guest */
+};
+
+struct emu_buf {
+	uint8_t state;
+	uint8_t ring;
+	uint8_t head;		/* head of an rx chain */
+	uint8_t nsegs;		/* rx chain length (head only) */
+	int32_t next;		/* rx chain, host record; -1 ends */
+};
+
+/* A frame waiting to be delivered to the guest. */
+struct emu_pend {
+	uint8_t *data;
+	uint32_t len;
+	int queue;
+	unsigned int flags;
+	uint16_t tci;
+	uint8_t nsegs;
+	uint8_t droppable;	/* drop when it cannot go now */
+};
+
+struct emu_cap {
+	uint32_t len;
+	uint16_t flags;
+	uint16_t vlan_tci;
+	uint8_t queue;
+	uint8_t nsegs;
+	uint8_t data[];
+};
+
+struct emu_fault {
+	int active;
+	unsigned int count;	/* 0: until cleared */
+	uint64_t arg;
+};
+
+enum emu_mig_phase {
+	MIG_IDLE,
+	MIG_DETACHING,		/* DETACHED raised, ack 1 not seen */
+	MIG_RELOCATING,
+	MIG_ATTACHING,		/* ATTACHED raised, ack 2 not seen */
+};
+
+struct avp_emu_port {
+	struct avp_emu *emu;
+	struct avp_emu_port *next;
+	unsigned int idx;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct avp_emu_port_params params;	/* current geometry */
+
+	/* memory */
+	int memfd;
+	int irq_fd;
+	uint8_t *map;			/* host mapping of the whole memfd */
+	uint64_t map_len;
+	uint64_t bar2_len;
+	volatile struct avp_regs *regs;
+	struct avp_memmap *memmap;
+	struct avp_devinfo *devinfo;
+	uint8_t *bar2;
+	uint64_t gen;			/* relocation count */
+	int swapped;			/* pool region first in BAR 2 */
+	uint64_t rr_len;		/* ring region length */
+	uint64_t rr_off;		/* offset in BAR 2 */
+	uint64_t rr_pa;
+	uint64_t pool_off;
+	uint64_t pool_len;		/* bytes of buffers */
+	uint64_t pool_region_len;	/* memmap length (page rounded) */
+	uint64_t pool_pa;
+	uint64_t buf_va;
+	uint32_t buf_stride;
+	uint32_t H;
+	uint32_t nbufs;
+	uint32_t ring_stride;
+	uint32_t ctrl_ring_bytes;
+	uint64_t ctrl_va;
+	struct avp_ctrl_msg *ctrl;
+	struct emu_ring tx[AVP_MAX_QUEUES];
+	struct emu_ring rx[AVP_MAX_QUEUES];
+	struct emu_ring alloc[AVP_MAX_QUEUES];
+	struct emu_ring fr[AVP_MAX_QUEUES];
+	struct emu_ring req;
+	struct emu_ring resp;
+	uint32_t *shadow;		/* alloc and rx slot records */
+	struct emu_buf *bufs;
+	uint32_t *free_stack;
+	uint32_t free_top;
+	uint32_t rx_outstanding;	/* buffers in rx rings or the guest */
+	int alloc_dry;
+	int image_faulted;		/* a host index was broken on purpose */
+	uint64_t bogus[EMU_BOGUS_MAX];	/* handles faults made up */
+	unsigned int nbogus;
+
+	/* what the guest told us */
+	int configured;
+	int link_up;
+	struct avp_cfg cfg;
+	uint32_t mtu;
+	unsigned int stock_txq;		/* alloc rings kept stocked */
+	unsigned int rx_rr;
+	int after_close;		/* SHUTDOWN from close or unplugged */
+
+	/* registers */
+	uint32_t irq_mask_seen;
+	uint32_t irq_latched;
+	uint32_t irq_undelivered;
+	uint32_t mig_ack_seen;
+	uint32_t last_mig_ack;
+
+	/* migration */
+	enum emu_mig_phase mig_phase;
+	int mig_shutdown_seen;
+	unsigned int mig_configures;
+
+	/* control faults: one reply held back */
+	int late_pending;
+	uint64_t late_due_us;
+	uint64_t late_token;
+
+	/* traffic */
+	enum avp_emu_mode mode;
+	struct avp_emu_port *peer;
+	avp_emu_output_cb out_cb;
+	void *out_arg;
+	uint16_t *gen_sizes;
+	unsigned int gen_nsizes;
+	unsigned int gen_size_idx;
+	uint64_t gen_count;
+	uint64_t gen_done;
+	unsigned int gen_burst;
+	unsigned int gen_rr;
+	uint64_t sink_next[AVP_MAX_QUEUES];
+	uint8_t sink_have[AVP_MAX_QUEUES];
+
+	/* pending rx frames: own lock, taken after port->lock */
+	pthread_mutex_t pend_lock;
+	struct emu_pend *pend;
+	unsigned int pend_head;
+	unsigned int pend_count;
+	uint64_t pend_drops;
+
+	/* captured tx frames (port->lock) */
+	struct emu_cap *cap[EMU_CAPTURE_MAX];
+	unsigned int cap_head;
+	unsigned int cap_count;
+
+	struct avp_emu_port_stats st;
+	struct emu_fault fault[AVP_EMU_FAULT_COUNT];
+
+	/* socket attach */
+	char *sock_path;
+	int lfd;
+	int cfd;
+	int wake_fd;
+	int sock_thread_ok;
+	pthread_t sock_thread;
+	int sock_stop;
+	int force_close;
+	int attached;
+
+	uint8_t scratch[AVP_EMU_FRAME_MAX + 64];
+	uint8_t scratch2[AVP_EMU_FRAME_MAX + 64];
+};
+
+struct avp_emu {
+	pthread_mutex_t lock;		/* port list; held for a service pass */
+	struct avp_emu_port *ports;
+	unsigned int nports;
+	pthread_t thread;
+	int running;
+	volatile int stop;
+	pthread_mutex_t log_lock;
+	FILE *log;
+	int log_level;
+};
+
+/* avp_emu.c */
+void emu_log(struct avp_emu_port *port, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+uint64_t emu_now_us(void);
+uint64_t emu_random64(void);
+void emu_violation(struct avp_emu_port *port, enum avp_emu_violation v);
+int emu_wait(struct avp_emu_port *port,
+		int (*pred)(struct avp_emu_port *, const void *),
+		const void *arg, unsigned int timeout_ms);
+
+/* avp_emu_dev.c */
+int emu_dev_create(struct avp_emu_port *port);
+void emu_dev_free(struct avp_emu_port *port);
+int emu_dev_layout(struct avp_emu_port *port);
+void emu_dev_write_images(struct avp_emu_port *port);
+void emu_dev_init_data_rings(struct avp_emu_port *port);
+void emu_dev_init_ctrl_rings(struct avp_emu_port *port);
+void emu_dev_reset_pool(struct avp_emu_port *port);
+int emu_dev_remap(struct avp_emu_port *port);
+uint64_t emu_buf_handle(const struct avp_emu_port *port, uint32_t idx);
+int emu_buf_index(const struct avp_emu_port *port, uint64_t h,
+		uint32_t *idx);
+struct avp_desc *emu_buf_desc(const struct avp_emu_port *port, uint32_t idx);
+uint8_t *emu_buf_data(const struct avp_emu_port *port, uint32_t idx);
+uint64_t emu_buf_data_va(const struct avp_emu_port *port, uint32_t idx);
+void emu_buf_clean(struct avp_emu_port *port, uint32_t idx);
+int emu_buf_pop(struct avp_emu_port *port, uint32_t *idx);
+void emu_buf_push(struct avp_emu_port *port, uint32_t idx);
+void emu_port_release(struct avp_emu_port *port, int ctrl_rings);
+
+/* avp_emu_ctrl.c */
+int emu_ctrl_service(struct avp_emu_port *port, uint32_t req_prod);
+void emu_regs_poll(struct avp_emu_port *port);
+void emu_irq_raise(struct avp_emu_port *port, uint32_t cause);
+void emu_irq_clear(struct avp_emu_port *port, uint32_t cause);
+
+/* avp_emu_data.c */
+int emu_port_service(struct avp_emu_port *port);
+void emu_data_sync(struct avp_emu_port *port);
+int emu_consume_tx(struct avp_emu_port *port);
+int emu_consume_free(struct avp_emu_port *port);
+int emu_rx_ready(const struct avp_emu_port *port);
+void emu_restock(struct avp_emu_port *port);
+void emu_pend_clear(struct avp_emu_port *port);
+void emu_capture_clear(struct avp_emu_port *port);
+uint32_t emu_rx_ring_frames(struct avp_emu_port *port);
+
+/* avp_emu_fault.c */
+int emu_fault_take(struct avp_emu_port *port, enum avp_emu_fault f,
+		uint64_t *arg);
+int emu_fault_active(const struct avp_emu_port *port,
+		enum avp_emu_fault f);
+void emu_bogus_add(struct avp_emu_port *port, uint64_t h);
+int emu_bogus_is(const struct avp_emu_port *port, uint64_t h);
+
+/* avp_emu_sock.c */
+void emu_sock_close(struct avp_emu_port *port);
+
+#endif /* AVP_EMU_PRIV_H */

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * Host side of the UNIX socket attach handshake (avp_attach_proto.h):
+ * one thread per listening port accepts a guest, answers HELLO with
+ * DEVICE and the memfd/eventfd pair, and resets the port when the guest
+ * closes its end. Only this thread closes the connected socket.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "avp_attach_proto.h"
+#include "avp_emu_priv.h"
+
+#define HELLO_TIMEOUT_MS	2000
+
+static void
+msg_init(struct avp_attach_msg *m, uint16_t type)
+{
+	memset(m, 0, sizeof(*m));
+	m->magic = AVP_ATTACH_MAGIC;
+	m->version = AVP_ATTACH_VERSION;
+	m->type = type;
+}
+
+static void
+send_reject(struct avp_emu_port *port, int fd, int32_t status)
+{
+	struct avp_attach_msg m;
+
+	msg_init(&m, AVP_ATTACH_MSG_REJECT);
+	m.status = status;
+	if (send(fd, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		emu_log(port, 1, "attach: REJECT not sent");
+}
+
+static int
+send_device(struct avp_emu_port *port, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * AVP_ATTACH_FD_COUNT)];
+		struct cmsghdr align;
+	} u;
+	int fds[AVP_ATTACH_FD_COUNT];
+	struct avp_attach_msg m;
+	struct iovec iov = { &m, sizeof(m) };
+	struct msghdr mh;
+	struct cmsghdr *c;
+
+	msg_init(&m, AVP_ATTACH_MSG_DEVICE);
+	pthread_mutex_lock(&port->lock);
+	m.memfd_size = port->map_len;
+	m.bars[AVP_BAR_REGS].offset = EMU_BAR0_OFF;
+	m.bars[AVP_BAR_REGS].size = EMU_BAR0_LEN;
+	m.bars[AVP_BAR_SHMEM].offset = EMU_BAR2_OFF;
+	m.bars[AVP_BAR_SHMEM].size = port->bar2_len;
+	m.bars[AVP_BAR_MEMMAP].offset = EMU_BAR4_OFF;
+	m.bars[AVP_BAR_MEMMAP].size = EMU_BAR4_LEN;
+	m.bars[AVP_BAR_DEVINFO].offset = EMU_BAR5_OFF;
+	m.bars[AVP_BAR_DEVINFO].size = EMU_BAR5_LEN;
+	memcpy(m.name, port->params.name, sizeof(m.name));
+	fds[AVP_ATTACH_FD_MEMFD] = port->memfd;
+	fds[AVP_ATTACH_FD_IRQ] = port->irq_fd;
+	pthread_mutex_unlock(&port->lock);
+
+	memset(&mh, 0, sizeof(mh));
+	memset(&u, 0, sizeof(u));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		return -errno;
+	return 0;
+}
+
+/* The guest let go (or was forced to): back to a clean, unconfigured
+ * port so that a new guest can attach.
+ */
+static void
+guest_gone(struct avp_emu_port *port)
+{
+	pthread_mutex_lock(&port->lock);
+	if (port->cfd >= 0)
+		close(port->cfd);
+	port->cfd = -1;
+	port->attached = 0;
+	port->force_close = 0;
+	if (port->mig_phase == MIG_IDLE)
+		emu_port_release(port, 1);
+	pthread_cond_broadcast(&port->cond);
+	pthread_mutex_unlock(&port->lock);
+	emu_log(port, 2, "guest detached from socket");
+}
+
+static void
+handshake(struct avp_emu_port *port, int fd)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct avp_attach_msg m;
+	ssize_t n;
+	int busy;
+
+	if (poll(&pfd, 1, HELLO_TIMEOUT_MS) <= 0) {
+		emu_log(port, 1, "attach: no HELLO");
+		close(fd);
+		return;
+	}
+	n = recv(fd, &m, sizeof(m), 0);
+	if (n != (ssize_t)sizeof(m) || m.magic != AVP_ATTACH_MAGIC ||
+			m.version != AVP_ATTACH_VERSION ||
+			m.type != AVP_ATTACH_MSG_HELLO) {
+		emu_log(port, 1, "attach: bad HELLO");
+		send_reject(port, fd, -EPROTO);
+		close(fd);
+		return;
+	}
+	/* attached before DEVICE goes out: the guest may act on it at once */
+	pthread_mutex_lock(&port->lock);
+	busy = port->cfd >= 0;
+	if (!busy) {
+		port->cfd = fd;
+		port->attached = 1;
+	}
+	pthread_mutex_unlock(&port->lock);
+	if (busy) {
+		emu_log(port, 1, "attach: a guest is already attached");
+		send_reject(port, fd, -EBUSY);
+		close(fd);
+		return;
+	}
+	if (send_device(port, fd) != 0) {
+		emu_log(port, 1, "attach: DEVICE not sent");
+		guest_gone(port);
+		return;
+	}
+	pthread_mutex_lock(&port->lock);
+	pthread_cond_broadcast(&port->cond);
+	pthread_mutex_unlock(&port->lock);
+	emu_log(port, 2, "guest attached");
+}
+
+static void *
+sock_thread(void *arg)
+{
+	struct avp_emu_port *port = arg;
+	struct pollfd pfd[3];
+	uint64_t v;
+	int cfd, force;
+
+	for (;;) {
+		pthread_mutex_lock(&port->lock);
+		cfd = port->cfd;
+		pthread_mutex_unlock(&port->lock);
+		pfd[0].fd = port->wake_fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = port->lfd;
+		pfd[1].events = POLLIN;
+		pfd[2].fd = cfd;
+		pfd[2].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
+		if (poll(pfd, cfd >= 0 ? 3 : 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[0].revents & POLLIN) {
+			if (read(port->wake_fd, &v, sizeof(v)) < 0)
+				v = 0;
+			pthread_mutex_lock(&port->lock);
+			force = port->force_close;
+			pthread_mutex_unlock(&port->lock);
+			if (port->sock_stop)
+				break;
+			if (force) {
+				guest_gone(port);
+				continue;
+			}
+		}
+		if (cfd >= 0 && pfd[2].revents != 0) {
+			struct avp_attach_msg m;
+			ssize_t n = recv(cfd, &m, sizeof(m), MSG_DONTWAIT);
+
+			if (n == 0 || (n < 0 && errno != EAGAIN &&
+					errno != EINTR)) {
+				guest_gone(port);
+				continue;
+			}
+		}
+		if (pfd[1].revents & POLLIN) {
+			int fd = accept4(port->lfd, NULL, NULL, SOCK_CLOEXEC);
+
+			if (fd >= 0)
+				handshake(port, fd);
+		}
+	}
+	return NULL;
+}
+
+int
+avp_emu_port_listen(struct avp_emu_port *port, const char *path)
+{
+	struct sockaddr_un sa;
+	int ret;
+
+	if (port == NULL || path == NULL || strlen(path) >= sizeof(sa.sun_path))
+		return -EINVAL;
+	if (port->sock_path != NULL)
+		return -EBUSY;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	port->lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (port->lfd < 0)
+		return -errno;
+	unlink(path);
+	if (bind(port->lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+			listen(port->lfd, 4) != 0) {
+		ret = -errno;
+		goto fail;
+	}
+	port->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (port->wake_fd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	port->sock_path = strdup(path);
+	if (port->sock_path == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	port->sock_stop = 0;
+	ret = pthread_create(&port->sock_thread, NULL, sock_thread, port);
+	if (ret != 0) {
+		ret = -ret;
+		goto fail;
+	}
+	port->sock_thread_ok = 1;
+	return 0;
+fail:
+	if (port->sock_path != NULL)
+		unlink(port->sock_path);
+	free(port->sock_path);
+	port->sock_path = NULL;
+	if (port->wake_fd >= 0)
+		close(port->wake_fd);
+	port->wake_fd = -1;
+	close(port->lfd);
+	port->lfd = -1;
+	return ret;
+}
+
+static void
+wake(struct avp_emu_port *port)
+{
+	uint64_t one = 1;
+
+	if (write(port->wake_fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		emu_log(port, 0, "socket thread wake-up failed");
+}
+
+void
+emu_sock_close(struct avp_emu_port *port)
+{
+	if (port->sock_thread_ok) {
+		port->sock_stop = 1;
+		wake(port);
+		pthread_join(port->sock_thread, NULL);
+		port->sock_thread_ok = 0;
+	}
+	if (port->cfd >= 0)
+		close(port->cfd);
+	port->cfd = -1;
+	port->attached = 0;
+	if (port->lfd >= 0)
+		close(port->lfd);
+	port->lfd = -1;
+	if (port->wake_fd >= 0)
+		close(port->wake_fd);
+	port->wake_fd = -1;
+	if (port->sock_path != NULL) {
+		unlink(port->sock_path);
+		free(port->sock_path);
+		port->sock_path = NULL;
+	}
+}
+
+static int
+pred_detached(struct avp_emu_port *port, const void *arg)
+{
+	(void)arg;
+	return !port->attached;
+}
+
+int
+avp_emu_port_unplug(struct avp_emu_port *port, unsigned int timeout_ms)
+{
+	struct avp_attach_msg m;
+	int ret;
+
+	if (port == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&port->lock);
+	if (!port->attached || port->cfd < 0) {
+		pthread_mutex_unlock(&port->lock);
+		return -ENOTCONN;
+	}
+	msg_init(&m, AVP_ATTACH_MSG_UNPLUG);
+	if (send(port->cfd, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		emu_log(port, 1, "UNPLUG not sent");
+	ret = emu_wait(port, pred_detached, NULL, timeout_ms);
+	if (ret != 0) {
+		emu_log(port, 0, "guest did not let go: closing its socket");
+		port->force_close = 1;
+		wake(port);
+		emu_wait(port, pred_detached, NULL, 5000);
+		ret = -ETIMEDOUT;
+	}
+	pthread_mutex_unlock(&port->lock);
+	return ret;
+}
+
+int
+avp_emu_port_attached(struct avp_emu_port *port)
+{
+	int a;
+
+	pthread_mutex_lock(&port->lock);
+	a = port->attached;
+	pthread_mutex_unlock(&port->lock);
+	return a;
+}

@@ -1,0 +1,1508 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/* Unit tests of the AVP host emulator, driven by the raw test guest. */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "avp_abi.h"
+#include "avp_attach_proto.h"
+#include "avp_emu.h"
+#include "avp_emu_ring.h"
+#include "avp_test_guest.h"
+
+#define WAIT_MS		3000
+
+#define CHECK(cond, ...) do { \
+	if (!(cond)) { \
+		printf("  FAIL %s:%d: %s: ", __func__, __LINE__, #cond); \
+		printf(__VA_ARGS__); \
+		printf("\n"); \
+		return -1; \
+	} \
+} while (0)
+
+struct fx {
+	struct avp_emu *emu;
+	struct avp_emu_port *port;
+	struct avp_tg g;
+	int guest;
+};
+
+typedef void (*prep_fn)(struct avp_emu_port_params *p);
+
+struct tcase {
+	const char *name;
+	int (*fn)(struct fx *x);
+	prep_fn prep;
+	int open_guest;
+};
+
+static uint8_t rbuf[AVP_EMU_FRAME_MAX + 64];
+static struct avp_emu_frame cf;
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+fill(uint8_t *b, uint32_t len, uint8_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = (uint8_t)(seed + i * 7);
+}
+
+static uint64_t
+viol(struct avp_emu_port *port, enum avp_emu_violation v)
+{
+	struct avp_emu_port_stats st;
+
+	avp_emu_port_stats_get(port, &st);
+	return st.violations[v];
+}
+
+/* Bounded polling wait for a violation counter (the service thread
+ * checks asynchronously).
+ */
+static int
+wait_viol(struct avp_emu_port *port, enum avp_emu_violation v, uint64_t n)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (viol(port, v) < n) {
+		if (now_ms() > deadline)
+			return -ETIMEDOUT;
+		usleep(200);
+	}
+	return 0;
+}
+
+static int
+wait_stat(struct avp_emu_port *port, size_t off, uint64_t n)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+	struct avp_emu_port_stats st;
+
+	for (;;) {
+		avp_emu_port_stats_get(port, &st);
+		if (*(const uint64_t *)(const void *)((const uint8_t *)&st +
+				off) >= n)
+			return 0;
+		if (now_ms() > deadline)
+			return -ETIMEDOUT;
+		usleep(200);
+	}
+}
+
+#define WAIT_STAT(port, field, n) \
+	wait_stat(port, offsetof(struct avp_emu_port_stats, field), n)
+
+static int
+fx_up(struct fx *x, prep_fn prep, int open_guest)
+{
+	struct avp_emu_port_params p;
+
+	memset(x, 0, sizeof(*x));
+	x->emu = avp_emu_create();
+	if (x->emu == NULL)
+		return -ENOMEM;
+	avp_emu_set_log(x->emu, stderr, getenv("AVP_EMU_LOG") != NULL ?
+		atoi(getenv("AVP_EMU_LOG")) : -1);
+	avp_emu_port_params_default(&p, 0);
+	if (prep != NULL)
+		prep(&p);
+	x->port = avp_emu_port_create(x->emu, &p);
+	if (x->port == NULL || avp_emu_start(x->emu) != 0)
+		return -EINVAL;
+	if (open_guest) {
+		if (avp_tg_open_port(&x->g, x->port) != 0)
+			return -EIO;
+		x->guest = 1;
+	}
+	return 0;
+}
+
+static void
+fx_down(struct fx *x)
+{
+	if (x->guest)
+		avp_tg_close(&x->g);
+	avp_emu_destroy(x->emu);
+}
+
+/* ---------------------------------------------------------------- */
+
+static int
+t_ring(struct fx *x)
+{
+	uint8_t mem[AVP_RING_BYTES(8)] __attribute__((aligned(8)));
+	struct avp_ring *r = (struct avp_ring *)(void *)mem;
+	struct emu_ring prod, cons;
+	uint32_t i, k, idx;
+
+	(void)x;
+	emu_ring_init(&prod, r, 8, NULL);
+	cons = prod;
+	CHECK(r->nslots == 8 && r->slot_bytes == 8 && r->prod_idx == 0 &&
+		r->cons_idx == 0, "init");
+	CHECK(emu_ring_room(&prod, r->cons_idx) == 7, "empty room N-1");
+	CHECK(emu_ring_avail(&cons, r->prod_idx) == 0, "empty");
+	for (i = 0; i < 7; i++)
+		emu_ring_put(&prod, 100 + i);
+	emu_ring_publish_prod(&prod);
+	CHECK(emu_ring_room(&prod, r->cons_idx) == 0, "full at N-1");
+	CHECK(((r->prod_idx + 1) & 7) == r->cons_idx, "full condition");
+	CHECK(emu_ring_avail(&cons, r->prod_idx) == 7, "7 elements");
+	for (i = 0; i < 7; i++)
+		CHECK(emu_ring_get(&cons) == 100 + i, "fifo order %u", i);
+	emu_ring_publish_cons(&cons);
+	CHECK(emu_ring_avail(&cons, r->prod_idx) == 0, "empty again");
+	CHECK(r->prod_idx == 7 && r->cons_idx == 7, "positions");
+	/* wrap-around many times */
+	for (k = 0; k < 50; k++) {
+		for (i = 0; i < 5; i++)
+			emu_ring_put(&prod, k * 10 + i);
+		emu_ring_publish_prod(&prod);
+		CHECK(r->prod_idx < 8, "index masked");
+		CHECK(emu_ring_avail(&cons, r->prod_idx) == 5, "5 after wrap");
+		for (i = 0; i < 5; i++)
+			CHECK(emu_ring_get(&cons) == k * 10 + i, "wrap order");
+		emu_ring_publish_cons(&cons);
+	}
+	CHECK(emu_ring_peer_idx(&r->prod_idx, 7, &idx) == 0, "valid idx");
+	r->prod_idx = 9;
+	CHECK(emu_ring_peer_idx(&r->prod_idx, 7, &idx) != 0 && idx == 9,
+		"index >= nslots refused");
+	return 0;
+}
+
+static int
+t_device(struct fx *x)
+{
+	struct avp_tg *g = &x->g;
+	const struct avp_memmap *mm = g->memmap;
+	const struct avp_devinfo *di = g->devinfo;
+	struct avp_emu_port_state s;
+	unsigned int q;
+
+	CHECK(mm->magic == AVP_MEMMAP_MAGIC && mm->version == 1, "memmap");
+	CHECK(mm->count >= 2, "two regions");
+	CHECK(mm->entries[1].host_pa > mm->entries[0].host_pa +
+		mm->entries[0].length, "regions not adjacent");
+	CHECK(di->magic == AVP_DEVINFO_MAGIC &&
+		di->version == AVP_HOST_VERSION, "devinfo magic/version");
+	CHECK(di->mode == AVP_MODE_GUEST && di->buf_data_size == 2048 &&
+		di->max_frame_len == 9238, "devinfo defaults");
+	CHECK(di->rx_queues_max == 8 && di->tx_queues_max == 8 &&
+		di->rx_queues_min == 1, "queue limits");
+	CHECK(di->instance_id != 0, "instance id");
+	CHECK(di->pools[0].host_va == di->buf_region_va &&
+		di->pools[0].host_pa == di->buf_region_pa, "pools[0]");
+	CHECK(memcmp(di->mac, "\x02\x41\x56\x50\x00\x00", 6) == 0, "mac");
+	/* host VA is the host's own mapping, not the guest's */
+	CHECK(di->buf_region_va != (uint64_t)(uintptr_t)g->buf_base,
+		"host VA differs from guest VA");
+	CHECK(x->g.bars.len[AVP_BAR_REGS] == 4096 &&
+		x->g.bars.len[AVP_BAR_MEMMAP] == 65536 &&
+		x->g.bars.len[AVP_BAR_DEVINFO] == 4096 &&
+		x->g.bars.addr[AVP_BAR_MSIX] == NULL, "BAR sizes");
+	CHECK((x->g.bars.len[AVP_BAR_SHMEM] &
+		(x->g.bars.len[AVP_BAR_SHMEM] - 1)) == 0, "BAR 2 power of 2");
+	for (q = 0; q < AVP_MAX_QUEUES; q++) {
+		CHECK(g->tx[q] && g->tx[q]->nslots == 1024 &&
+			g->tx[q]->slot_bytes == 8, "tx ring %u", q);
+		CHECK(g->rx[q] && g->alloc[q] && g->free[q], "rings %u", q);
+	}
+	CHECK(g->req->nslots == 16 && g->resp->nslots == 16, "ctrl rings");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(!s.configured && s.mig_status == 0, "initial state");
+	CHECK(s.irq_mask == AVP_IRQ_MASK_ALL, "guest wrote irq_mask");
+	CHECK(strcmp(avp_emu_port_name(x->port), "avp0") == 0, "name");
+	return 0;
+}
+
+static int
+t_requests(struct fx *x)
+{
+	struct avp_tg *g = &x->g;
+	struct avp_emu_port_state s;
+	struct avp_emu_port_stats st;
+	uint32_t M = g->devinfo->max_frame_len;
+
+	CHECK(avp_tg_configure(g, 9, 1, 0, 0) == -22, "tx_queues > max");
+	CHECK(avp_tg_configure(g, 1, 0, 0, 0) == -22, "rx_queues < min");
+	CHECK(avp_tg_configure(g, 1, 9, 0, 0) == -22, "rx_queues > max");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(!s.configured, "rejected CONFIGURE leaves it unconfigured");
+	CHECK(avp_tg_configure(g, 0, 1, 0, 0) == 0, "tx_queues 0 is legal");
+	CHECK(avp_tg_configure(g, 8, 8, AVP_FEAT_VLAN_OFFLOAD, 0) == 0,
+		"max queues");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(s.configured && !s.link_up && s.cfg.tx_queues == 8 &&
+		s.cfg.rx_queues == 8 && s.cfg.features == 1 &&
+		s.cfg.drv_kind == AVP_DRV_KIND_DPDK &&
+		s.cfg.drv_version == AVP_GUEST_VERSION &&
+		s.cfg.instance_id == s.instance_id, "cfg recorded");
+	CHECK(avp_tg_set_link(g, 1) == 0, "SET_LINK 1");
+	CHECK(avp_emu_wait_link(x->port, 1, WAIT_MS) == 0, "link up");
+	CHECK(avp_tg_set_link(g, 0) == 0, "SET_LINK 0");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(!s.link_up && s.configured, "link down");
+	CHECK(avp_tg_set_mtu(g, 68) == 0, "MTU 68");
+	CHECK(avp_tg_set_mtu(g, M - 18) == 0, "MTU M-18");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(s.mtu == M - 18, "mtu recorded");
+	CHECK(avp_tg_set_mtu(g, 67) == -22, "MTU 67");
+	CHECK(avp_tg_set_mtu(g, M - 17) == -22, "MTU M-17");
+	CHECK(avp_tg_op(g, 7) == -22, "unknown op");
+	CHECK(avp_tg_op(g, AVP_OP_NONE) == -22, "op NONE");
+	CHECK(avp_tg_configure(g, 1, 1, 0, 1) == 0, "CONFIGURE link up");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(s.link_up && s.configured, "CONFIGURE link_up 1");
+	CHECK(avp_tg_close_port(g) == 0, "SHUTDOWN");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(!s.configured && !s.link_up, "shut down");
+	CHECK(s.irq_mask == 0, "irq_mask 0 at close");
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.requests[AVP_OP_CONFIGURE] == 6, "configures %lu",
+		(unsigned long)st.requests[AVP_OP_CONFIGURE]);
+	CHECK(st.requests[AVP_OP_SET_LINK] == 2, "set_link");
+	CHECK(st.requests[AVP_OP_SET_MTU] == 4, "set_mtu");
+	CHECK(st.requests[AVP_OP_SHUTDOWN] == 1, "shutdown");
+	CHECK(st.requests[AVP_OP_NONE] == 1 &&
+		st.requests[AVP_OP_LIMIT] == 1, "none/unknown");
+	CHECK(st.requests_rejected == 7, "rejected %lu",
+		(unsigned long)st.requests_rejected);
+	CHECK(st.violations[AVP_EMU_V_CTRL_REQUEST] == 7, "ctrl_request");
+	CHECK(st.irq_mask_writes >= 2, "irq_mask writes");
+	return 0;
+}
+
+static int
+up(struct avp_tg *g, uint16_t txq, uint16_t rxq, uint32_t feat)
+{
+	return avp_tg_configure(g, txq, rxq, feat, 1);
+}
+
+static int
+t_capture(struct fx *x)
+{
+	static const uint32_t sizes[] = { 60, 1514, 2048, 2049, 9000, 0 };
+	static uint8_t f[10000];
+	struct avp_tg *g = &x->g;
+	unsigned int i, q;
+
+	CHECK(up(g, 4, 1, 0) == 0, "configure");
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		q = i % 4;
+		fill(f, sizes[i], (uint8_t)i);
+		CHECK(avp_tg_tx(g, q, f, sizes[i], 0, 0, 0) == 0, "tx %u", i);
+		CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0,
+			"captured %u", i);
+		CHECK(avp_emu_capture_pop(x->port, &cf) == 1, "pop");
+		CHECK(cf.len == sizes[i] && cf.queue == q &&
+			memcmp(cf.data, f, sizes[i]) == 0, "bytes %u", i);
+		CHECK(cf.nsegs == (sizes[i] == 0 ? 1 :
+			(sizes[i] + 2047) / 2048), "nsegs %u", cf.nsegs);
+	}
+	/* chained transmit of a small frame */
+	fill(f, 300, 9);
+	CHECK(avp_tg_tx(g, 0, f, 300, 5, 0, 0) == 0, "tx chained");
+	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0, "captured");
+	CHECK(avp_emu_capture_pop(x->port, &cf) == 1 && cf.nsegs == 5 &&
+		cf.len == 300 && memcmp(cf.data, f, 300) == 0, "chain bytes");
+	CHECK(avp_emu_capture_pop(x->port, &cf) == 0, "queue empty");
+	/* many frames: buffers are recycled and alloc restocked */
+	for (i = 0; i < 5000; i++) {
+		uint64_t deadline = now_ms() + WAIT_MS;
+
+		while (avp_tg_tx(g, 1, f, 100, 0, 0, 0) != 0) {
+			CHECK(now_ms() < deadline, "alloc restocked");
+			usleep(100);
+		}
+		if (i % 512 == 511) {
+			CHECK(avp_emu_wait_captured(x->port, 512, WAIT_MS) == 0,
+				"batch");
+			while (avp_emu_capture_pop(x->port, &cf) == 1)
+				;
+		}
+	}
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+static int
+t_loopback(struct fx *x)
+{
+	static uint8_t f[9000];
+	struct avp_tg *g = &x->g;
+	struct avp_tg_rxinfo info;
+	static const uint32_t sizes[] = { 60, 2048, 4000, 9000 };
+	unsigned int i;
+	int n;
+
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
+		"mode");
+	CHECK(up(g, 1, 2, 0) == 0, "configure");
+	for (i = 0; i < 4; i++) {
+		fill(f, sizes[i], (uint8_t)(i * 3));
+		CHECK(avp_tg_tx(g, 0, f, sizes[i], 0, 0, 0) == 0, "tx");
+		n = avp_tg_rx_wait(g, 2, rbuf, sizeof(rbuf), &info, WAIT_MS);
+		CHECK(n == (int)sizes[i], "rx len %d", n);
+		CHECK(memcmp(rbuf, f, sizes[i]) == 0, "bytes");
+		CHECK(info.nsegs == (sizes[i] + 2047) / 2048, "segments");
+		CHECK(info.queue == i % 2, "round-robin rx queue %u", i);
+	}
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+static int
+t_xconnect(struct fx *x)
+{
+	static uint8_t f[3000];
+	struct avp_emu_port *b;
+	struct avp_tg gb;
+	struct avp_tg_rxinfo info;
+	int n, ret = -1;
+
+	b = avp_emu_port_create(x->emu, NULL);
+	CHECK(b != NULL, "second port");
+	CHECK(strcmp(avp_emu_port_name(b), "avp1") == 0, "default name");
+	CHECK(avp_tg_open_port(&gb, b) == 0, "guest b");
+	if (avp_emu_port_set_mode(x->port, AVP_EMU_MODE_XCONNECT, b) != 0 ||
+			avp_emu_port_set_mode(b, AVP_EMU_MODE_XCONNECT,
+			x->port) != 0 || up(&x->g, 1, 1, 0) != 0 ||
+			up(&gb, 1, 1, 0) != 0) {
+		printf("  FAIL xconnect set-up\n");
+		goto out;
+	}
+	fill(f, sizeof(f), 1);
+	avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0);
+	n = avp_tg_rx_wait(&gb, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	if (n != (int)sizeof(f) || memcmp(rbuf, f, sizeof(f)) != 0) {
+		printf("  FAIL a->b %d\n", n);
+		goto out;
+	}
+	fill(f, 100, 2);
+	avp_tg_tx(&gb, 0, f, 100, 0, 0, 0);
+	n = avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	if (n != 100 || memcmp(rbuf, f, 100) != 0) {
+		printf("  FAIL b->a %d\n", n);
+		goto out;
+	}
+	if (avp_emu_port_violations(b) != 0 ||
+			avp_emu_port_violations(x->port) != 0) {
+		printf("  FAIL violations\n");
+		goto out;
+	}
+	ret = 0;
+out:
+	avp_tg_close(&gb);
+	avp_emu_port_destroy(b);
+	return ret;
+}
+
+static int
+t_gen(struct fx *x)
+{
+	static const uint16_t sizes[] = { 64, 1000, 3000 };
+	struct avp_emu_gen_params gp = { sizes, 3, 30, 4 };
+	struct avp_emu_port_stats st;
+	struct avp_tg_rxinfo info;
+	uint64_t seq, next[2] = { 0, 0 };
+	unsigned int i;
+	int n, have[2] = { 0, 0 };
+
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_GEN, NULL) == 0,
+		"mode");
+	CHECK(avp_emu_port_set_gen(x->port, &gp) == 0, "gen params");
+	CHECK(up(&x->g, 1, 2, 0) == 0, "configure");
+	for (i = 0; i < 30; i++) {
+		n = avp_tg_rx_wait(&x->g, 2, rbuf, sizeof(rbuf), &info,
+			WAIT_MS);
+		CHECK(n > 0, "frame %u: %d", i, n);
+		CHECK(avp_emu_frame_verify(rbuf, (uint32_t)n, &seq) == 0,
+			"verify %u", i);
+		CHECK(n == sizes[seq % 3], "size in turn: seq %lu len %d",
+			(unsigned long)seq, n);
+		CHECK(memcmp(rbuf, x->g.devinfo->mac, 6) == 0, "to port MAC");
+		CHECK(!have[info.queue] || seq > next[info.queue],
+			"order within a ring");
+		next[info.queue] = seq;
+		have[info.queue] = 1;
+	}
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.gen_frames == 30, "count honoured: %lu",
+		(unsigned long)st.gen_frames);
+	CHECK(st.rx_frames[0] > 0 && st.rx_frames[1] > 0, "both rings");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+static int
+t_sink(struct fx *x)
+{
+	static uint8_t f[1500];
+	static const uint8_t dst[6] = { 2, 0, 0, 0, 0, 9 };
+	struct avp_emu_port_stats st;
+	uint64_t seq;
+
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_SINK, NULL) == 0,
+		"mode");
+	CHECK(up(&x->g, 1, 1, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
+	for (seq = 0; seq < 10; seq++) {
+		if (seq == 5)
+			continue;
+		avp_emu_frame_build(f, 60 + (uint32_t)seq * 100, seq, dst,
+			x->g.devinfo->mac);
+		CHECK(avp_emu_frame_verify(f, 60 + (uint32_t)seq * 100, NULL)
+			== 0, "built frame verifies");
+		CHECK(avp_tg_tx(&x->g, 0, f, 60 + (uint32_t)seq * 100, 0,
+			seq == 7 ? AVP_DESC_F_TX_VLAN : 0, 5) == 0, "tx");
+	}
+	avp_emu_frame_build(f, 200, 10, dst, dst);
+	f[100] ^= 1;
+	CHECK(avp_emu_frame_verify(f, 200, NULL) != 0, "corrupt detected");
+	CHECK(avp_tg_tx(&x->g, 0, f, 200, 0, 0, 0) == 0, "tx bad");
+	CHECK(WAIT_STAT(x->port, sink_frames, 10) == 0, "sunk");
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.sink_frames == 10 && st.sink_bad == 1, "good/bad %lu/%lu",
+		(unsigned long)st.sink_frames, (unsigned long)st.sink_bad);
+	CHECK(st.sink_seq_gaps == 1, "gap %lu",
+		(unsigned long)st.sink_seq_gaps);
+	CHECK(st.tx_vlan_inserted == 1, "tagged frame verified too");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+struct out_rec {
+	pthread_mutex_t lock;
+	unsigned int n;
+	uint32_t len;
+	unsigned int queue;
+	uint8_t data[2000];
+};
+
+static void
+out_cb(void *arg, struct avp_emu_port *port, unsigned int queue,
+		const uint8_t *frame, uint32_t len)
+{
+	struct out_rec *r = arg;
+
+	(void)port;
+	pthread_mutex_lock(&r->lock);
+	r->n++;
+	r->queue = queue;
+	r->len = len;
+	memcpy(r->data, frame, len < sizeof(r->data) ? len : sizeof(r->data));
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int
+t_output(struct fx *x)
+{
+	static struct out_rec rec;
+	static uint8_t f[1200];
+	uint64_t deadline = now_ms() + WAIT_MS;
+	unsigned int n;
+
+	memset(&rec, 0, sizeof(rec));
+	pthread_mutex_init(&rec.lock, NULL);
+	avp_emu_port_set_output(x->port, out_cb, &rec);
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_OUTPUT, NULL) == 0,
+		"mode");
+	CHECK(up(&x->g, 2, 1, 0) == 0, "configure");
+	fill(f, sizeof(f), 5);
+	CHECK(avp_tg_tx(&x->g, 1, f, sizeof(f), 0, 0, 0) == 0, "tx");
+	do {
+		pthread_mutex_lock(&rec.lock);
+		n = rec.n;
+		pthread_mutex_unlock(&rec.lock);
+		CHECK(now_ms() < deadline, "callback not called");
+		if (n == 0)
+			usleep(200);
+	} while (n == 0);
+	CHECK(rec.len == sizeof(f) && rec.queue == 1 &&
+		memcmp(rec.data, f, sizeof(f)) == 0, "callback bytes");
+	pthread_mutex_destroy(&rec.lock);
+	return 0;
+}
+
+static void
+vlan_frame(uint8_t *f, uint32_t len, uint16_t tci)
+{
+	fill(f, len, 3);
+	f[12] = 0x81;
+	f[13] = 0x00;
+	f[14] = (uint8_t)(tci >> 8);
+	f[15] = (uint8_t)tci;
+	f[16] = 0x08;
+	f[17] = 0x00;
+}
+
+static int
+t_vlan(struct fx *x)
+{
+	static uint8_t f[200], plain[200];
+	struct avp_emu_inject_opts o = { 0, AVP_EMU_INJ_VLAN, 0x0123, 0 };
+	struct avp_tg_rxinfo info;
+	int n;
+
+	/* offload negotiated: tag stripped into the descriptor */
+	CHECK(up(&x->g, 1, 1, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
+	vlan_frame(f, sizeof(f), 0xa005);
+	CHECK(avp_emu_inject(x->port, f, sizeof(f), NULL) == 0, "inject");
+	n = avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n == (int)sizeof(f) - 4, "stripped len %d", n);
+	CHECK(info.flags == AVP_DESC_F_RX_VLAN && info.vlan_tci == 0xa005,
+		"flags 0x%x tci 0x%x", info.flags, info.vlan_tci);
+	memcpy(plain, f, 12);
+	memcpy(plain + 12, f + 16, sizeof(f) - 16);
+	CHECK(memcmp(rbuf, plain, sizeof(f) - 4) == 0, "stripped bytes");
+	/* inject with the tag in the descriptor */
+	fill(f, 100, 1);
+	CHECK(avp_emu_inject(x->port, f, 100, &o) == 0, "inject opts");
+	n = avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n == 100 && info.flags == AVP_DESC_F_RX_VLAN &&
+		info.vlan_tci == 0x0123, "INJ_VLAN");
+	/* transmit insertion */
+	fill(f, 100, 4);
+	CHECK(avp_tg_tx(&x->g, 0, f, 100, 0, AVP_DESC_F_TX_VLAN, 0x0fed) == 0,
+		"tx vlan");
+	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0, "captured");
+	CHECK(avp_emu_capture_pop(x->port, &cf) == 1, "pop");
+	CHECK(cf.len == 104 && cf.flags == AVP_DESC_F_TX_VLAN &&
+		cf.vlan_tci == 0x0fed, "tx flags");
+	CHECK(memcmp(cf.data, f, 12) == 0 && cf.data[12] == 0x81 &&
+		cf.data[13] == 0 && cf.data[14] == 0x0f && cf.data[15] == 0xed &&
+		memcmp(cf.data + 16, f + 12, 88) == 0, "tag inserted");
+	/* offload not negotiated: the tag stays inline */
+	CHECK(up(&x->g, 1, 1, 0) == 0, "reconfigure");
+	vlan_frame(f, sizeof(f), 0x0007);
+	CHECK(avp_emu_inject(x->port, f, sizeof(f), NULL) == 0, "inject");
+	n = avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n == (int)sizeof(f) && info.flags == 0 &&
+		memcmp(rbuf, f, sizeof(f)) == 0, "inline tag");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+static void
+prep_novlan(struct avp_emu_port_params *p)
+{
+	p->no_vlan_offload = 1;
+}
+
+static int
+t_vlan_not_offered(struct fx *x)
+{
+	static uint8_t f[100];
+
+	CHECK(x->g.devinfo->features == 0, "no features");
+	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(avp_tg_tx(&x->g, 0, f, 100, 0, AVP_DESC_F_TX_VLAN, 1) == 0,
+		"tx");
+	CHECK(wait_viol(x->port, AVP_EMU_V_FLAGS, 1) == 0, "flags violation");
+	return 0;
+}
+
+static int
+t_chained_rx(struct fx *x)
+{
+	static uint8_t f[9238];
+	struct avp_emu_inject_opts o = { 2, AVP_EMU_INJ_SEGS, 0, 4 };
+	struct avp_emu_port_stats st;
+	struct avp_tg_rxinfo info;
+	int n;
+
+	CHECK(up(&x->g, 1, 4, 0) == 0, "configure");
+	fill(f, 5000, 8);
+	CHECK(avp_emu_inject(x->port, f, 5000, NULL) == 0, "inject");
+	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n == 5000 && info.nsegs == 3 && memcmp(rbuf, f, 5000) == 0,
+		"3 segments");
+	fill(f, 9238, 1);
+	CHECK(avp_emu_inject(x->port, f, 9238, NULL) == 0, "inject max");
+	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n == 9238 && info.nsegs == 5 && memcmp(rbuf, f, 9238) == 0,
+		"5 segments");
+	fill(f, 90, 2);
+	CHECK(avp_emu_inject(x->port, f, 90, &o) == 0, "inject forced");
+	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n == 90 && info.nsegs == 4 && info.queue == 2 &&
+		memcmp(rbuf, f, 90) == 0, "forced 4 segments on ring 2");
+	CHECK(avp_emu_inject(x->port, f, 9239, NULL) == 0, "inject too big");
+	CHECK(WAIT_STAT(x->port, rx_oversize, 1) == 0, "oversize dropped");
+	/* round-robin over the negotiated rings */
+	avp_emu_port_stats_reset(x->port);
+	for (n = 0; n < 8; n++)
+		CHECK(avp_emu_inject(x->port, f, 64, NULL) == 0, "inject");
+	CHECK(avp_emu_wait_rx_drained(x->port, 10) == -ETIMEDOUT,
+		"not drained while the guest does not receive");
+	for (n = 0; n < 8; n++)
+		CHECK(avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info,
+			WAIT_MS) == 64, "rx");
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.rx_frames[0] == 2 && st.rx_frames[1] == 2 &&
+		st.rx_frames[2] == 2 && st.rx_frames[3] == 2 &&
+		st.rx_frames[4] == 0, "2 per ring");
+	CHECK(st.freed_buffers == 8, "freed %lu",
+		(unsigned long)st.freed_buffers);
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+static int
+t_link_gate(struct fx *x)
+{
+	static uint8_t f[64];
+	struct avp_tg_rxinfo info;
+
+	/* frames wait while the port is not configured with link up */
+	CHECK(avp_emu_inject(x->port, f, 64, NULL) == 0, "inject");
+	CHECK(avp_tg_configure(&x->g, 1, 1, 0, 0) == 0,
+		"configured, link down");
+	CHECK(avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, 50) ==
+		-ETIMEDOUT, "nothing delivered while link down");
+	CHECK(avp_tg_set_link(&x->g, 1) == 0, "link up");
+	CHECK(avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS) ==
+		64, "delivered after link up");
+	return 0;
+}
+
+/* ---- strict checker ---- */
+
+struct bad_case {
+	enum avp_tg_bad bad;
+	enum avp_emu_violation v;
+};
+
+static int
+t_checker(struct fx *x)
+{
+	static const struct bad_case cases[] = {
+		{ AVP_TG_BAD_HANDLE, AVP_EMU_V_BAD_HANDLE },
+		{ AVP_TG_BAD_NOT_OWNED, AVP_EMU_V_NOT_OWNED },
+		{ AVP_TG_BAD_SEG_COUNT, AVP_EMU_V_SEG_COUNT },
+		{ AVP_TG_BAD_CHAIN_LONG, AVP_EMU_V_CHAIN_LONG },
+		{ AVP_TG_BAD_SEG_LEN, AVP_EMU_V_SEG_LEN },
+		{ AVP_TG_BAD_FRAME_LEN, AVP_EMU_V_FRAME_LEN },
+		{ AVP_TG_BAD_FRAME_SIZE, AVP_EMU_V_FRAME_SIZE },
+		{ AVP_TG_BAD_DATA_VA, AVP_EMU_V_DATA_VA },
+		{ AVP_TG_BAD_FLAGS, AVP_EMU_V_FLAGS },
+		{ AVP_TG_BAD_CTRL_TOKEN, AVP_EMU_V_CTRL_TOKEN },
+		{ AVP_TG_BAD_CTRL_REQUEST, AVP_EMU_V_CTRL_REQUEST },
+		{ AVP_TG_BAD_FREE_RING, AVP_EMU_V_FREE_RING },
+		{ AVP_TG_BAD_DOUBLE_FREE, AVP_EMU_V_NOT_OWNED },
+		{ AVP_TG_BAD_RING_INDEX, AVP_EMU_V_RING_INDEX },
+	};
+	static uint8_t f[64];
+	struct avp_emu_port_stats st;
+	uint64_t before[AVP_EMU_V_COUNT];
+	unsigned int i, k;
+	uint32_t saved = 0;
+
+	CHECK(up(&x->g, 2, 2, 0) == 0, "configure");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bad_case *c = &cases[i];
+
+		avp_emu_port_stats_get(x->port, &st);
+		memcpy(before, st.violations, sizeof(before));
+		if (c->bad == AVP_TG_BAD_FREE_RING ||
+				c->bad == AVP_TG_BAD_DOUBLE_FREE) {
+			CHECK(avp_emu_inject(x->port, f, sizeof(f), NULL) == 0,
+				"inject");
+			CHECK(avp_emu_wait_rx_drained(x->port, 5) != 0 ||
+				1, "placed");
+			for (k = 0; k < 1000 &&
+				avp_tg_ring_count(x->g.rx[0]) == 0 &&
+				avp_tg_ring_count(x->g.rx[1]) == 0; k++)
+				usleep(1000);
+			k = avp_tg_ring_count(x->g.rx[0]) != 0 ? 0 : 1;
+			CHECK(avp_tg_rx_bad(&x->g, k, c->bad) == 0, "rx bad");
+		} else if (c->bad == AVP_TG_BAD_RING_INDEX) {
+			saved = x->g.tx[1]->prod_idx;
+			CHECK(avp_tg_tx_bad(&x->g, 1, c->bad) == 0, "tx bad");
+		} else if (c->bad == AVP_TG_BAD_CTRL_REQUEST) {
+			CHECK(avp_tg_tx_bad(&x->g, 0, c->bad) == -22,
+				"rejected");
+		} else {
+			CHECK(avp_tg_tx_bad(&x->g, 0, c->bad) == 0, "tx bad %u",
+				c->bad);
+		}
+		CHECK(wait_viol(x->port, c->v, before[c->v] + 1) == 0,
+			"case %u: violation %s not counted", i,
+			avp_emu_violation_name(c->v));
+		if (c->bad == AVP_TG_BAD_RING_INDEX)
+			x->g.tx[1]->prod_idx = saved;
+		/* a good frame still goes through afterwards */
+		CHECK(avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) == 0,
+			"good tx after case %u", i);
+		CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0,
+			"good frame after case %u", i);
+		while (avp_emu_capture_pop(x->port, &cf) == 1)
+			;
+		avp_emu_port_stats_get(x->port, &st);
+		for (k = 0; k < AVP_EMU_V_COUNT; k++)
+			CHECK(st.violations[k] == before[k] + (k == c->v),
+				"case %u: only %s counted (%s %lu)", i,
+				avp_emu_violation_name(c->v),
+				avp_emu_violation_name(k),
+				(unsigned long)st.violations[k]);
+	}
+	/* ring activity after close */
+	avp_emu_port_stats_get(x->port, &st);
+	memcpy(before, st.violations, sizeof(before));
+	CHECK(avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) == 0, "tx");
+	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0, "captured");
+	CHECK(avp_tg_close_port(&x->g) == 0, "close");
+	x->g.tx[0]->slots[x->g.tx[0]->prod_idx] = 1;
+	x->g.tx[0]->prod_idx = (x->g.tx[0]->prod_idx + 1) & 1023;
+	CHECK(wait_viol(x->port, AVP_EMU_V_AFTER_CLOSE,
+		before[AVP_EMU_V_AFTER_CLOSE] + 1) == 0, "after close");
+	return 0;
+}
+
+static int
+t_checker_clean(struct fx *x)
+{
+	static uint8_t f[9000];
+	struct avp_tg_rxinfo info;
+	unsigned int i;
+	int n;
+
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
+		"mode");
+	CHECK(up(&x->g, 3, 3, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
+	for (i = 0; i < 3000; i++) {
+		uint32_t len = 60 + (i * 37) % 8900;
+		uint64_t deadline = now_ms() + WAIT_MS;
+
+		fill(f, len, (uint8_t)i);
+		while (avp_tg_tx(&x->g, i % 3, f, len, 0,
+				i % 5 == 0 ? AVP_DESC_F_TX_VLAN : 0,
+				(uint16_t)i) != 0) {
+			CHECK(now_ms() < deadline, "tx %u", i);
+			usleep(50);
+		}
+		n = avp_tg_rx_wait(&x->g, 3, rbuf, sizeof(rbuf), &info,
+			WAIT_MS);
+		CHECK(n == (int)len && memcmp(rbuf, f, len) == 0, "rx %u", i);
+		CHECK(i % 5 != 0 || (info.flags == AVP_DESC_F_RX_VLAN &&
+			info.vlan_tci == (uint16_t)i), "vlan round trip");
+	}
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+/* ---- fault injection ---- */
+
+static int
+image_fault_case(struct fx *x, enum avp_emu_fault f, uint64_t arg)
+{
+	struct avp_tg g;
+	int ret;
+
+	CHECK(avp_emu_port_fault(x->port, f, arg, 0) == 0, "fault");
+	ret = avp_tg_open_port(&g, x->port);
+	if (ret == 0)
+		avp_tg_close(&g);
+	CHECK(ret != 0, "guest refuses %s", avp_emu_fault_name(f));
+	CHECK(avp_emu_port_reset(x->port) == 0, "reset");
+	CHECK(avp_tg_open_port(&g, x->port) == 0, "clean after reset");
+	avp_tg_close(&g);
+	return 0;
+}
+
+static int
+t_fault_image(struct fx *x)
+{
+	struct avp_tg g;
+
+	CHECK(image_fault_case(x, AVP_EMU_FAULT_DEVINFO_MAGIC, 0) == 0, "%s", "case");
+	CHECK(image_fault_case(x, AVP_EMU_FAULT_DEVINFO_VERSION,
+		0x00010300) == 0, "%s", "case");
+	CHECK(image_fault_case(x, AVP_EMU_FAULT_MEMMAP_MAGIC, 0) == 0, "%s", "case");
+	CHECK(image_fault_case(x, AVP_EMU_FAULT_MEMMAP_VERSION, 0) == 0, "%s", "case");
+	CHECK(image_fault_case(x, AVP_EMU_FAULT_MEMMAP_COUNT, 0) == 0, "%s", "case");
+	CHECK(image_fault_case(x, AVP_EMU_FAULT_RING_OUTSIDE, 0) == 0, "%s", "case");
+	CHECK(image_fault_case(x, AVP_EMU_FAULT_BUF_REGION, 0) == 0, "%s", "case");
+	/* the raw guest does not validate these: look at the image */
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_MEMMAP_COUNT, 3000,
+		0) == 0 && avp_tg_open_port(&g, x->port) != 0, "count 3000");
+	CHECK(avp_emu_port_reset(x->port) == 0, "reset");
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_RING_NSLOTS, 0, 0) ==
+		0 && avp_tg_open_port(&g, x->port) == 0, "open");
+	CHECK((g.tx[0]->nslots & (g.tx[0]->nslots - 1)) != 0, "nslots");
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_RING_INDEX, 0, 0) ==
+		0 && g.rx[0]->prod_idx >= g.rx[0]->nslots, "ring index");
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_QUEUES, 0, 0) == 0 &&
+		g.devinfo->rx_queues_min > g.devinfo->rx_queues_max, "queues");
+	CHECK(avp_emu_port_reset(x->port) == 0, "reset");
+	CHECK(g.tx[0]->nslots == 256 && g.rx[0]->prod_idx == 0 &&
+		g.devinfo->rx_queues_min == 1, "reset undoes image faults: %u %u %u",
+		g.tx[0]->nslots, g.rx[0]->prod_idx, g.devinfo->rx_queues_min);
+	avp_tg_close(&g);
+	return 0;
+}
+
+/* Waits for the head of rx[q] without taking it. */
+static struct avp_desc *
+peek_rx(struct avp_tg *g, unsigned int q, uint64_t *handle)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+	struct avp_ring *r = g->rx[q];
+	uint64_t off;
+
+	while (avp_tg_ring_count(r) == 0) {
+		if (now_ms() > deadline)
+			return NULL;
+		usleep(100);
+	}
+	*handle = r->slots[r->cons_idx];
+	off = *handle - g->buf_va;
+	if (off >= g->buf_len)
+		return NULL;
+	return (struct avp_desc *)(void *)(g->buf_base + off);
+}
+
+static struct avp_desc *
+gdesc(struct avp_tg *g, uint64_t h)
+{
+	uint64_t off = h - g->buf_va;
+
+	return off < g->buf_len ? (struct avp_desc *)(void *)(g->buf_base +
+		off) : NULL;
+}
+
+static int
+inject_fault(struct fx *x, enum avp_emu_fault f, uint32_t len,
+		uint64_t *h, struct avp_desc **d)
+{
+	static uint8_t fr[3000];
+
+	fill(fr, len, 1);
+	CHECK(avp_emu_port_fault(x->port, f, 0, 1) == 0, "fault");
+	CHECK(avp_emu_inject(x->port, fr, len, NULL) == 0, "inject");
+	*d = peek_rx(&x->g, 0, h);
+	return 0;
+}
+
+/* Lets the guest take and return the faulty frame. */
+static int
+consume(struct fx *x)
+{
+	struct avp_tg_rxinfo info;
+
+	avp_tg_rx(&x->g, 0, rbuf, sizeof(rbuf), &info);
+	return 0;
+}
+
+static int
+t_fault_desc(struct fx *x)
+{
+	struct avp_tg *g = &x->g;
+	uint32_t H = g->buf_data_size, M = g->devinfo->max_frame_len;
+	struct avp_desc *d, *e;
+	uint64_t h;
+	unsigned int n;
+
+	CHECK(up(g, 1, 1, 0) == 0, "configure");
+	inject_fault(x, AVP_EMU_FAULT_DESC_HANDLE, 100, &h, &d);
+	CHECK(d == NULL && h != 0, "handle outside the pool");
+	consume(x);
+	inject_fault(x, AVP_EMU_FAULT_DESC_DATA_VA, 100, &h, &d);
+	CHECK(d != NULL && d->data_va - g->buf_va >= g->buf_len, "data_va");
+	consume(x);
+	inject_fault(x, AVP_EMU_FAULT_DESC_NEXT_VA, 100, &h, &d);
+	CHECK(d != NULL && d->next_va != 0 &&
+		d->next_va - g->buf_va >= g->buf_len, "next_va");
+	consume(x);
+	inject_fault(x, AVP_EMU_FAULT_DESC_SEG_LEN, 100, &h, &d);
+	CHECK(d != NULL && d->seg_len == H + 1, "seg_len");
+	consume(x);
+	inject_fault(x, AVP_EMU_FAULT_DESC_CHAIN_LONG, 600, &h, &d);
+	CHECK(d != NULL && d->seg_count == 6, "seg_count 6");
+	for (n = 0, e = d; e != NULL && n < 10; n++)
+		e = e->next_va != 0 ? gdesc(g, e->next_va) : NULL;
+	CHECK(n == 6, "6 segments: %u", n);
+	consume(x);
+	inject_fault(x, AVP_EMU_FAULT_DESC_CHAIN_CYCLE, 100, &h, &d);
+	CHECK(d != NULL, "cycle head");
+	for (e = d, n = 0; e->next_va != 0 && n < 10; n++) {
+		uint64_t self = e->next_va;
+
+		e = gdesc(g, self);
+		CHECK(e != NULL, "segment");
+		if (e->next_va == self)
+			break;
+	}
+	CHECK(e->next_va != 0 && gdesc(g, e->next_va) == e &&
+		e->seg_len == 0, "zero-length self-linked segment");
+	consume(x);
+	inject_fault(x, AVP_EMU_FAULT_DESC_FRAME_LEN, 100, &h, &d);
+	CHECK(d != NULL && d->frame_len == 101 && d->seg_len == 100,
+		"frame_len");
+	consume(x);
+	inject_fault(x, AVP_EMU_FAULT_DESC_OVERSIZE, 100, &h, &d);
+	CHECK(d != NULL && d->frame_len == M + 1, "oversize");
+	consume(x);
+	/* count 1: the next frame is clean again */
+	inject_fault(x, AVP_EMU_FAULT_NONE, 100, &h, &d);
+	CHECK(d != NULL && d->frame_len == 100 && d->seg_len == 100 &&
+		d->next_va == 0 && d->seg_count == 1, "clean again");
+	consume(x);
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "all returned");
+	CHECK(avp_emu_port_violations(x->port) == 0,
+		"returning faulty frames is no violation");
+	return 0;
+}
+
+static int
+t_fault_alloc(struct fx *x)
+{
+	struct avp_tg *g = &x->g;
+	struct avp_ring *r = g->alloc[0];
+	struct avp_desc *d;
+	uint64_t h;
+
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_ALLOC_DIRTY, 0, 1) ==
+		0, "dirty");
+	CHECK(up(g, 1, 1, 0) == 0, "configure");
+	CHECK(avp_tg_ring_count(r) > 0, "stocked before CONFIGURE answered");
+	h = r->slots[r->cons_idx];
+	d = gdesc(g, h);
+	CHECK(d != NULL && (d->seg_len != 0 || d->next_va != 0 ||
+		d->flags != 0), "first buffer dirty");
+	d = gdesc(g, r->slots[(r->cons_idx + 1) & (r->nslots - 1)]);
+	CHECK(d != NULL && d->seg_len == 0 && d->next_va == 0 &&
+		d->flags == 0 && d->seg_count == 1 && d->frame_len == 0,
+		"second buffer clean");
+	CHECK(avp_tg_close_port(g) == 0, "close");
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_ALLOC_HANDLE, 0, 1) ==
+		0, "alloc handle");
+	CHECK(up(g, 1, 1, 0) == 0, "configure");
+	h = r->slots[r->cons_idx];
+	CHECK(h - g->buf_va >= g->buf_len, "alloc handle outside the pool");
+	return 0;
+}
+
+static int
+t_fault_ctrl(struct fx *x)
+{
+	struct avp_tg *g = &x->g;
+	struct avp_ctrl_msg m;
+	uint64_t deadline;
+
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_CTRL_NO_REPLY, 0, 1) ==
+		0, "no reply");
+	memset(&m, 0, sizeof(m));
+	m.op = AVP_OP_SET_LINK;
+	m.status = AVP_CTRL_STATUS_PRESET;
+	CHECK(avp_tg_request(g, &m, 100) == AVP_ERR_CTRL_TIMEOUT, "timeout");
+	CHECK(avp_tg_set_link(g, 0) == 0, "next request answered");
+
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_CTRL_LATE_REPLY, 200,
+		1) == 0, "late");
+	m.op = AVP_OP_SET_LINK;
+	m.status = AVP_CTRL_STATUS_PRESET;
+	CHECK(avp_tg_request(g, &m, 100) == AVP_ERR_CTRL_TIMEOUT, "late");
+	deadline = now_ms() + WAIT_MS;
+	while (avp_tg_ring_count(g->resp) == 0) {
+		CHECK(now_ms() < deadline, "late reply never came");
+		usleep(1000);
+	}
+	CHECK(g->resp->slots[g->resp->cons_idx] == g->ctrl_va, "late token");
+	CHECK(avp_tg_set_link(g, 0) == 0, "next request answered");
+
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_CTRL_BAD_TOKEN, 0, 1)
+		== 0, "bad token");
+	CHECK(avp_tg_set_link(g, 0) == AVP_ERR_CTRL_BAD_REPLY, "bad token");
+
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_CTRL_STATUS,
+		(uint64_t)(int64_t)-5, 2) == 0, "status");
+	CHECK(avp_tg_set_link(g, 1) == -5, "status -5");
+	CHECK(avp_tg_shutdown(g) == -5, "status -5 again (count 2)");
+	CHECK(avp_tg_set_link(g, 0) == 0, "then normal");
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_CTRL_STATUS, 0, 0) ==
+		0, "status until cleared");
+	CHECK(avp_tg_set_link(g, 0) == -22 && avp_tg_set_link(g, 0) == -22,
+		"default -22");
+	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_NONE, 0, 0) == 0,
+		"clear");
+	CHECK(avp_tg_set_link(g, 0) == 0, "cleared");
+	CHECK(strcmp(avp_emu_fault_name(AVP_EMU_FAULT_CTRL_STATUS),
+		"ctrl_status") == 0, "fault names");
+	return 0;
+}
+
+/* ---- socket attach ---- */
+
+static char sock_dir[64];
+static char sock_path[128];
+
+static int
+t_socket(struct fx *x)
+{
+	struct avp_emu_port_state s;
+	struct avp_tg g, g2;
+	int32_t status = 0;
+	uint64_t deadline;
+	int ret;
+
+	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
+	CHECK(avp_emu_port_unplug(x->port, 100) == -ENOTCONN, "no guest");
+	CHECK(avp_tg_raw_hello(sock_path, 0x12345678, AVP_ATTACH_VERSION,
+		AVP_ATTACH_MSG_HELLO, &status) == AVP_ATTACH_MSG_REJECT &&
+		status == -EPROTO, "bad magic rejected");
+	CHECK(avp_tg_raw_hello(sock_path, AVP_ATTACH_MAGIC, 99,
+		AVP_ATTACH_MSG_HELLO, &status) == AVP_ATTACH_MSG_REJECT &&
+		status == -EPROTO, "bad version rejected");
+	CHECK(avp_tg_raw_hello(sock_path, AVP_ATTACH_MAGIC,
+		AVP_ATTACH_VERSION, AVP_ATTACH_MSG_UNPLUG, &status) ==
+		AVP_ATTACH_MSG_REJECT && status == -EPROTO,
+		"bad type rejected");
+	CHECK(avp_tg_open_socket(&g, sock_path, "guest") == 0, "attach");
+	CHECK(avp_emu_port_attached(x->port) == 1, "attached");
+	CHECK(g.memfd >= 0 && g.irq_fd >= 0 && g.bar_len[AVP_BAR_SHMEM] != 0,
+		"descriptors and BARs");
+	ret = avp_tg_open_socket(&g2, sock_path, "second");
+	CHECK(ret == -EBUSY, "second guest refused: %d", ret);
+	CHECK(up(&g, 1, 1, 0) == 0, "configure over socket mapping");
+	static uint8_t f[500];
+
+	fill(f, sizeof(f), 3);
+	CHECK(avp_tg_tx(&g, 0, f, sizeof(f), 0, 0, 0) == 0, "tx");
+	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0 &&
+		avp_emu_capture_pop(x->port, &cf) == 1 &&
+		memcmp(cf.data, f, sizeof(f)) == 0, "tx bytes");
+	/* take a buffer and let go without returning it */
+	CHECK(avp_tg_ring_count(g.alloc[0]) > 0, "stocked");
+	avp_tg_close(&g);
+	deadline = now_ms() + WAIT_MS;
+	while (avp_emu_port_attached(x->port)) {
+		CHECK(now_ms() < deadline, "close not noticed");
+		usleep(500);
+	}
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(!s.configured && !s.link_up && s.irq_mask == 0, "port reset");
+	CHECK(avp_tg_open_socket(&g, sock_path, "again") == 0, "re-attach");
+	CHECK(g.alloc[0]->prod_idx == 0 && g.tx[0]->prod_idx == 0 &&
+		g.req->prod_idx == 0, "clean rings");
+	CHECK(up(&g, 1, 1, 0) == 0, "configure again");
+	avp_tg_close(&g);
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+struct unplug_arg {
+	struct avp_tg *g;
+	int respond;
+	int done;
+};
+
+static void *
+unplug_guest(void *p)
+{
+	struct unplug_arg *a = p;
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (now_ms() < deadline) {
+		int r = avp_tg_unplug_pending(a->g);
+
+		if (r == 1 && a->respond) {
+			avp_tg_close_port(a->g);
+			avp_tg_close(a->g);
+			a->done = 1;
+			return NULL;
+		}
+		if (r != 0)
+			break;
+		usleep(500);
+	}
+	return NULL;
+}
+
+static int
+t_unplug(struct fx *x)
+{
+	struct unplug_arg a;
+	struct avp_emu_port_stats st;
+	struct avp_tg g;
+	pthread_t t;
+	int ret;
+
+	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
+	CHECK(avp_tg_open_socket(&g, sock_path, NULL) == 0, "attach");
+	CHECK(up(&g, 1, 1, 0) == 0, "configure");
+	a.g = &g;
+	a.respond = 1;
+	a.done = 0;
+	pthread_create(&t, NULL, unplug_guest, &a);
+	ret = avp_emu_port_unplug(x->port, WAIT_MS);
+	pthread_join(t, NULL);
+	CHECK(ret == 0 && a.done, "guest released: %d", ret);
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.requests[AVP_OP_SHUTDOWN] == 1, "SHUTDOWN before release");
+	CHECK(avp_emu_port_attached(x->port) == 0, "detached");
+
+	/* a guest that ignores UNPLUG is cut off */
+	CHECK(avp_tg_open_socket(&g, sock_path, NULL) == 0, "attach");
+	ret = avp_emu_port_unplug(x->port, 50);
+	CHECK(ret == -ETIMEDOUT, "forced: %d", ret);
+	CHECK(avp_emu_port_attached(x->port) == 0, "detached");
+	CHECK(avp_tg_unplug_pending(&g) == 1, "UNPLUG was sent");
+	CHECK(avp_tg_unplug_pending(&g) == 2, "then the host closed");
+	avp_tg_close(&g);
+	return 0;
+}
+
+/* ---- migration ---- */
+
+struct mig_thread {
+	struct avp_tg *g;
+	volatile int stop;
+	pthread_t t;
+};
+
+static void *
+mig_loop(void *p)
+{
+	struct mig_thread *m = p;
+
+	while (!m->stop)
+		avp_tg_mig_service(m->g, 5);
+	return NULL;
+}
+
+static void
+mig_start(struct mig_thread *m, struct avp_tg *g)
+{
+	m->g = g;
+	m->stop = 0;
+	pthread_create(&m->t, NULL, mig_loop, m);
+}
+
+static void
+mig_stop(struct mig_thread *m)
+{
+	m->stop = 1;
+	pthread_join(m->t, NULL);
+}
+
+static int
+traffic_ok(struct fx *x, uint32_t len, unsigned int nq)
+{
+	static uint8_t f[9000];
+	struct avp_tg_rxinfo info;
+	int n;
+
+	fill(f, len, 0x33);
+	CHECK(avp_tg_tx(&x->g, 0, f, len, 0, 0, 0) == 0, "tx");
+	n = avp_tg_rx_wait(&x->g, nq, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n == (int)len && memcmp(rbuf, f, len) == 0, "loopback %d", n);
+	return 0;
+}
+
+static int
+t_mig_normal(struct fx *x)
+{
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_state s;
+	struct avp_emu_port_stats st;
+	struct mig_thread m;
+	struct avp_memmap_entry before[2];
+	static uint8_t f[64];
+	uint64_t old_id;
+	int ret;
+
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
+		"mode");
+	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(traffic_ok(x, 1000, 1) == 0, "traffic before");
+	/* one frame left on the rx ring is lost */
+	CHECK(avp_emu_inject(x->port, f, 64, NULL) == 0, "inject");
+	CHECK(peek_rx(&x->g, 0, &old_id) != NULL, "on the ring");
+	old_id = x->g.devinfo->instance_id;
+	memcpy(before, x->g.memmap->entries, sizeof(before));
+	mig_start(&m, &x->g);
+	ret = avp_emu_port_migrate(x->port, NULL, &r);
+	mig_stop(&m);
+	CHECK(ret == 0, "migrate %d", ret);
+	CHECK(r.detach_ack == 1 && r.attach_ack == 2 && r.reconfigured,
+		"acks %u %u reconf %d", r.detach_ack, r.attach_ack,
+		r.reconfigured);
+	CHECK(r.frames_lost == 1, "lost %lu", (unsigned long)r.frames_lost);
+	CHECK(r.detach_us > 0 && r.attach_us > 0, "times");
+	CHECK(x->g.devinfo->instance_id != old_id, "new instance id");
+	CHECK(x->g.memmap->entries[0].host_pa != before[0].host_pa &&
+		x->g.memmap->entries[1].host_pa != before[1].host_pa,
+		"new HPAs");
+	CHECK(x->g.memmap->entries[0].host_va != before[0].host_va,
+		"new HVAs");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(s.configured && s.link_up && s.mig_status == AVP_MIG_ATTACHED &&
+		s.cfg.instance_id == s.instance_id &&
+		s.last_mig_ack == AVP_MIG_ATTACHED, "state after");
+	CHECK((x->g.regs->irq_status & AVP_IRQ_CAUSE_MIGRATION) == 0,
+		"cause cleared after the ack");
+	CHECK(traffic_ok(x, 3000, 1) == 0, "traffic after");
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.migrations == 1 && st.mig_ack_writes == 2 &&
+		st.irqs_raised == 2 && st.requests[AVP_OP_SHUTDOWN] == 1,
+		"counters");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+static int
+t_mig_timeout(struct fx *x)
+{
+	struct avp_emu_migrate_opts o = { .ack_timeout_ms = 50 };
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_state s;
+
+	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(avp_emu_port_migrate(x->port, &o, &r) == -ETIMEDOUT, "timeout");
+	CHECK(r.detach_ack == 0, "no ack");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(s.configured && s.link_up, "state kept");
+	return 0;
+}
+
+static int
+t_mig_error(struct fx *x)
+{
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_state s;
+	struct mig_thread m;
+	int ret;
+
+	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	x->g.mig_force_error = 1;
+	mig_start(&m, &x->g);
+	ret = avp_emu_port_migrate(x->port, NULL, &r);
+	mig_stop(&m);
+	CHECK(ret == -ECANCELED && r.detach_ack == AVP_MIG_ERROR,
+		"ERROR ack: %d", ret);
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(s.configured && s.link_up,
+		"SHUTDOWN undone after the aborted detach");
+	x->g.mig_force_error = 0;
+	x->g.detached = 0;
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
+		"mode");
+	CHECK(traffic_ok(x, 500, 1) == 0, "still works");
+	return 0;
+}
+
+static int
+t_mig_geometry(struct fx *x)
+{
+	struct avp_emu_migrate_opts o = {
+		.rx_queues_min = 2, .buf_data_size = 1024,
+		.reorder_memmap = 1,
+	};
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_state s;
+	struct mig_thread m;
+	struct avp_tg_rxinfo info;
+	static uint8_t f[3000];
+	uint64_t pool_pa;
+	int ret, n;
+
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
+		"mode");
+	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(x->g.memmap->entries[1].host_pa == x->g.devinfo->buf_region_pa,
+		"pool second");
+	mig_start(&m, &x->g);
+	ret = avp_emu_port_migrate(x->port, &o, &r);
+	mig_stop(&m);
+	CHECK(ret == 0, "migrate %d", ret);
+	pool_pa = x->g.devinfo->buf_region_pa;
+	CHECK(x->g.memmap->entries[0].host_pa == pool_pa, "reordered");
+	CHECK(x->g.devinfo->rx_queues_min == 2 &&
+		x->g.devinfo->buf_data_size == 1024, "new geometry");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(s.configured && s.cfg.rx_queues == 2, "recomputed rx_queues %u",
+		s.cfg.rx_queues);
+	fill(f, sizeof(f), 7);
+	x->g.buf_data_size = 1024;
+	CHECK(avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) == 0, "tx");
+	n = avp_tg_rx_wait(&x->g, 2, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n == (int)sizeof(f) && info.nsegs == 3 &&
+		memcmp(rbuf, f, sizeof(f)) == 0, "3 segments of 1024");
+	/* and back, reordering again */
+	o.buf_data_size = 2048;
+	o.rx_queues_min = 1;
+	mig_start(&m, &x->g);
+	ret = avp_emu_port_migrate(x->port, &o, &r);
+	mig_stop(&m);
+	CHECK(ret == 0 && x->g.memmap->entries[1].host_pa ==
+		x->g.devinfo->buf_region_pa, "order restored");
+	x->g.buf_data_size = 2048;
+	CHECK(traffic_ok(x, 3000, 2) == 0, "traffic");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+static int
+t_mig_unconfigured(struct fx *x)
+{
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_state s;
+	struct mig_thread m;
+	int ret;
+
+	mig_start(&m, &x->g);
+	ret = avp_emu_port_migrate(x->port, NULL, &r);
+	mig_stop(&m);
+	CHECK(ret == 0 && !r.reconfigured, "no CONFIGURE expected");
+	avp_emu_port_state_get(x->port, &s);
+	CHECK(!s.configured, "unconfigured");
+	return 0;
+}
+
+static int
+t_mig_scenarios(struct fx *x)
+{
+	struct avp_tg g;
+	struct pollfd pfd;
+	uint64_t v;
+
+	/* DETACHED before probe: probe fails and acknowledges 1 */
+	CHECK(avp_emu_port_set_mig_status(x->port, AVP_MIG_DETACHED, 0) == 0,
+		"status");
+	CHECK(avp_tg_open_port(&g, x->port) == -EBUSY, "probe refused");
+	CHECK(avp_emu_port_wait_mig_ack(x->port, AVP_MIG_DETACHED, WAIT_MS) ==
+		AVP_MIG_DETACHED, "ack 1");
+	CHECK(avp_emu_port_set_mig_status(x->port, AVP_MIG_NONE, 0) == 0,
+		"status");
+	CHECK(avp_tg_open_port(&g, x->port) == 0, "probe");
+	/* unexpected status with the cause: ERROR */
+	CHECK(avp_emu_port_set_mig_status(x->port, 7, 1) == 0, "raise 7");
+	CHECK(avp_tg_mig_service(&g, WAIT_MS) == 1, "handled");
+	CHECK(avp_emu_port_wait_mig_ack(x->port, AVP_MIG_ERROR, WAIT_MS) ==
+		AVP_MIG_ERROR, "ack 3");
+	/* ATTACHED while attached: acknowledged at once */
+	CHECK(avp_emu_port_set_mig_status(x->port, AVP_MIG_ATTACHED, 1) == 0,
+		"raise 2");
+	CHECK(avp_tg_mig_service(&g, WAIT_MS) == 1, "handled");
+	CHECK(avp_emu_port_wait_mig_ack(x->port, AVP_MIG_ATTACHED, WAIT_MS) ==
+		AVP_MIG_ATTACHED, "ack 2");
+	/* masked: latched, delivered on unmask */
+	g.regs->irq_mask = 0;
+		CHECK(avp_emu_port_raise_irq(x->port, AVP_IRQ_CAUSE_MIGRATION) == 0,
+		"raise");
+	pfd.fd = g.irq_fd;
+	pfd.events = POLLIN;
+	CHECK(poll(&pfd, 1, 50) == 0, "masked: no interrupt");
+	CHECK((g.regs->irq_status & AVP_IRQ_CAUSE_MIGRATION) != 0, "latched");
+	g.regs->irq_mask = AVP_IRQ_MASK_ALL;
+	CHECK(poll(&pfd, 1, WAIT_MS) == 1, "delivered on unmask");
+	CHECK(read(g.irq_fd, &v, sizeof(v)) == (ssize_t)sizeof(v), "read");
+	avp_tg_close(&g);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+static void
+prep_small(struct avp_emu_port_params *p)
+{
+	p->buf_count = 1024;
+	p->ring_slots = 256;
+}
+
+static const struct tcase cases[] = {
+	{ "ring", t_ring, NULL, 0 },
+	{ "device", t_device, NULL, 1 },
+	{ "requests", t_requests, NULL, 1 },
+	{ "capture", t_capture, NULL, 1 },
+	{ "loopback", t_loopback, NULL, 1 },
+	{ "xconnect", t_xconnect, prep_small, 1 },
+	{ "gen", t_gen, NULL, 1 },
+	{ "sink", t_sink, NULL, 1 },
+	{ "output", t_output, NULL, 1 },
+	{ "vlan", t_vlan, NULL, 1 },
+	{ "vlan_not_offered", t_vlan_not_offered, prep_novlan, 1 },
+	{ "chained_rx", t_chained_rx, NULL, 1 },
+	{ "link_gate", t_link_gate, NULL, 1 },
+	{ "checker", t_checker, NULL, 1 },
+	{ "checker_clean", t_checker_clean, NULL, 1 },
+	{ "fault_image", t_fault_image, prep_small, 0 },
+	{ "fault_desc", t_fault_desc, NULL, 1 },
+	{ "fault_alloc", t_fault_alloc, NULL, 1 },
+	{ "fault_ctrl", t_fault_ctrl, NULL, 1 },
+	{ "socket", t_socket, NULL, 0 },
+	{ "unplug", t_unplug, NULL, 0 },
+	{ "mig_normal", t_mig_normal, NULL, 1 },
+	{ "mig_timeout", t_mig_timeout, NULL, 1 },
+	{ "mig_error", t_mig_error, NULL, 1 },
+	{ "mig_geometry", t_mig_geometry, NULL, 1 },
+	{ "mig_unconfigured", t_mig_unconfigured, NULL, 1 },
+	{ "mig_scenarios", t_mig_scenarios, prep_small, 0 },
+};
+
+int
+main(int argc, char **argv)
+{
+	unsigned int i, pass = 0, fail = 0;
+	struct fx x;
+
+	snprintf(sock_dir, sizeof(sock_dir), "/tmp/avp-emu-test-XXXXXX");
+	if (mkdtemp(sock_dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(sock_path, sizeof(sock_path), "%s/port.sock", sock_dir);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct tcase *c = &cases[i];
+		uint64_t t0 = now_ms();
+		int ret;
+
+		if (argc > 1 && strcmp(argv[1], c->name) != 0)
+			continue;
+		ret = fx_up(&x, c->prep, c->open_guest);
+		if (ret != 0)
+			printf("  FAIL set-up: %d\n", ret);
+		else
+			ret = c->fn(&x);
+		fx_down(&x);
+		if (ret == 0)
+			pass++;
+		else
+			fail++;
+		printf("%s %s (%lu ms)\n", ret == 0 ? "ok  " : "FAIL", c->name,
+			(unsigned long)(now_ms() - t0));
+	}
+	unlink(sock_path);
+	rmdir(sock_dir);
+	printf("%u passed, %u failed\n", pass, fail);
+	return fail != 0;
+}
