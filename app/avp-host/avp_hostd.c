@@ -201,21 +201,15 @@ parse_mac(const char *s, uint8_t mac[AVP_MAC_LEN])
 	return 0;
 }
 
-struct port_spec_bits {
-	int queues, rxq, txq, rxq_min, txq_min, max_frame, buf_size;
-};
-
 /* Parses one --port argument into hp (index n). Exits on error. */
 static void
 parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 {
-	struct port_spec_bits set;
 	char *copy, *tok, *save = NULL;
 	uint64_t v;
 	int first = 1;
 
 	memset(hp, 0, sizeof(*hp));
-	memset(&set, 0, sizeof(set));
 	avp_emu_port_params_default(&hp->params, n);
 	hp->mode = HOSTD_MODE_UNSET;
 	hp->mig_timer_fd = -1;
@@ -257,7 +251,8 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 } while (0)
 
 		if (strcmp(key, "socket") == 0) {
-			if (*val == '\0' || strlen(val) >= sizeof(hp->socket_path))
+			if (*val == '\0' ||
+					strlen(val) >= sizeof(hp->socket_path))
 				usage_error("--port %s: socket=%s: the path must be 1..%zu characters",
 					hp->name, val,
 					sizeof(hp->socket_path) - 1);
@@ -267,23 +262,18 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 			NUM(1, AVP_MAX_QUEUES);
 			hp->params.rx_queues_max = (uint8_t)v;
 			hp->params.tx_queues_max = (uint8_t)v;
-			set.queues = 1;
 		} else if (strcmp(key, "rxq") == 0) {
 			NUM(1, AVP_MAX_QUEUES);
 			hp->params.rx_queues_max = (uint8_t)v;
-			set.rxq = 1;
 		} else if (strcmp(key, "txq") == 0) {
 			NUM(1, AVP_MAX_QUEUES);
 			hp->params.tx_queues_max = (uint8_t)v;
-			set.txq = 1;
 		} else if (strcmp(key, "rxq_min") == 0) {
 			NUM(1, AVP_MAX_QUEUES);
 			hp->params.rx_queues_min = (uint8_t)v;
-			set.rxq_min = 1;
 		} else if (strcmp(key, "txq_min") == 0) {
 			NUM(1, AVP_MAX_QUEUES);
 			hp->params.tx_queues_min = (uint8_t)v;
-			set.txq_min = 1;
 		} else if (strcmp(key, "mac") == 0) {
 			int rc = parse_mac(val, hp->params.mac);
 
@@ -296,7 +286,6 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 		} else if (strcmp(key, "buf_size") == 0) {
 			NUM(64, 4096);
 			hp->params.buf_data_size = (uint32_t)v;
-			set.buf_size = 1;
 		} else if (strcmp(key, "bufs") == 0) {
 			NUM(64, 1048576);
 			hp->params.buf_count = (uint32_t)v;
@@ -309,7 +298,6 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 		} else if (strcmp(key, "max_frame") == 0) {
 			NUM(64, 65535);
 			hp->params.max_frame_len = (uint32_t)v;
-			set.max_frame = 1;
 		} else if (strcmp(key, "vlan") == 0) {
 			NUM(0, 1);
 			hp->params.no_vlan_offload = v == 0;
@@ -377,7 +365,6 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 			hp->name, hp->params.max_frame_len, AVP_MAX_SEGS,
 			hp->params.buf_data_size,
 			AVP_MAX_SEGS * hp->params.buf_data_size);
-	(void)set;
 }
 
 /* Applies the default mode, checks mode-specific keys, pairs xconnects. */
@@ -793,7 +780,8 @@ event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
 					static const char busy[] =
 						"error: too many control clients\n";
 
-					out_write(cfd, 0, busy, sizeof(busy) - 1);
+					out_write(cfd, 0, busy,
+						sizeof(busy) - 1);
 					close(cfd);
 				} else {
 					memset(&in[k], 0, sizeof(in[k]));
@@ -804,7 +792,8 @@ event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
 		for (unsigned int i = 0; i < nin && !hd->quit; i++) {
 			short re = pfd[first_in + i].revents;
 
-			if (in[i].fd < 0 || !(re & (POLLIN | POLLHUP | POLLERR)))
+			if (in[i].fd < 0 ||
+					!(re & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			if (line_in_read(hd, &in[i]) < 0) {
 				if (!in[i].is_stdin)

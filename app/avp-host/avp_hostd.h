@@ -45,7 +45,7 @@ struct hostd_port {
 	char tap_name[IFNAMSIZ];
 	uint16_t sizes[HOSTD_MAX_SIZES];	/* generator frame sizes */
 	unsigned int nsizes;
-	uint64_t count;				/* generator frame count */
+	uint64_t count;				/* generator frames */
 	/* run time */
 	struct hostd_port *peer;
 	struct avp_emu_port *port;

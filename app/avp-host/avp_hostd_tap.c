@@ -37,7 +37,7 @@
 struct hostd_tap {
 	char ifname[IFNAMSIZ];
 	int fd;
-	int stop_fd;			/* eventfd: wakes the reader to stop */
+	int stop_fd;			/* eventfd: stops the reader */
 	struct avp_emu_port *port;
 	pthread_t reader;
 	int reader_running;
