@@ -2,12 +2,2117 @@
  * Copyright(c) 2026 The AVP PMD authors
  */
 
+/*
+ * avp_autotest: the AVP PMD against the in-process host emulator
+ * (app/avp-host/lib). Ports attach through the emulator transport
+ * (net_avp_emu vdev on a UNIX socket in a private directory) and, in one
+ * case, through the PCI driver with a synthesized PCI function whose BARs
+ * are the emulator's. Every case checks that the emulator's strict
+ * checker saw no violation.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bus_driver.h>
+#include <bus_pci_driver.h>
+#include <rte_bus_vdev.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_interrupts.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
 #include "test.h"
+#include "avp_emu.h"
+
+#define WAIT_MS		3000	/* every bounded wait */
+#define NB_MBUF		8191
+#define MAX_TPORTS	4
+#define BIG_FRAME	AVP_DOCUMENTED_MAX_FRAME_LEN
+
+struct tport {
+	struct avp_emu_port *ep;
+	char name[32];
+	char sock[256];
+	uint16_t port;
+	int probed;
+};
+
+static struct avp_emu *emu;
+static char tdir[64];
+static struct rte_mempool *pool;	/* 2048-byte data room */
+static struct rte_mempool *pool_small;	/* 256-byte data room */
+static struct tport tports[MAX_TPORTS];
+static unsigned int ntports;
+static unsigned int seq;
+/* Emulator frame buffers are large: keep them out of the stack. */
+static struct avp_emu_frame cap;
+static uint8_t fbuf[AVP_EMU_FRAME_MAX];
+static uint8_t rbuf[AVP_EMU_FRAME_MAX];
+
+static const uint8_t peer_mac[RTE_ETHER_ADDR_LEN] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x99 };
+
+static uint64_t
+now_ms(void)
+{
+	return rte_get_timer_cycles() * 1000 / rte_get_timer_hz();
+}
+
+/* ---- ports ---- */
+
+static void
+params_default(struct avp_emu_port_params *p)
+{
+	avp_emu_port_params_default(p, seq);
+}
+
+static int
+tport_probe(struct tport *t)
+{
+	char args[300];
+	int ret;
+
+	snprintf(args, sizeof(args), "socket=%s", t->sock);
+	ret = rte_vdev_init(t->name, args);
+	if (ret != 0)
+		return ret;
+	t->probed = 1;
+	return rte_eth_dev_get_port_by_name(t->name, &t->port);
+}
+
+/* A new emulator port, listening, not yet probed. */
+static struct tport *
+tport_new(const struct avp_emu_port_params *pp)
+{
+	struct avp_emu_port_params p;
+	struct tport *t;
+
+	if (ntports == MAX_TPORTS)
+		return NULL;
+	if (pp == NULL) {
+		params_default(&p);
+		pp = &p;
+	}
+	t = &tports[ntports];
+	memset(t, 0, sizeof(*t));
+	t->ep = avp_emu_port_create(emu, pp);
+	if (t->ep == NULL)
+		return NULL;
+	ntports++;
+	snprintf(t->sock, sizeof(t->sock), "%s/p%u.sock", tdir, seq);
+	snprintf(t->name, sizeof(t->name), "net_avp_emu%u", seq);
+	seq++;
+	if (avp_emu_port_listen(t->ep, t->sock) != 0)
+		return NULL;
+	return t;
+}
+
+/* A new emulator port attached through the vdev. */
+static struct tport *
+tport_create(const struct avp_emu_port_params *pp)
+{
+	struct tport *t = tport_new(pp);
+
+	if (t == NULL || tport_probe(t) != 0)
+		return NULL;
+	return t;
+}
+
+static void
+tport_unprobe(struct tport *t)
+{
+	if (t->probed)
+		rte_vdev_uninit(t->name);
+	t->probed = 0;
+}
+
+/* Releases every port; fails when the strict checker saw something. */
+static int
+tports_release(void)
+{
+	uint64_t bad = 0;
+	unsigned int i;
+
+	for (i = 0; i < ntports; i++) {
+		struct tport *t = &tports[i];
+		uint64_t v;
+
+		tport_unprobe(t);
+		v = avp_emu_port_violations(t->ep);
+		if (v != 0) {
+			printf("port %s: %" PRIu64 " strict-checker violations\n",
+				t->name, v);
+			avp_emu_port_stats_print(t->ep, stdout);
+		}
+		bad += v;
+		avp_emu_port_destroy(t->ep);
+	}
+	ntports = 0;
+	return bad == 0 ? TEST_SUCCESS : TEST_FAILED;
+}
+
+struct pconf {
+	uint16_t nrx, ntx;
+	uint64_t rxoff, txoff;
+	uint16_t mtu;
+	struct rte_mempool *mp;
+};
+
+static int
+port_configure(uint16_t port, const struct pconf *c)
+{
+	struct rte_eth_conf conf;
+	uint16_t q;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.offloads = c->rxoff;
+	conf.rxmode.mtu = c->mtu;
+	conf.txmode.offloads = c->txoff;
+	ret = rte_eth_dev_configure(port, c->nrx, c->ntx, &conf);
+	if (ret != 0)
+		return ret;
+	for (q = 0; q < c->nrx; q++) {
+		ret = rte_eth_rx_queue_setup(port, q, 0, SOCKET_ID_ANY, NULL,
+				c->mp != NULL ? c->mp : pool);
+		if (ret != 0)
+			return ret;
+	}
+	for (q = 0; q < c->ntx; q++) {
+		ret = rte_eth_tx_queue_setup(port, q, 0, SOCKET_ID_ANY, NULL);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int
+port_start(uint16_t port, const struct pconf *c)
+{
+	int ret = port_configure(port, c);
+
+	return ret != 0 ? ret : rte_eth_dev_start(port);
+}
+
+static const struct pconf conf1 = { .nrx = 1, .ntx = 1 };
+static const struct pconf conf_jumbo = {
+	.nrx = 1, .ntx = 1, .mtu = BIG_FRAME - 18,
+	.rxoff = RTE_ETH_RX_OFFLOAD_SCATTER,
+	.txoff = RTE_ETH_TX_OFFLOAD_MULTI_SEGS,
+};
+
+/* An emulator port in mode m, attached and started with c. */
+static struct tport *
+tport_up(const struct avp_emu_port_params *pp, enum avp_emu_mode m,
+		const struct pconf *c)
+{
+	struct tport *t = tport_create(pp);
+
+	if (t == NULL)
+		return NULL;
+	if (avp_emu_port_set_mode(t->ep, m, NULL) != 0)
+		return NULL;
+	if (port_start(t->port, c) != 0)
+		return NULL;
+	if (avp_emu_wait_link(t->ep, 1, WAIT_MS) != 0)
+		return NULL;
+	return t;
+}
+
+static const uint8_t *
+tport_mac(const struct tport *t)
+{
+	return avp_emu_port_params_get(t->ep)->mac;
+}
+
+/* ---- frames and mbufs ---- */
+
+static void
+fill_frame(uint8_t *f, uint32_t len, const uint8_t *dst, uint32_t salt)
+{
+	uint32_t i;
+
+	memcpy(f, dst, RTE_ETHER_ADDR_LEN);
+	memcpy(f + 6, peer_mac, RTE_ETHER_ADDR_LEN);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	for (i = 14; i < len; i++)
+		f[i] = (uint8_t)(i * 7 + salt + (i >> 8));
+}
+
+/* An mbuf chain holding f, split at the given segment lengths. */
+static struct rte_mbuf *
+mbuf_from(struct rte_mempool *mp, const uint8_t *f, uint32_t len,
+		const uint16_t *segs, unsigned int nsegs)
+{
+	struct rte_mbuf *head = NULL, *m;
+	uint32_t off = 0;
+	unsigned int s = 0;
+
+	while (off < len || head == NULL) {
+		uint32_t n = len - off;
+		char *p;
+
+		if (nsegs != 0 && s < nsegs - 1 && segs[s] < n)
+			n = segs[s];
+		m = rte_pktmbuf_alloc(mp);
+		if (m == NULL)
+			goto fail;
+		if (n > rte_pktmbuf_tailroom(m))
+			n = rte_pktmbuf_tailroom(m);
+		p = rte_pktmbuf_append(m, n);
+		memcpy(p, f + off, n);
+		off += n;
+		s++;
+		if (head == NULL)
+			head = m;
+		else if (rte_pktmbuf_chain(head, m) != 0)
+			goto fail;
+	}
+	return head;
+fail:
+	rte_pktmbuf_free(head);
+	return NULL;
+}
+
+static int
+mbuf_equals(const struct rte_mbuf *m, const uint8_t *f, uint32_t len)
+{
+	const void *p;
+
+	if (m->pkt_len != len)
+		return 0;
+	p = rte_pktmbuf_read(m, 0, len, rbuf);
+	return p != NULL && memcmp(p, f, len) == 0;
+}
+
+/* Receives until n frames are in or the bounded wait ends. */
+static unsigned int
+rx_wait(uint16_t port, uint16_t q, struct rte_mbuf **pkts, unsigned int n)
+{
+	uint64_t end = now_ms() + WAIT_MS;
+	unsigned int got = 0;
+
+	while (got < n && now_ms() < end) {
+		uint16_t want = RTE_MIN(n - got, 512u);
+		uint16_t k = rte_eth_rx_burst(port, q, pkts + got, want);
+
+		got += k;
+		if (k == 0)
+			rte_delay_us_sleep(50);
+	}
+	return got;
+}
+
+/* Polls every queue until the bounded wait ends, frees what comes in. */
+static unsigned int
+rx_drain(uint16_t port, uint16_t nq, unsigned int ms)
+{
+	struct rte_mbuf *pkts[64];
+	uint64_t end = now_ms() + ms;
+	unsigned int got = 0;
+	uint16_t q, k;
+
+	while (now_ms() < end) {
+		for (q = 0; q < nq; q++) {
+			k = rte_eth_rx_burst(port, q, pkts, 64);
+			rte_pktmbuf_free_bulk(pkts, k);
+			got += k;
+		}
+		rte_delay_us_sleep(100);
+	}
+	return got;
+}
+
+static int
+xstat(uint16_t port, const char *name, uint64_t *v)
+{
+	uint64_t id;
+	int ret = rte_eth_xstats_get_id_by_name(port, name, &id);
+
+	if (ret != 0)
+		return ret;
+	return rte_eth_xstats_get_by_id(port, &id, v, 1) == 1 ? 0 : -EIO;
+}
+
+#define ASSERT_XSTAT(port, name, want) do { \
+	uint64_t v_ = UINT64_MAX; \
+	TEST_ASSERT_SUCCESS(xstat(port, name, &v_), "xstat %s missing", name); \
+	TEST_ASSERT_EQUAL(v_, (uint64_t)(want), "xstat %s = %" PRIu64 \
+		", expected %" PRIu64, name, v_, (uint64_t)(want)); \
+} while (0)
+
+#define ASSERT_NOT_NULL(p, what) TEST_ASSERT_NOT_NULL(p, "%s failed", what)
+
+/* Injects frames (each to dst) and waits until the port has them. */
+static int
+inject(struct tport *t, const uint8_t *f, uint32_t len,
+		const struct avp_emu_inject_opts *o)
+{
+	struct avp_emu_inject_opts d = { .queue = -1 };
+
+	return avp_emu_inject(t->ep, f, len, o != NULL ? o : &d);
+}
+
+/* Sends one frame through tx, returns 0 when it was accepted. */
+static int
+tx_one(uint16_t port, uint16_t q, struct rte_mbuf *m)
+{
+	if (rte_eth_tx_burst(port, q, &m, 1) != 1) {
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- suite setup ---- */
+
+static int
+avp_suite_setup(void)
+{
+	snprintf(tdir, sizeof(tdir), "/tmp/avp_autotest.XXXXXX");
+	if (mkdtemp(tdir) == NULL) {
+		printf("mkdtemp: %s\n", strerror(errno));
+		return TEST_FAILED;
+	}
+	emu = avp_emu_create();
+	if (emu == NULL || avp_emu_start(emu) != 0) {
+		printf("cannot start the emulator\n");
+		return TEST_FAILED;
+	}
+	avp_emu_set_log(emu, stderr, 0);
+	pool = rte_pktmbuf_pool_create("avp_test_pool", NB_MBUF, 256, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	pool_small = rte_pktmbuf_pool_create("avp_test_small", 4095, 0, 0,
+			RTE_PKTMBUF_HEADROOM + 256, SOCKET_ID_ANY);
+	if (pool == NULL || pool_small == NULL) {
+		printf("cannot create mempools\n");
+		return TEST_FAILED;
+	}
+	return TEST_SUCCESS;
+}
+
+static void
+avp_suite_teardown(void)
+{
+	tports_release();
+	avp_emu_destroy(emu);
+	emu = NULL;
+	rte_mempool_free(pool);
+	rte_mempool_free(pool_small);
+	pool = NULL;
+	pool_small = NULL;
+	rmdir(tdir);
+}
+
+static int
+ut_setup(void)
+{
+	return TEST_SUCCESS;
+}
+
+/* Whatever a failed case left behind; every mbuf must be back. */
+static void
+ut_teardown(void)
+{
+	tports_release();
+	if (rte_mempool_full(pool) == 0 || rte_mempool_full(pool_small) == 0)
+		printf("warning: mbufs not back in their pools (%u / %u in use)\n",
+			rte_mempool_in_use_count(pool),
+			rte_mempool_in_use_count(pool_small));
+}
+
+/* Ends a case: ports released, no violation, no mbuf leaked. */
+static int
+test_end(void)
+{
+	TEST_ASSERT_SUCCESS(tports_release(),
+		"the emulator's strict checker saw violations");
+	TEST_ASSERT_EQUAL(rte_mempool_in_use_count(pool), 0u,
+		"%u mbufs leaked", rte_mempool_in_use_count(pool));
+	TEST_ASSERT_EQUAL(rte_mempool_in_use_count(pool_small), 0u,
+		"%u small mbufs leaked", rte_mempool_in_use_count(pool_small));
+	return TEST_SUCCESS;
+}
+
+/* ---- cases ---- */
+
+static int
+test_infos(void)
+{
+	struct avp_emu_port_params p;
+	struct rte_eth_dev_info info;
+	struct rte_ether_addr mac;
+	struct tport *t, *nv;
+	char fw[64];
+
+	params_default(&p);
+	p.rx_queues_max = 6;
+	p.tx_queues_max = 3;
+	t = tport_create(&p);
+	ASSERT_NOT_NULL(t, "probe");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_info_get(t->port, &info), "info");
+	TEST_ASSERT_EQUAL(strcmp(info.driver_name, "net_avp_emu"), 0,
+		"driver name %s", info.driver_name);
+	TEST_ASSERT_EQUAL(info.max_rx_queues, 6, "max rx %u", info.max_rx_queues);
+	TEST_ASSERT_EQUAL(info.max_tx_queues, 3, "max tx %u", info.max_tx_queues);
+	TEST_ASSERT_EQUAL(info.max_rx_pktlen, 9238u, "max pktlen");
+	TEST_ASSERT_EQUAL(info.max_mtu, 9220, "max mtu %u", info.max_mtu);
+	TEST_ASSERT_EQUAL(info.min_mtu, RTE_ETHER_MIN_MTU, "min mtu");
+	TEST_ASSERT_EQUAL(info.min_rx_bufsize, 64u, "min rx bufsize");
+	TEST_ASSERT_EQUAL(info.max_mac_addrs, 1u, "mac addrs");
+	TEST_ASSERT(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP,
+		"VLAN strip not offered");
+	TEST_ASSERT(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER,
+		"scatter not offered");
+	TEST_ASSERT(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_VLAN_INSERT,
+		"VLAN insert not offered");
+	TEST_ASSERT(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS,
+		"multi-segs not offered");
+	TEST_ASSERT_EQUAL(info.rx_desc_lim.nb_max, 1024, "rx desc max %u",
+		info.rx_desc_lim.nb_max);
+	TEST_ASSERT_SUCCESS(rte_eth_macaddr_get(t->port, &mac), "mac");
+	TEST_ASSERT_EQUAL(memcmp(mac.addr_bytes, p.mac, 6), 0, "MAC differs");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_fw_version_get(t->port, fw, sizeof(fw)),
+		"fw version");
+	TEST_ASSERT_EQUAL(strcmp(fw, "AVP host ABI 1.0.1"), 0, "fw %s", fw);
+	TEST_ASSERT_EQUAL(rte_eth_dev_fw_version_get(t->port, fw, 4),
+		(int)strlen("AVP host ABI 1.0.1") + 1, "fw size answer");
+
+	/* A host without VLAN offload: nothing VLAN is advertised. */
+	params_default(&p);
+	p.no_vlan_offload = 1;
+	nv = tport_create(&p);
+	ASSERT_NOT_NULL(nv, "probe without VLAN");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_info_get(nv->port, &info), "info");
+	TEST_ASSERT(!(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP),
+		"VLAN strip offered by a host without it");
+	TEST_ASSERT(!(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_VLAN_INSERT),
+		"VLAN insert offered by a host without it");
+	TEST_ASSERT_FAIL(port_configure(nv->port, &(struct pconf){ .nrx = 1,
+		.ntx = 1, .txoff = RTE_ETH_TX_OFFLOAD_VLAN_INSERT }),
+		"VLAN insert accepted without host support");
+	return test_end();
+}
+
+static int
+check_configure(struct tport *t, uint16_t nrx, uint16_t ntx, uint16_t rings)
+{
+	struct avp_emu_port_state s;
+
+	TEST_ASSERT_SUCCESS(port_start(t->port, &(struct pconf){ .nrx = nrx,
+			.ntx = ntx }), "start with %u/%u queues", nrx, ntx);
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT(s.configured, "host not configured");
+	TEST_ASSERT_EQUAL(s.cfg.rx_queues, rings, "CONFIGURE rx_queues %u, want %u",
+		s.cfg.rx_queues, rings);
+	TEST_ASSERT_EQUAL(s.cfg.tx_queues, ntx, "CONFIGURE tx_queues %u",
+		s.cfg.tx_queues);
+	TEST_ASSERT_EQUAL(s.cfg.instance_id, s.instance_id, "instance id");
+	TEST_ASSERT_EQUAL(s.cfg.drv_version, AVP_GUEST_VERSION, "version");
+	TEST_ASSERT_EQUAL(s.cfg.drv_kind, AVP_DRV_KIND_DPDK, "kind");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	return 0;
+}
+
+/* Traffic on every queue: a frame injected per host ring comes out. */
+static int
+check_all_rings(struct tport *t, uint16_t nrx, uint16_t rings)
+{
+	struct rte_mbuf *pkts[64];
+	unsigned int got = 0, q, r;
+
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(t->port), "restart");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+	fill_frame(fbuf, 100, tport_mac(t), 1);
+	for (r = 0; r < rings; r++) {
+		struct avp_emu_inject_opts o = { .queue = (int)r };
+
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, 100, &o), "inject");
+	}
+	for (q = 0; q < nrx; q++) {
+		/* section 11 mapping: queue q serves its ring range */
+		unsigned int b = rings / nrx, rem = rings % nrx;
+		unsigned int want = q < rem ? b + 1 : b;
+		unsigned int k = rx_wait(t->port, q, pkts, want);
+
+		TEST_ASSERT_EQUAL(k, want, "queue %u got %u frames, want %u",
+			q, k, want);
+		rte_pktmbuf_free_bulk(pkts, k);
+		got += k;
+	}
+	TEST_ASSERT_EQUAL(got, rings, "frames");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	return 0;
+}
+
+static int
+test_configure_queues(void)
+{
+	struct avp_emu_port_params p;
+	struct tport *t, *m;
+
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "probe");
+	TEST_ASSERT_SUCCESS(check_configure(t, 1, 1, 1), "1 queue");
+	TEST_ASSERT_SUCCESS(check_all_rings(t, 1, 1), "1 queue traffic");
+	TEST_ASSERT_SUCCESS(check_configure(t, 4, 4, 4), "4 queues");
+	TEST_ASSERT_SUCCESS(check_all_rings(t, 4, 4), "4 queue traffic");
+	TEST_ASSERT_SUCCESS(check_configure(t, 8, 8, 8), "8 queues");
+	TEST_ASSERT_SUCCESS(check_all_rings(t, 8, 8), "8 queue traffic");
+	TEST_ASSERT_SUCCESS(check_configure(t, 2, 5, 2), "2 rx / 5 tx");
+	TEST_ASSERT_SUCCESS(check_configure(t, 7, 1, 7), "7 rx / 1 tx");
+
+	/* rx_queues_min 5: 2 queues serve rings 0-2 and 3-4. */
+	params_default(&p);
+	p.rx_queues_min = 5;
+	m = tport_create(&p);
+	ASSERT_NOT_NULL(m, "probe min 5");
+	TEST_ASSERT_SUCCESS(check_configure(m, 2, 1, 5), "R = min");
+	TEST_ASSERT_SUCCESS(check_all_rings(m, 2, 5), "R = min traffic");
+	return test_end();
+}
+
+static int
+test_too_many_queues(void)
+{
+	struct avp_emu_port_params p;
+	struct rte_eth_conf conf;
+	struct tport *t;
+
+	memset(&conf, 0, sizeof(conf));
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "probe");
+	TEST_ASSERT_EQUAL(rte_eth_dev_configure(t->port, 9, 1, &conf), -EINVAL,
+		"9 rx queues");
+	TEST_ASSERT_EQUAL(rte_eth_dev_configure(t->port, 1, 9, &conf), -EINVAL,
+		"9 tx queues");
+
+	params_default(&p);
+	p.rx_queues_max = 2;
+	p.tx_queues_max = 3;
+	t = tport_create(&p);
+	ASSERT_NOT_NULL(t, "probe small");
+	TEST_ASSERT_EQUAL(rte_eth_dev_configure(t->port, 3, 1, &conf), -EINVAL,
+		"3 rx queues on a 2-queue host");
+	TEST_ASSERT_EQUAL(rte_eth_dev_configure(t->port, 1, 4, &conf), -EINVAL,
+		"4 tx queues on a 3-queue host");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_configure(t->port, 2, 3, &conf),
+		"maximum");
+	return test_end();
+}
+
+/* Loopback of every size in [lo, hi], in bursts, bytes compared. */
+static int
+loop_sizes(struct tport *t, uint32_t lo, uint32_t hi, uint32_t step,
+		const uint16_t *segs, unsigned int nsegs)
+{
+	struct rte_mbuf *tx[32], *rx[32];
+	uint32_t len, first;
+	unsigned int i, n;
+
+	for (first = lo; first <= hi; first += 32 * step) {
+		n = 0;
+		for (len = first; len <= hi && n < 32; len += step, n++) {
+			fill_frame(fbuf, len, tport_mac(t), len);
+			tx[n] = mbuf_from(pool, fbuf, len, segs, nsegs);
+			ASSERT_NOT_NULL(tx[n], "mbuf");
+		}
+		TEST_ASSERT_EQUAL(rte_eth_tx_burst(t->port, 0, tx, n), n,
+			"tx burst at %u", first);
+		TEST_ASSERT_EQUAL(rx_wait(t->port, 0, rx, n), n,
+			"frames from %u not looped back", first);
+		for (i = 0; i < n; i++) {
+			len = first + i * step;
+			fill_frame(fbuf, len, tport_mac(t), len);
+			TEST_ASSERT(mbuf_equals(rx[i], fbuf, len),
+				"frame of %u bytes differs (got %u bytes)",
+				len, rx[i]->pkt_len);
+		}
+		rte_pktmbuf_free_bulk(rx, n);
+	}
+	return 0;
+}
+
+static int
+test_loopback_sizes(void)
+{
+	struct rte_eth_burst_mode mode;
+	struct tport *t;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(rte_eth_rx_burst_mode_get(t->port, 0, &mode),
+		"rx mode");
+	TEST_ASSERT(strncmp(mode.info, "Simple", 6) == 0, "rx path %s",
+		mode.info);
+	TEST_ASSERT_SUCCESS(rte_eth_tx_burst_mode_get(t->port, 0, &mode),
+		"tx mode");
+	TEST_ASSERT(strncmp(mode.info, "Simple", 6) == 0, "tx path %s",
+		mode.info);
+	TEST_ASSERT_SUCCESS(loop_sizes(t, 60, 1518, 1, NULL, 0), "60..1518");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	ASSERT_XSTAT(t->port, "rx_q0_packets", 1459);
+	ASSERT_XSTAT(t->port, "tx_q0_packets", 1459);
+	return test_end();
+}
+
+static int
+test_loopback_jumbo(void)
+{
+	struct rte_eth_burst_mode mode;
+	struct rte_mbuf *m;
+	struct tport *t;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf_jumbo);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(rte_eth_rx_burst_mode_get(t->port, 0, &mode),
+		"rx mode");
+	TEST_ASSERT(strncmp(mode.info, "Scattered", 9) == 0, "rx path %s",
+		mode.info);
+	TEST_ASSERT_SUCCESS(rte_eth_tx_burst_mode_get(t->port, 0, &mode),
+		"tx mode");
+	TEST_ASSERT(strncmp(mode.info, "Scattered", 9) == 0, "tx path %s",
+		mode.info);
+	fill_frame(fbuf, BIG_FRAME, tport_mac(t), 5);
+	m = mbuf_from(pool, fbuf, BIG_FRAME, NULL, 0);
+	ASSERT_NOT_NULL(m, "mbuf");
+	TEST_ASSERT_EQUAL(m->nb_segs, 5, "tx chain of %u", m->nb_segs);
+	TEST_ASSERT_SUCCESS(tx_one(t->port, 0, m), "tx 9238");
+	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "9238 not back");
+	TEST_ASSERT(mbuf_equals(m, fbuf, BIG_FRAME), "9238 bytes differ");
+	TEST_ASSERT_EQUAL(m->nb_segs, 5, "rx chain of %u", m->nb_segs);
+	rte_pktmbuf_free(m);
+	/* and a sweep of sizes through the scattered paths */
+	TEST_ASSERT_SUCCESS(loop_sizes(t, 60, BIG_FRAME, 97, NULL, 0),
+		"jumbo sweep");
+	return test_end();
+}
+
+/* Receive of host chains of 2..5 segments into 256-byte mbufs. */
+static int
+test_rx_scattered(void)
+{
+	static const uint32_t sizes[] = { 60, 255, 256, 257, 511, 512, 513,
+		1000, 1279, 1280, 1281, 2047, 2048, 2049, 4000, 9238 };
+	struct pconf c = conf_jumbo;
+	struct rte_mbuf *m;
+	struct tport *t;
+	unsigned int i, s;
+
+	c.mp = pool_small;
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &c);
+	ASSERT_NOT_NULL(t, "port");
+	for (s = 2; s <= AVP_MAX_SEGS; s++) {
+		for (i = 0; i < RTE_DIM(sizes); i++) {
+			struct avp_emu_inject_opts o = { .queue = -1,
+				.flags = AVP_EMU_INJ_SEGS, .nsegs = (uint8_t)s };
+			uint32_t len = sizes[i];
+
+			if (len < s * 2 || (len + s - 1) / s > 2048)
+				continue;
+			fill_frame(fbuf, len, tport_mac(t), s + len);
+			TEST_ASSERT_SUCCESS(inject(t, fbuf, len, &o), "inject");
+			TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u,
+				"%u bytes in %u segments not received", len, s);
+			TEST_ASSERT(mbuf_equals(m, fbuf, len),
+				"%u bytes in %u segments differ", len, s);
+			TEST_ASSERT_EQUAL(m->nb_segs, (len + 255) / 256,
+				"%u bytes: %u mbufs", len, m->nb_segs);
+			rte_pktmbuf_free(m);
+		}
+	}
+	ASSERT_XSTAT(t->port, "rx_invalid_desc_errors", 0);
+	return test_end();
+}
+
+/* Transmit of mbuf chains of 2..5 segments, straddling host buffers. */
+static int
+test_tx_multiseg(void)
+{
+	static const uint16_t splits[][4] = {
+		{ 1, 1, 1, 1 }, { 13, 100, 7, 1 }, { 60, 60, 60, 60 },
+		{ 2047, 2, 1, 3 }, { 1000, 1000, 1000, 1000 },
+	};
+	static const uint32_t sizes[] = { 64, 300, 2048, 2049, 4096, 5000,
+		9238 };
+	struct tport *t;
+	unsigned int i, s, k;
+
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf_jumbo);
+	ASSERT_NOT_NULL(t, "port");
+	for (k = 0; k < RTE_DIM(splits); k++) {
+		for (s = 2; s <= AVP_MAX_SEGS; s++) {
+			for (i = 0; i < RTE_DIM(sizes); i++) {
+				uint32_t len = sizes[i];
+				struct rte_mbuf *m;
+
+				fill_frame(fbuf, len, peer_mac, k + s + len);
+				m = mbuf_from(pool, fbuf, len, splits[k], s);
+				ASSERT_NOT_NULL(m, "mbuf");
+				TEST_ASSERT_SUCCESS(tx_one(t->port, 0, m),
+					"tx %u bytes", len);
+				TEST_ASSERT_SUCCESS(avp_emu_wait_captured(t->ep,
+					1, WAIT_MS), "%u bytes not captured",
+					len);
+				TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep,
+					&cap), 1, "pop");
+				TEST_ASSERT_EQUAL(cap.len, len,
+					"captured %u bytes of %u", cap.len, len);
+				TEST_ASSERT_EQUAL(memcmp(cap.data, fbuf, len),
+					0, "%u bytes (split %u/%u) differ",
+					len, k, s);
+				TEST_ASSERT_EQUAL(cap.nsegs, (len + 2047) / 2048,
+					"%u bytes in %u host buffers", len,
+					cap.nsegs);
+			}
+		}
+	}
+	return test_end();
+}
+
+static int
+test_tx_oversize(void)
+{
+	struct rte_eth_stats st;
+	struct rte_mbuf *m[3];
+	struct tport *t, *s;
+
+	/* Scattered path: 9239 bytes is more than the host takes. */
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf_jumbo);
+	ASSERT_NOT_NULL(t, "port");
+	fill_frame(fbuf, BIG_FRAME + 1, peer_mac, 1);
+	m[0] = mbuf_from(pool, fbuf, 100, NULL, 0);
+	m[1] = mbuf_from(pool, fbuf, BIG_FRAME + 1, NULL, 0);
+	m[2] = mbuf_from(pool, fbuf, 200, NULL, 0);
+	TEST_ASSERT(m[0] && m[1] && m[2], "mbufs");
+	TEST_ASSERT_EQUAL(rte_eth_tx_burst(t->port, 0, m, 3), 3,
+		"oversize frames are consumed (dropped), not returned");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_captured(t->ep, 2, WAIT_MS),
+		"the two good frames");
+	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
+	TEST_ASSERT_EQUAL(cap.len, 100u, "first");
+	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
+	TEST_ASSERT_EQUAL(cap.len, 200u, "never truncated: next is 200");
+	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 0, "nothing else");
+	TEST_ASSERT_SUCCESS(rte_eth_stats_get(t->port, &st), "stats");
+	TEST_ASSERT_EQUAL(st.opackets, 2u, "opackets");
+	TEST_ASSERT_EQUAL(st.oerrors, 1u, "oerrors");
+	ASSERT_XSTAT(t->port, "tx_oversize_errors", 1);
+	ASSERT_XSTAT(t->port, "tx_q0_oversize_errors", 1);
+
+	/* Simple path (no MULTI_SEGS): 2049 bytes needs two host buffers. */
+	s = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
+	ASSERT_NOT_NULL(s, "simple port");
+	m[0] = mbuf_from(pool, fbuf, 2049, NULL, 0);
+	ASSERT_NOT_NULL(m[0], "mbuf");
+	TEST_ASSERT_EQUAL(rte_eth_tx_burst(s->port, 0, m, 1), 1, "consumed");
+	ASSERT_XSTAT(s->port, "tx_oversize_errors", 1);
+	m[0] = mbuf_from(pool, fbuf, 2048, NULL, 0);
+	TEST_ASSERT_SUCCESS(tx_one(s->port, 0, m[0]), "2048 fits");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_captured(s->ep, 1, WAIT_MS), "2048");
+	TEST_ASSERT_EQUAL(avp_emu_capture_pop(s->ep, &cap), 1, "pop");
+	TEST_ASSERT_EQUAL(cap.len, 2048u, "2048");
+	return test_end();
+}
+
+static int
+test_rx_oversize(void)
+{
+	struct rte_eth_stats st;
+	struct rte_mbuf *m;
+	struct tport *t;
+
+	/* Simple path, 2048-byte mbufs: a 3000-byte frame cannot fit. */
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	fill_frame(fbuf, 3000, tport_mac(t), 3);
+	TEST_ASSERT_SUCCESS(inject(t, fbuf, 3000, NULL), "inject big");
+	TEST_ASSERT_SUCCESS(inject(t, fbuf, 1500, NULL), "inject good");
+	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "good frame");
+	TEST_ASSERT(mbuf_equals(m, fbuf, 1500), "good frame bytes");
+	rte_pktmbuf_free(m);
+	TEST_ASSERT_SUCCESS(avp_emu_wait_rx_drained(t->ep, WAIT_MS), "drained");
+	TEST_ASSERT_SUCCESS(rte_eth_stats_get(t->port, &st), "stats");
+	TEST_ASSERT_EQUAL(st.ipackets, 1u, "ipackets");
+	TEST_ASSERT_EQUAL(st.ierrors, 1u, "ierrors");
+	ASSERT_XSTAT(t->port, "rx_oversize_errors", 1);
+
+	/* Scatter off, 256-byte mbufs, MTU small: 300 bytes is oversize. */
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &(struct pconf){ .nrx = 1,
+		.ntx = 1, .mtu = 200, .mp = pool_small });
+	ASSERT_NOT_NULL(t, "small port");
+	fill_frame(fbuf, 300, tport_mac(t), 3);
+	TEST_ASSERT_SUCCESS(inject(t, fbuf, 300, NULL), "inject 300");
+	TEST_ASSERT_SUCCESS(inject(t, fbuf, 200, NULL), "inject 200");
+	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "200 frame");
+	TEST_ASSERT_EQUAL(m->pkt_len, 200u, "200");
+	rte_pktmbuf_free(m);
+	ASSERT_XSTAT(t->port, "rx_oversize_errors", 1);
+	/* and MTU 1500 with 256-byte mbufs and no SCATTER cannot start */
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_set_mtu(t->port, 1500), "mtu");
+	TEST_ASSERT_EQUAL(rte_eth_dev_start(t->port), -EINVAL,
+		"start without SCATTER and frames larger than mbufs");
+	return test_end();
+}
+
+static int
+test_vlan_strip(void)
+{
+	struct avp_emu_inject_opts o = { .queue = -1, .flags = AVP_EMU_INJ_VLAN,
+		.vlan_tci = 0x5123 };
+	struct avp_emu_port_state s;
+	struct rte_mbuf *m;
+	struct tport *t;
+
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &(struct pconf){ .nrx = 1,
+		.ntx = 1, .rxoff = RTE_ETH_RX_OFFLOAD_VLAN_STRIP });
+	ASSERT_NOT_NULL(t, "port");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT(s.cfg.features & AVP_FEAT_VLAN_OFFLOAD,
+		"VLAN offload not negotiated");
+	/* descriptor-level tag */
+	fill_frame(fbuf, 200, tport_mac(t), 9);
+	TEST_ASSERT_SUCCESS(inject(t, fbuf, 200, &o), "inject");
+	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "frame");
+	TEST_ASSERT_EQUAL((m->ol_flags & (RTE_MBUF_F_RX_VLAN |
+		RTE_MBUF_F_RX_VLAN_STRIPPED)),
+		(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED), "flags");
+	TEST_ASSERT_EQUAL(m->vlan_tci, 0x5123, "tci 0x%x", m->vlan_tci);
+	TEST_ASSERT(mbuf_equals(m, fbuf, 200), "bytes");
+	rte_pktmbuf_free(m);
+	/* a tagged frame on the wire, stripped by the host */
+	fill_frame(fbuf, 204, tport_mac(t), 9);
+	fbuf[12] = 0x81;
+	fbuf[13] = 0x00;
+	fbuf[14] = 0x20;
+	fbuf[15] = 0x07;
+	TEST_ASSERT_SUCCESS(inject(t, fbuf, 204, NULL), "inject tagged");
+	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "frame");
+	TEST_ASSERT(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED, "stripped");
+	TEST_ASSERT_EQUAL(m->vlan_tci, 0x2007, "tci 0x%x", m->vlan_tci);
+	TEST_ASSERT_EQUAL(m->pkt_len, 200u, "tag removed");
+	memmove(fbuf + 12, fbuf + 16, 204 - 16);
+	TEST_ASSERT(mbuf_equals(m, fbuf, 200), "bytes");
+	rte_pktmbuf_free(m);
+	/* untagged frames carry no VLAN flag */
+	fill_frame(fbuf, 100, tport_mac(t), 2);
+	TEST_ASSERT_SUCCESS(inject(t, fbuf, 100, NULL), "inject plain");
+	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "frame");
+	TEST_ASSERT_EQUAL((m->ol_flags & RTE_MBUF_F_RX_VLAN), 0u,
+		"no VLAN flag");
+	rte_pktmbuf_free(m);
+	return test_end();
+}
+
+static int
+test_vlan_insert(void)
+{
+	struct rte_mbuf *m;
+	struct tport *t;
+
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &(struct pconf){ .nrx = 1,
+		.ntx = 1, .txoff = RTE_ETH_TX_OFFLOAD_VLAN_INSERT });
+	ASSERT_NOT_NULL(t, "port");
+	fill_frame(fbuf, 120, peer_mac, 4);
+	m = mbuf_from(pool, fbuf, 120, NULL, 0);
+	ASSERT_NOT_NULL(m, "mbuf");
+	m->ol_flags |= RTE_MBUF_F_TX_VLAN;
+	m->vlan_tci = 0xa00b;
+	TEST_ASSERT_SUCCESS(tx_one(t->port, 0, m), "tx");
+	m = mbuf_from(pool, fbuf, 120, NULL, 0);
+	ASSERT_NOT_NULL(m, "mbuf");
+	TEST_ASSERT_SUCCESS(tx_one(t->port, 0, m), "tx untagged");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_captured(t->ep, 2, WAIT_MS), "capture");
+	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
+	TEST_ASSERT(cap.flags & AVP_DESC_F_TX_VLAN, "TX_VLAN flag");
+	TEST_ASSERT_EQUAL(cap.vlan_tci, 0xa00b, "tci 0x%x", cap.vlan_tci);
+	TEST_ASSERT_EQUAL(cap.len, 124u, "tag inserted by the host");
+	TEST_ASSERT(cap.data[12] == 0x81 && cap.data[13] == 0x00 &&
+		cap.data[14] == 0xa0 && cap.data[15] == 0x0b, "tag bytes");
+	TEST_ASSERT_EQUAL(memcmp(cap.data + 16, fbuf + 12, 108), 0, "payload");
+	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
+	TEST_ASSERT_EQUAL(cap.flags, 0, "no flag without TX_VLAN");
+	TEST_ASSERT_EQUAL(cap.len, 120u, "untagged");
+	return test_end();
+}
+
+static int
+test_vlan_runtime(void)
+{
+	struct avp_emu_port_stats st0, st1;
+	struct avp_emu_port_state s;
+	struct rte_mbuf *m;
+	struct tport *t;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.cfg.features, 0u, "no VLAN at first");
+	avp_emu_port_stats_get(t->ep, &st0);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_set_vlan_offload(t->port,
+		RTE_ETH_VLAN_STRIP_OFFLOAD), "strip on while started");
+	avp_emu_port_stats_get(t->ep, &st1);
+	TEST_ASSERT_EQUAL(st1.requests[AVP_OP_CONFIGURE],
+		st0.requests[AVP_OP_CONFIGURE] + 1, "CONFIGURE re-sent");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT(s.cfg.features & AVP_FEAT_VLAN_OFFLOAD, "negotiated");
+	TEST_ASSERT(s.cfg.link_up, "link stays up");
+	/* traffic still flows, and a tagged frame comes back stripped */
+	fill_frame(fbuf, 204, tport_mac(t), 9);
+	fbuf[12] = 0x81;
+	fbuf[13] = 0x00;
+	fbuf[14] = 0x00;
+	fbuf[15] = 0x2a;
+	m = mbuf_from(pool, fbuf, 204, NULL, 0);
+	ASSERT_NOT_NULL(m, "mbuf");
+	TEST_ASSERT_SUCCESS(tx_one(t->port, 0, m), "tx");
+	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "looped");
+	TEST_ASSERT(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED, "stripped");
+	TEST_ASSERT_EQUAL(m->vlan_tci, 0x2a, "tci");
+	TEST_ASSERT_EQUAL(m->pkt_len, 200u, "len");
+	rte_pktmbuf_free(m);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_set_vlan_offload(t->port, 0),
+		"strip off");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.cfg.features, 0u, "VLAN off again");
+	return test_end();
+}
+
+static int
+test_promisc_allmulti(void)
+{
+	static const uint8_t other[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const uint8_t mcast[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	const uint8_t *dst[4];
+	struct rte_mbuf *m[8];
+	struct tport *t;
+	unsigned int i, k;
+
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	dst[0] = tport_mac(t);
+	dst[1] = bcast;
+	dst[2] = other;
+	dst[3] = mcast;
+	TEST_ASSERT_EQUAL(rte_eth_promiscuous_get(t->port), 0, "promisc off");
+	TEST_ASSERT_EQUAL(rte_eth_allmulticast_get(t->port), 0, "allmulti off");
+
+	/* 1. own and broadcast only */
+	for (i = 0; i < 4; i++) {
+		fill_frame(fbuf, 64, dst[i], i);
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, 64, NULL), "inject");
+	}
+	k = rx_wait(t->port, 0, m, 2);
+	TEST_ASSERT_EQUAL(k, 2u, "own + broadcast, got %u", k);
+	TEST_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m[0], void *), dst[0], 6), 0,
+		"own");
+	TEST_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m[1], void *), bcast, 6), 0,
+		"broadcast");
+	rte_pktmbuf_free_bulk(m, k);
+	TEST_ASSERT_SUCCESS(avp_emu_wait_rx_drained(t->ep, WAIT_MS), "drained");
+	TEST_ASSERT_EQUAL(rx_drain(t->port, 1, 20), 0u, "nothing else");
+	ASSERT_XSTAT(t->port, "rx_filtered_packets", 2);
+
+	/* 2. allmulticast adds multicast */
+	TEST_ASSERT_SUCCESS(rte_eth_allmulticast_enable(t->port), "allmulti");
+	for (i = 0; i < 4; i++) {
+		fill_frame(fbuf, 64, dst[i], i);
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, 64, NULL), "inject");
+	}
+	k = rx_wait(t->port, 0, m, 3);
+	TEST_ASSERT_EQUAL(k, 3u, "own + broadcast + multicast, got %u", k);
+	TEST_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m[2], void *), mcast, 6), 0,
+		"multicast");
+	rte_pktmbuf_free_bulk(m, k);
+	TEST_ASSERT_SUCCESS(avp_emu_wait_rx_drained(t->ep, WAIT_MS), "drained");
+	TEST_ASSERT_EQUAL(rx_drain(t->port, 1, 20), 0u, "nothing else");
+	ASSERT_XSTAT(t->port, "rx_filtered_packets", 3);
+
+	/* 3. promiscuous takes everything */
+	TEST_ASSERT_SUCCESS(rte_eth_promiscuous_enable(t->port), "promisc");
+	for (i = 0; i < 4; i++) {
+		fill_frame(fbuf, 64, dst[i], i);
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, 64, NULL), "inject");
+	}
+	k = rx_wait(t->port, 0, m, 4);
+	TEST_ASSERT_EQUAL(k, 4u, "everything, got %u", k);
+	TEST_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m[2], void *), other, 6), 0,
+		"other unicast");
+	rte_pktmbuf_free_bulk(m, k);
+	ASSERT_XSTAT(t->port, "rx_filtered_packets", 3);
+
+	/* 4. back to the strict filter */
+	TEST_ASSERT_SUCCESS(rte_eth_promiscuous_disable(t->port), "promisc off");
+	TEST_ASSERT_SUCCESS(rte_eth_allmulticast_disable(t->port), "allmulti off");
+	for (i = 0; i < 4; i++) {
+		fill_frame(fbuf, 64, dst[i], i);
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, 64, NULL), "inject");
+	}
+	k = rx_wait(t->port, 0, m, 2);
+	TEST_ASSERT_EQUAL(k, 2u, "own + broadcast again, got %u", k);
+	rte_pktmbuf_free_bulk(m, k);
+	TEST_ASSERT_SUCCESS(avp_emu_wait_rx_drained(t->ep, WAIT_MS), "drained");
+	TEST_ASSERT_EQUAL(rx_drain(t->port, 1, 20), 0u, "nothing else");
+	ASSERT_XSTAT(t->port, "rx_filtered_packets", 5);
+	return test_end();
+}
+
+static int
+test_mtu(void)
+{
+	struct avp_emu_port_state s;
+	struct rte_ether_addr mac;
+	struct tport *t;
+	uint16_t mtu;
+
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_EQUAL(rte_eth_dev_set_mtu(t->port, 9221), -EINVAL,
+		"9221 is above 9238 - 18");
+	TEST_ASSERT_EQUAL(rte_eth_dev_set_mtu(t->port, 67), -EINVAL, "67");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_set_mtu(t->port, 1400), "1400");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.mtu, 1400u, "SET_MTU 1400 reached the host");
+	TEST_ASSERT_EQUAL(rte_eth_dev_set_mtu(t->port, 9000), -EBUSY,
+		"jumbo on a started simple-path port");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_get_mtu(t->port, &mtu), "get");
+	TEST_ASSERT_EQUAL(mtu, 1400, "MTU unchanged after refusal");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_set_mtu(t->port, 9220), "9220 stopped");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.mtu, 9220u, "SET_MTU 9220");
+	/* the host refusing it is the answer */
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, AVP_EMU_FAULT_CTRL_STATUS,
+		(uint64_t)-EPERM, 1), "fault");
+	TEST_ASSERT_EQUAL(rte_eth_dev_set_mtu(t->port, 1500), -EPERM,
+		"host status");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_get_mtu(t->port, &mtu), "get");
+	TEST_ASSERT_EQUAL(mtu, 9220, "MTU unchanged after host refusal");
+	/* MAC: only the host's own */
+	TEST_ASSERT_SUCCESS(rte_eth_macaddr_get(t->port, &mac), "mac");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_default_mac_addr_set(t->port, &mac),
+		"same MAC");
+	mac.addr_bytes[5] ^= 1;
+	TEST_ASSERT_EQUAL(rte_eth_dev_default_mac_addr_set(t->port, &mac),
+		-ENOTSUP, "another MAC");
+	return test_end();
+}
+
+static int
+test_stats_xstats(void)
+{
+	struct rte_eth_xstat_name *names;
+	struct rte_eth_xstat *xs;
+	struct rte_eth_stats st;
+	struct rte_mbuf *m[64];
+	struct tport *t;
+	uint64_t bytes = 0;
+	unsigned int i, q;
+	int n, k;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &(struct pconf){ .nrx = 2,
+		.ntx = 2 });
+	ASSERT_NOT_NULL(t, "port");
+	for (q = 0; q < 2; q++) {
+		for (i = 0; i < 10 + q * 5; i++) {
+			uint32_t len = 60 + i * 10 + q;
+
+			fill_frame(fbuf, len, tport_mac(t), i);
+			m[i] = mbuf_from(pool, fbuf, len, NULL, 0);
+			ASSERT_NOT_NULL(m[i], "mbuf");
+			bytes += len;
+		}
+		TEST_ASSERT_EQUAL(rte_eth_tx_burst(t->port, q, m, i), i, "tx");
+	}
+	/* loopback spreads over both rx rings */
+	k = 0;
+	{
+		uint64_t end = now_ms() + WAIT_MS;
+
+		while (k < 25 && now_ms() < end) {
+			for (q = 0; q < 2; q++) {
+				unsigned int r = rte_eth_rx_burst(t->port, q,
+						m, 64);
+
+				rte_pktmbuf_free_bulk(m, r);
+				k += r;
+			}
+		}
+	}
+	k += rx_drain(t->port, 2, 20);
+	TEST_ASSERT_EQUAL(k, 25, "received %d of 25", k);
+	TEST_ASSERT_SUCCESS(rte_eth_stats_get(t->port, &st), "stats");
+	TEST_ASSERT_EQUAL(st.opackets, 25u, "opackets");
+	TEST_ASSERT_EQUAL(st.obytes, bytes, "obytes");
+	TEST_ASSERT_EQUAL(st.ipackets, 25u, "ipackets");
+	TEST_ASSERT_EQUAL(st.ibytes, bytes, "ibytes");
+	TEST_ASSERT_EQUAL(st.q_opackets[0], 10u, "q0 opackets");
+	TEST_ASSERT_EQUAL(st.q_opackets[1], 15u, "q1 opackets");
+	TEST_ASSERT_EQUAL(st.q_ipackets[0] + st.q_ipackets[1], 25u,
+		"per-queue ipackets");
+	TEST_ASSERT(st.q_ipackets[0] > 0 && st.q_ipackets[1] > 0,
+		"both queues received");
+	TEST_ASSERT_EQUAL(st.ierrors + st.oerrors + st.rx_nombuf, 0u, "errors");
+
+	n = rte_eth_xstats_get_names(t->port, NULL, 0);
+	TEST_ASSERT(n > 0, "xstats count");
+	names = calloc(n, sizeof(*names));
+	xs = calloc(n, sizeof(*xs));
+	TEST_ASSERT(names != NULL && xs != NULL, "alloc");
+	TEST_ASSERT_EQUAL(rte_eth_xstats_get_names(t->port, names, n), n,
+		"names");
+	TEST_ASSERT_EQUAL(rte_eth_xstats_get(t->port, xs, n), n, "values");
+	for (i = 0; i < (unsigned int)n; i++)
+		if (strcmp(names[i].name, "tx_q1_bytes") == 0)
+			break;
+	TEST_ASSERT(i < (unsigned int)n, "tx_q1_bytes listed");
+	free(names);
+	free(xs);
+	ASSERT_XSTAT(t->port, "tx_q0_packets", 10);
+	ASSERT_XSTAT(t->port, "tx_q1_packets", 15);
+	ASSERT_XSTAT(t->port, "rx_good_packets", 25);
+	ASSERT_XSTAT(t->port, "rx_filtered_packets", 0);
+	ASSERT_XSTAT(t->port, "rx_invalid_desc_errors", 0);
+	ASSERT_XSTAT(t->port, "rx_no_mbuf_errors", 0);
+	ASSERT_XSTAT(t->port, "rx_oversize_errors", 0);
+	ASSERT_XSTAT(t->port, "tx_ring_full_packets", 0);
+	ASSERT_XSTAT(t->port, "tx_detached_packets", 0);
+
+	TEST_ASSERT_SUCCESS(rte_eth_stats_reset(t->port), "reset");
+	TEST_ASSERT_SUCCESS(rte_eth_stats_get(t->port, &st), "stats");
+	TEST_ASSERT_EQUAL(st.opackets + st.ipackets + st.obytes + st.ibytes +
+		st.q_ipackets[0] + st.q_opackets[1], 0u, "after reset");
+	ASSERT_XSTAT(t->port, "tx_q1_packets", 0);
+	/* counting resumes from zero */
+	fill_frame(fbuf, 77, tport_mac(t), 1);
+	m[0] = mbuf_from(pool, fbuf, 77, NULL, 0);
+	TEST_ASSERT_SUCCESS(tx_one(t->port, 1, m[0]), "tx");
+	TEST_ASSERT_EQUAL(rx_drain(t->port, 2, 100), 1u, "one back");
+	TEST_ASSERT_SUCCESS(rte_eth_stats_get(t->port, &st), "stats");
+	TEST_ASSERT_EQUAL(st.opackets, 1u, "opackets");
+	TEST_ASSERT_EQUAL(st.obytes, 77u, "obytes");
+	TEST_ASSERT_EQUAL(st.ipackets, 1u, "ipackets");
+	TEST_ASSERT_SUCCESS(rte_eth_xstats_reset(t->port), "xstats reset");
+	ASSERT_XSTAT(t->port, "tx_q1_bytes", 0);
+	return test_end();
+}
+
+static int
+check_states(uint16_t port, uint8_t want)
+{
+	struct rte_eth_rxq_info ri;
+	struct rte_eth_txq_info ti;
+
+	TEST_ASSERT_SUCCESS(rte_eth_rx_queue_info_get(port, 0, &ri), "rxq");
+	TEST_ASSERT_SUCCESS(rte_eth_tx_queue_info_get(port, 0, &ti), "txq");
+	TEST_ASSERT_EQUAL(ri.queue_state, want, "rxq state %u", ri.queue_state);
+	TEST_ASSERT_EQUAL(ti.queue_state, want, "txq state %u", ti.queue_state);
+	return 0;
+}
+
+static int
+loop_one(struct tport *t, uint32_t len)
+{
+	struct rte_mbuf *m;
+
+	fill_frame(fbuf, len, tport_mac(t), len);
+	m = mbuf_from(pool, fbuf, len, NULL, 0);
+	ASSERT_NOT_NULL(m, "mbuf");
+	TEST_ASSERT_SUCCESS(tx_one(t->port, 0, m), "tx");
+	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "loop");
+	TEST_ASSERT(mbuf_equals(m, fbuf, len), "bytes");
+	rte_pktmbuf_free(m);
+	return 0;
+}
+
+static int
+test_lifecycle(void)
+{
+	struct avp_emu_port_stats est;
+	struct avp_emu_port_state s;
+	struct rte_eth_rxq_info ri;
+	struct rte_eth_link link;
+	struct tport *t;
+	uint16_t old;
+	int i;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(rte_eth_rx_queue_info_get(t->port, 0, &ri), "rxq");
+	TEST_ASSERT_EQUAL(ri.mp, pool, "rxq pool");
+	TEST_ASSERT_EQUAL(ri.rx_buf_size, 2048, "rx buf size");
+	TEST_ASSERT_EQUAL(ri.nb_desc, 1024, "nb_desc");
+	TEST_ASSERT_SUCCESS(check_states(t->port, RTE_ETH_QUEUE_STATE_STARTED),
+		"started");
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_UP, "link up");
+	TEST_ASSERT_EQUAL(link.link_speed, RTE_ETH_SPEED_NUM_10G, "speed");
+	TEST_ASSERT_SUCCESS(loop_one(t, 100), "traffic");
+	for (i = 0; i < 3; i++) {
+		TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+		TEST_ASSERT_SUCCESS(check_states(t->port,
+			RTE_ETH_QUEUE_STATE_STOPPED), "stopped");
+		TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link),
+			"link");
+		TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_DOWN,
+			"link down when stopped");
+		TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 0, WAIT_MS),
+			"host sees link down");
+		TEST_ASSERT_SUCCESS(rte_eth_dev_start(t->port), "start");
+		TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS),
+			"host sees link up");
+		TEST_ASSERT_SUCCESS(loop_one(t, 200 + i), "traffic");
+	}
+	/* set_link_down/up go to the host */
+	TEST_ASSERT_SUCCESS(rte_eth_dev_set_link_down(t->port), "link down");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 0, WAIT_MS), "host down");
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_DOWN, "down");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_set_link_up(t->port), "link up");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "host up");
+
+	/* close: the host sees irq_mask 0 and SHUTDOWN */
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	avp_emu_port_stats_get(t->ep, &est);
+	old = t->port;
+	TEST_ASSERT_SUCCESS(rte_eth_dev_close(t->port), "close");
+	TEST_ASSERT(!rte_eth_dev_is_valid_port(old), "port released");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.irq_mask, 0u, "irq_mask cleared");
+	TEST_ASSERT(!s.configured, "host unconfigured after SHUTDOWN");
+	{
+		struct avp_emu_port_stats est2;
+
+		avp_emu_port_stats_get(t->ep, &est2);
+		TEST_ASSERT_EQUAL(est2.requests[AVP_OP_SHUTDOWN],
+			est.requests[AVP_OP_SHUTDOWN] + 1, "one SHUTDOWN");
+	}
+	/* the vdev goes and comes back: probe again, traffic again */
+	tport_unprobe(t);
+	TEST_ASSERT_SUCCESS(tport_probe(t), "re-probe");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_LOOPBACK,
+		NULL), "mode");
+	TEST_ASSERT_SUCCESS(port_start(t->port, &conf1), "start again");
+	TEST_ASSERT_SUCCESS(loop_one(t, 300), "traffic after re-probe");
+	/* uninit of a started port stops and closes it */
+	tport_unprobe(t);
+	TEST_ASSERT(!rte_eth_dev_is_valid_port(t->port), "released");
+	return test_end();
+}
+
+static int
+test_start_refused(void)
+{
+	struct rte_eth_link link;
+	struct tport *t;
+
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "probe");
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_DOWN,
+		"down before start");
+	TEST_ASSERT_SUCCESS(port_configure(t->port, &conf1), "configure");
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, AVP_EMU_FAULT_CTRL_STATUS,
+		(uint64_t)-EIO, 1), "fault");
+	TEST_ASSERT_EQUAL(rte_eth_dev_start(t->port), -EIO,
+		"start with the link request refused");
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_DOWN,
+		"link down after a refused start");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(t->port), "start");
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_UP, "up");
+	/* a refused CONFIGURE is reported */
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, AVP_EMU_FAULT_CTRL_STATUS,
+		(uint64_t)-EINVAL, 1), "fault");
+	TEST_ASSERT_EQUAL(port_configure(t->port, &conf1), -EINVAL,
+		"configure refused by the host");
+	return test_end();
+}
+
+static int
+test_bursts(void)
+{
+	static const unsigned int sizes[] = { 1, 32, 64, 256, 500 };
+	struct rte_mbuf *tx[512], *rx[512];
+	struct tport *t;
+	unsigned int s, i, n;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	for (s = 0; s < RTE_DIM(sizes); s++) {
+		n = sizes[s];
+		for (i = 0; i < n; i++) {
+			fill_frame(fbuf, 64 + (i % 100), tport_mac(t), i + n);
+			tx[i] = mbuf_from(pool, fbuf, 64 + (i % 100), NULL, 0);
+			ASSERT_NOT_NULL(tx[i], "mbuf");
+		}
+		TEST_ASSERT_EQUAL(rte_eth_tx_burst(t->port, 0, tx, n), n,
+			"tx burst of %u", n);
+		TEST_ASSERT_EQUAL(rx_wait(t->port, 0, rx, n), n,
+			"rx of %u", n);
+		for (i = 0; i < n; i++) {
+			fill_frame(fbuf, 64 + (i % 100), tport_mac(t), i + n);
+			TEST_ASSERT(mbuf_equals(rx[i], fbuf, 64 + (i % 100)),
+				"burst %u frame %u", n, i);
+		}
+		rte_pktmbuf_free_bulk(rx, n);
+	}
+	/* one rx burst larger than the internal maximum takes all */
+	for (i = 0; i < 300; i++) {
+		fill_frame(fbuf, 64, tport_mac(t), i);
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, 64, NULL), "inject");
+	}
+	{
+		struct avp_emu_port_stats st;
+		uint64_t end = now_ms() + WAIT_MS;
+
+		do {
+			avp_emu_port_stats_get(t->ep, &st);
+		} while (st.rx_frames[0] < 300 + 1 + 32 + 64 + 256 + 500 &&
+			 now_ms() < end);
+		TEST_ASSERT_EQUAL(st.rx_frames[0],
+			300u + 1 + 32 + 64 + 256 + 500, "host placed frames");
+	}
+	n = rte_eth_rx_burst(t->port, 0, rx, 512);
+	TEST_ASSERT_EQUAL(n, 300u, "one burst of 512 got %u of 300", n);
+	rte_pktmbuf_free_bulk(rx, n);
+	return test_end();
+}
+
+static int
+test_tx_ring_full(void)
+{
+	struct avp_emu_port_params p;
+	struct rte_mbuf *m[64];
+	struct tport *t;
+	unsigned int i, n;
+
+	params_default(&p);
+	p.ring_slots = 16;
+	t = tport_up(&p, AVP_EMU_MODE_CAPTURE, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	avp_emu_stop(emu);	/* nobody consumes tx or restocks alloc */
+	for (i = 0; i < 64; i++) {
+		fill_frame(fbuf, 64, peer_mac, i);
+		m[i] = mbuf_from(pool, fbuf, 64, NULL, 0);
+		ASSERT_NOT_NULL(m[i], "mbuf");
+	}
+	n = rte_eth_tx_burst(t->port, 0, m, 64);
+	TEST_ASSERT_EQUAL(n, 15u, "a 16-slot ring takes 15, took %u", n);
+	ASSERT_XSTAT(t->port, "tx_ring_full_packets", 64 - 15);
+	ASSERT_XSTAT(t->port, "tx_q0_packets", 15);
+	TEST_ASSERT_EQUAL(rte_eth_tx_burst(t->port, 0, m + n, 64 - n), 0,
+		"full");
+	ASSERT_XSTAT(t->port, "tx_ring_full_packets", 2 * (64 - 15));
+	{
+		struct rte_eth_stats st;
+
+		TEST_ASSERT_SUCCESS(rte_eth_stats_get(t->port, &st), "stats");
+		TEST_ASSERT_EQUAL(st.oerrors, 0u,
+			"frames handed back are not errors");
+	}
+	TEST_ASSERT_SUCCESS(avp_emu_start(emu), "restart the emulator");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_captured(t->ep, 15, WAIT_MS),
+		"captured");
+	/* the application's frames are still its own: send them now */
+	for (i = n; i < 64; ) {
+		uint16_t k = rte_eth_tx_burst(t->port, 0, m + i, 64 - i);
+
+		i += k;
+		if (k == 0)
+			rte_delay_us_sleep(100);
+	}
+	TEST_ASSERT_SUCCESS(avp_emu_wait_captured(t->ep, 64, WAIT_MS), "all");
+	for (i = 0; i < 64; i++) {
+		TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
+		fill_frame(fbuf, 64, peer_mac, i);
+		TEST_ASSERT_EQUAL(memcmp(cap.data, fbuf, 64), 0, "frame %u", i);
+	}
+	return test_end();
+}
+
+static int
+test_rx_nombuf(void)
+{
+	struct rte_mempool *tiny;
+	struct rte_eth_stats st;
+	struct rte_mbuf *m[64];
+	struct tport *t;
+	unsigned int i, n;
+
+	tiny = rte_pktmbuf_pool_create("avp_test_tiny", 40, 0, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	ASSERT_NOT_NULL(tiny, "tiny pool");
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &(struct pconf){ .nrx = 1,
+		.ntx = 1, .mp = tiny });
+	if (t == NULL) {
+		rte_mempool_free(tiny);
+		return TEST_FAILED;
+	}
+	for (i = 0; i < 64; i++) {
+		fill_frame(fbuf, 64, tport_mac(t), i);
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, 64, NULL), "inject");
+	}
+	{
+		struct avp_emu_port_stats est;
+		uint64_t end = now_ms() + WAIT_MS;
+
+		do {
+			avp_emu_port_stats_get(t->ep, &est);
+		} while (est.rx_frames[0] < 64 && now_ms() < end);
+		TEST_ASSERT_EQUAL(est.rx_frames[0], 64u, "on the ring");
+	}
+	n = rte_eth_rx_burst(t->port, 0, m, 64);
+	TEST_ASSERT_EQUAL(n, 0u, "64 frames, 40 mbufs: the burst is dropped");
+	TEST_ASSERT_SUCCESS(rte_eth_stats_get(t->port, &st), "stats");
+	TEST_ASSERT_EQUAL(st.rx_nombuf, 64u, "rx_nombuf %" PRIu64, st.rx_nombuf);
+	ASSERT_XSTAT(t->port, "rx_no_mbuf_errors", 64);
+	/* smaller bursts fit */
+	for (i = 0; i < 16; i++) {
+		fill_frame(fbuf, 64, tport_mac(t), i);
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, 64, NULL), "inject");
+	}
+	n = rx_wait(t->port, 0, m, 16);
+	TEST_ASSERT_EQUAL(n, 16u, "16 frames");
+	rte_pktmbuf_free_bulk(m, n);
+	TEST_ASSERT_SUCCESS(test_end(), "end");
+	rte_mempool_free(tiny);
+	return TEST_SUCCESS;
+}
+
+/* Two threads, each on its own queue pair, at the same time. */
+struct worker {
+	uint16_t port, q;
+	unsigned int n, sent, received, bad;
+	const uint8_t *mac;
+};
+
+static unsigned int workers_received;	/* both threads, atomically */
+static unsigned int workers_expected;
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct rte_mbuf *m[32];
+	uint8_t f[1600];
+	uint64_t end = now_ms() + 10000;
+
+	while ((w->sent < w->n || __atomic_load_n(&workers_received,
+			__ATOMIC_RELAXED) < workers_expected) && now_ms() < end) {
+		unsigned int i, k = 0;
+		uint16_t r;
+
+		while (w->sent + k < w->n && k < 32) {
+			uint32_t len = 64 + ((w->sent + k) * 13) % 1400;
+
+			avp_emu_frame_build(f, len, (uint64_t)w->q << 32 |
+				(w->sent + k), w->mac, peer_mac);
+			m[k] = rte_pktmbuf_alloc(pool);
+			if (m[k] == NULL)
+				break;
+			memcpy(rte_pktmbuf_append(m[k], len), f, len);
+			k++;
+		}
+		r = rte_eth_tx_burst(w->port, w->q, m, k);
+		for (i = r; i < k; i++)
+			rte_pktmbuf_free(m[i]);
+		w->sent += r;
+		r = rte_eth_rx_burst(w->port, w->q, m, 32);
+		for (i = 0; i < r; i++) {
+			uint64_t sq;
+
+			if (rte_pktmbuf_linearize(m[i]) != 0 ||
+			    avp_emu_frame_verify(rte_pktmbuf_mtod(m[i],
+				uint8_t *), m[i]->pkt_len, &sq) != 0)
+				w->bad++;
+			rte_pktmbuf_free(m[i]);
+		}
+		w->received += r;
+		__atomic_fetch_add(&workers_received, r, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static int
+test_two_threads(void)
+{
+	struct worker w[2];
+	pthread_t th[2];
+	struct tport *t;
+	unsigned int i;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &(struct pconf){ .nrx = 2,
+		.ntx = 2 });
+	ASSERT_NOT_NULL(t, "port");
+	workers_received = 0;
+	workers_expected = 10000;
+	for (i = 0; i < 2; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].port = t->port;
+		w[i].q = i;
+		w[i].n = 5000;
+		w[i].mac = tport_mac(t);
+		TEST_ASSERT_SUCCESS(pthread_create(&th[i], NULL, worker_main,
+			&w[i]), "thread");
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	/* loopback spreads frames over both rings: the totals must add up */
+	i = rx_drain(t->port, 2, 50);
+	TEST_ASSERT_EQUAL(w[0].sent + w[1].sent, 10000u, "sent %u + %u",
+		w[0].sent, w[1].sent);
+	TEST_ASSERT_EQUAL(w[0].received + w[1].received + i, 10000u,
+		"received %u + %u + %u", w[0].received, w[1].received, i);
+	TEST_ASSERT_EQUAL(w[0].bad + w[1].bad, 0u, "corrupted frames");
+	return test_end();
+}
+
+/* ---- PCI transport: the emulator's BARs as a synthesized PCI function */
+
+struct test_pci_bus {	/* drivers/bus/pci/private.h */
+	struct rte_bus bus;
+	RTE_TAILQ_HEAD(, rte_pci_device) device_list;
+	RTE_TAILQ_HEAD(, rte_pci_driver) driver_list;
+};
+
+static struct rte_pci_driver *
+avp_pci_driver(void)
+{
+	struct rte_bus *bus = rte_bus_find_by_name("pci");
+	struct test_pci_bus *pb;
+	struct rte_pci_driver *drv;
+
+	if (bus == NULL)
+		return NULL;
+	pb = container_of(bus, struct test_pci_bus, bus);
+	RTE_TAILQ_FOREACH(drv, &pb->driver_list, next)
+		if (strcmp(drv->driver.name, "net_avp") == 0)
+			return drv;
+	return NULL;
+}
+
+static int
+test_pci_path(void)
+{
+	struct rte_pci_driver *drv = avp_pci_driver();
+	struct rte_pci_device *pdev;
+	struct avp_emu_port_state s;
+	struct avp_emu_bars bars;
+	struct rte_eth_dev_info info;
+	struct avp_emu_port *ep;
+	struct tport *t;
+	uint16_t port;
+	unsigned int i;
+	int ret;
+
+	TEST_ASSERT_NOT_NULL(drv, "net_avp PCI driver not registered");
+	TEST_ASSERT(drv->drv_flags & RTE_PCI_DRV_NEED_MAPPING, "flags");
+	TEST_ASSERT(drv->drv_flags & RTE_PCI_DRV_INTR_RMV, "flags");
+	/* the port exists on the emulator but is attached as PCI */
+	t = tport_new(NULL);
+	ASSERT_NOT_NULL(t, "emulator port");
+	ep = t->ep;
+	TEST_ASSERT_SUCCESS(avp_emu_port_bars(ep, &bars), "bars");
+	pdev = calloc(1, sizeof(*pdev));
+	ASSERT_NOT_NULL(pdev, "alloc");
+	pdev->addr.bus = 0x7f;
+	pdev->addr.devid = 0x11;
+	rte_pci_device_name(&pdev->addr, pdev->name, sizeof(pdev->name));
+	pdev->device.name = pdev->name;
+	pdev->device.numa_node = SOCKET_ID_ANY;
+	pdev->id.vendor_id = AVP_PCI_VENDOR_ID;
+	pdev->id.device_id = AVP_PCI_DEVICE_ID;
+	pdev->id.subsystem_vendor_id = AVP_PCI_SUBSYS_VENDOR_ID;
+	pdev->id.subsystem_device_id = AVP_PCI_SUBSYS_DEVICE_ID;
+	pdev->id.class_id = 0x020000;
+	for (i = 0; i < AVP_BAR_COUNT; i++) {
+		pdev->mem_resource[i].addr = bars.addr[i];
+		pdev->mem_resource[i].len = bars.addr[i] ? bars.len[i] : 0;
+		pdev->mem_resource[i].phys_addr = bars.addr[i] ?
+			0xf0000000ULL + (i << 24) : 0;
+	}
+	pdev->intr_handle = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	ASSERT_NOT_NULL(pdev->intr_handle, "intr");
+	rte_intr_type_set(pdev->intr_handle, RTE_INTR_HANDLE_VDEV);
+	rte_intr_fd_set(pdev->intr_handle, bars.irq_fd);
+	pdev->driver = drv;
+	pdev->device.driver = &drv->driver;
+
+	/* a missing BAR fails the probe */
+	pdev->mem_resource[AVP_BAR_MEMMAP].addr = NULL;
+	TEST_ASSERT(drv->probe(drv, pdev) < 0, "probe without BAR 4");
+	pdev->mem_resource[AVP_BAR_MEMMAP].addr = bars.addr[AVP_BAR_MEMMAP];
+	pdev->mem_resource[AVP_BAR_DEVINFO].len = 100;
+	TEST_ASSERT(drv->probe(drv, pdev) < 0, "probe with a short BAR 5");
+	pdev->mem_resource[AVP_BAR_DEVINFO].len = bars.len[AVP_BAR_DEVINFO];
+
+	ret = drv->probe(drv, pdev);
+	TEST_ASSERT_SUCCESS(ret, "PCI probe: %d", ret);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_get_port_by_name(pdev->name, &port),
+		"port");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_info_get(port, &info), "info");
+	TEST_ASSERT_EQUAL(strcmp(info.driver_name, "net_avp"), 0, "driver %s",
+		info.driver_name);
+	avp_emu_port_state_get(ep, &s);
+	TEST_ASSERT_EQUAL(s.irq_mask, AVP_IRQ_MASK_ALL, "irq_mask at probe");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(ep, AVP_EMU_MODE_LOOPBACK,
+		NULL), "mode");
+	TEST_ASSERT_SUCCESS(port_start(port, &conf1), "start");
+	t->port = port;
+	TEST_ASSERT_SUCCESS(loop_sizes(t, 60, 1518, 7, NULL, 0),
+		"loopback over PCI");
+	/* the interrupt works: a spurious cause is read and ignored */
+	TEST_ASSERT_SUCCESS(avp_emu_port_raise_irq(ep, 0x4), "irq");
+	TEST_ASSERT_SUCCESS(loop_one(t, 99), "traffic after an interrupt");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(port), "stop");
+	TEST_ASSERT_SUCCESS(drv->remove(pdev), "remove");
+	TEST_ASSERT(!rte_eth_dev_is_valid_port(port), "released");
+	avp_emu_port_state_get(ep, &s);
+	TEST_ASSERT_EQUAL(s.irq_mask, 0u, "irq_mask at remove");
+	TEST_ASSERT(!s.configured, "SHUTDOWN at remove");
+	/* and again: the same function probes a second time */
+	TEST_ASSERT_SUCCESS(drv->probe(drv, pdev), "second probe");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_get_port_by_name(pdev->name, &port),
+		"port");
+	TEST_ASSERT_SUCCESS(drv->remove(pdev), "second remove");
+	rte_intr_instance_free(pdev->intr_handle);
+	free(pdev);
+	avp_emu_bars_unmap(&bars);
+	return test_end();
+}
+
+/* ---- faults ---- */
+
+static int
+test_fault_images(void)
+{
+	static const struct {
+		enum avp_emu_fault f;
+		uint64_t arg;
+	} bad[] = {
+		{ AVP_EMU_FAULT_DEVINFO_MAGIC, 0 },
+		{ AVP_EMU_FAULT_DEVINFO_VERSION, 0x00020000 },
+		{ AVP_EMU_FAULT_DEVINFO_VERSION, 0x00010300 },
+		{ AVP_EMU_FAULT_DEVINFO_VERSION, 0x00000005 },
+		{ AVP_EMU_FAULT_MEMMAP_MAGIC, 0 },
+		{ AVP_EMU_FAULT_MEMMAP_VERSION, 0 },
+		{ AVP_EMU_FAULT_MEMMAP_COUNT, 0 },
+		{ AVP_EMU_FAULT_MEMMAP_COUNT, 2049 },
+		{ AVP_EMU_FAULT_MEMMAP_COUNT, 1 },
+		{ AVP_EMU_FAULT_RING_NSLOTS, 0 },
+		{ AVP_EMU_FAULT_RING_OUTSIDE, 0 },
+		{ AVP_EMU_FAULT_QUEUES, 0 },
+		{ AVP_EMU_FAULT_BUF_REGION, 0 },
+	};
+	struct tport *t;
+	unsigned int i;
+	int ret;
+
+	t = tport_new(NULL);
+	ASSERT_NOT_NULL(t, "port");
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, bad[i].f,
+			bad[i].arg, 0), "fault");
+		ret = tport_probe(t);
+		TEST_ASSERT(ret < 0, "probe accepted %s (0x%" PRIx64 ")",
+			avp_emu_fault_name(bad[i].f), bad[i].arg);
+		t->probed = 0;
+		TEST_ASSERT_SUCCESS(avp_emu_port_reset(t->ep), "reset");
+	}
+	/* a newer minor and an older major are fine */
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep,
+		AVP_EMU_FAULT_DEVINFO_VERSION, 0x000102ff, 0), "fault");
+	TEST_ASSERT_SUCCESS(tport_probe(t), "1.2.255 accepted");
+	tport_unprobe(t);
+	TEST_ASSERT_SUCCESS(avp_emu_port_reset(t->ep), "reset");
+	TEST_ASSERT_SUCCESS(tport_probe(t), "clean image accepted");
+	return test_end();
+}
+
+static int
+test_fault_ring_index(void)
+{
+	struct rte_mbuf *m[64];
+	struct tport *t;
+
+	t = tport_new(NULL);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, AVP_EMU_FAULT_RING_INDEX,
+		0, 0), "fault");
+	TEST_ASSERT_SUCCESS(tport_probe(t), "probe");
+	TEST_ASSERT_SUCCESS(port_start(t->port, &conf1), "start");
+	/* prod_idx = N + 3 reads as 3 after masking: three empty slots */
+	TEST_ASSERT_EQUAL(rte_eth_rx_burst(t->port, 0, m, 64), 0, "nothing");
+	ASSERT_XSTAT(t->port, "rx_invalid_desc_errors", 3);
+	TEST_ASSERT_EQUAL(rte_eth_rx_burst(t->port, 0, m, 64), 0, "nothing");
+	ASSERT_XSTAT(t->port, "rx_invalid_desc_errors", 3);
+	return test_end();
+}
+
+/* Each descriptor fault on the next delivered frame: dropped, counted. */
+static int
+check_desc_fault(struct tport *t, enum avp_emu_fault f, const char *xs,
+		uint32_t len, uint8_t nsegs)
+{
+	struct avp_emu_inject_opts o = { .queue = -1 };
+	struct rte_mbuf *m;
+	uint64_t before = 0, after = 0;
+
+	if (nsegs > 1) {
+		o.flags = AVP_EMU_INJ_SEGS;
+		o.nsegs = nsegs;
+	}
+	TEST_ASSERT_SUCCESS(xstat(t->port, xs, &before), "xstat");
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, f, 0, 1), "fault");
+	fill_frame(fbuf, len, tport_mac(t), f);
+	TEST_ASSERT_SUCCESS(inject(t, fbuf, len, &o), "inject bad");
+	fill_frame(fbuf, 100, tport_mac(t), f + 1);
+	TEST_ASSERT_SUCCESS(inject(t, fbuf, 100, NULL), "inject good");
+	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u,
+		"%s: the good frame", avp_emu_fault_name(f));
+	TEST_ASSERT(mbuf_equals(m, fbuf, 100), "%s: good frame bytes",
+		avp_emu_fault_name(f));
+	rte_pktmbuf_free(m);
+	TEST_ASSERT_SUCCESS(avp_emu_wait_rx_drained(t->ep, WAIT_MS),
+		"%s: buffers back", avp_emu_fault_name(f));
+	TEST_ASSERT_EQUAL(rte_eth_rx_burst(t->port, 0, &m, 1), 0,
+		"%s: nothing else", avp_emu_fault_name(f));
+	TEST_ASSERT_SUCCESS(xstat(t->port, xs, &after), "xstat");
+	TEST_ASSERT_EQUAL(after, before + 1, "%s: %s %" PRIu64 " -> %" PRIu64,
+		avp_emu_fault_name(f), xs, before, after);
+	return 0;
+}
+
+static int
+test_fault_descriptors(void)
+{
+	static const struct {
+		enum avp_emu_fault f;
+		const char *xs;
+		uint32_t len;
+		uint8_t nsegs;
+	} cases[] = {
+		{ AVP_EMU_FAULT_DESC_HANDLE, "rx_invalid_desc_errors", 200, 1 },
+		{ AVP_EMU_FAULT_DESC_DATA_VA, "rx_invalid_desc_errors", 200, 1 },
+		{ AVP_EMU_FAULT_DESC_NEXT_VA, "rx_invalid_desc_errors", 200, 1 },
+		{ AVP_EMU_FAULT_DESC_NEXT_VA, "rx_invalid_desc_errors", 3000, 2 },
+		{ AVP_EMU_FAULT_DESC_SEG_LEN, "rx_invalid_desc_errors", 200, 1 },
+		{ AVP_EMU_FAULT_DESC_SEG_LEN, "rx_invalid_desc_errors", 3000, 2 },
+		{ AVP_EMU_FAULT_DESC_CHAIN_LONG, "rx_invalid_desc_errors", 600, 1 },
+		{ AVP_EMU_FAULT_DESC_CHAIN_CYCLE, "rx_invalid_desc_errors", 600, 2 },
+		{ AVP_EMU_FAULT_DESC_FRAME_LEN, "rx_invalid_desc_errors", 200, 1 },
+		{ AVP_EMU_FAULT_DESC_FRAME_LEN, "rx_invalid_desc_errors", 3000, 2 },
+		{ AVP_EMU_FAULT_DESC_OVERSIZE, "rx_oversize_errors", 200, 1 },
+	};
+	struct tport *t, *s;
+	unsigned int i;
+
+	/* scattered path */
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf_jumbo);
+	ASSERT_NOT_NULL(t, "port");
+	for (i = 0; i < RTE_DIM(cases); i++)
+		TEST_ASSERT_SUCCESS(check_desc_fault(t, cases[i].f,
+			cases[i].xs, cases[i].len, cases[i].nsegs),
+			"scattered case %u", i);
+	/* simple path: every fault that fits one buffer */
+	s = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
+	ASSERT_NOT_NULL(s, "simple port");
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		if (cases[i].len > 2048)
+			continue;
+		TEST_ASSERT_SUCCESS(check_desc_fault(s, cases[i].f,
+			cases[i].xs, cases[i].len, cases[i].nsegs),
+			"simple case %u", i);
+	}
+	return test_end();
+}
+
+static int
+test_fault_alloc(void)
+{
+	struct avp_emu_port_params p;
+	struct rte_mbuf *m;
+	struct tport *t;
+	uint64_t inv = 0;
+	unsigned int i, got = 0;
+
+	params_default(&p);
+	p.ring_slots = 32;
+	t = tport_up(&p, AVP_EMU_MODE_CAPTURE, &conf_jumbo);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, AVP_EMU_FAULT_ALLOC_DIRTY,
+		0, 20), "dirty");
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, AVP_EMU_FAULT_ALLOC_HANDLE,
+		0, 5), "bogus handles");
+	/* cycle the 32-slot alloc ring several times */
+	for (i = 0; i < 200; i++) {
+		uint32_t len = i % 3 ? 150 : 3000;
+
+		fill_frame(fbuf, len, peer_mac, i);
+		m = mbuf_from(pool, fbuf, len, NULL, 0);
+		ASSERT_NOT_NULL(m, "mbuf");
+		while (rte_eth_tx_burst(t->port, 0, &m, 1) != 1)
+			rte_delay_us_sleep(20);
+		TEST_ASSERT_SUCCESS(avp_emu_wait_captured(t->ep, 1, WAIT_MS),
+			"frame %u captured", i);
+		TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
+		TEST_ASSERT_EQUAL(cap.len, len, "frame %u length %u", i,
+			cap.len);
+		TEST_ASSERT_EQUAL(memcmp(cap.data, fbuf, len), 0,
+			"frame %u bytes", i);
+		TEST_ASSERT_EQUAL(cap.flags, 0, "frame %u flags (dirty buffer)",
+			i);
+		got++;
+	}
+	TEST_ASSERT_EQUAL(got, 200u, "frames");
+	TEST_ASSERT_SUCCESS(xstat(t->port, "tx_invalid_desc_errors", &inv),
+		"xstat");
+	TEST_ASSERT_EQUAL(inv, 5u, "bogus alloc handles skipped: %" PRIu64, inv);
+	return test_end();
+}
+
+static int
+test_fault_control(void)
+{
+	struct rte_eth_conf conf;
+	struct tport *t;
+	uint64_t t0, ms;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "probe");
+
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, AVP_EMU_FAULT_CTRL_NO_REPLY,
+		0, 1), "fault");
+	t0 = now_ms();
+	ret = rte_eth_dev_configure(t->port, 1, 1, &conf);
+	ms = now_ms() - t0;
+	TEST_ASSERT_EQUAL(ret, -ETIME, "no reply: %d", ret);
+	TEST_ASSERT(ms >= 450 && ms < 1500, "timeout after %" PRIu64 " ms", ms);
+
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep,
+		AVP_EMU_FAULT_CTRL_LATE_REPLY, 700, 1), "fault");
+	ret = rte_eth_dev_configure(t->port, 1, 1, &conf);
+	TEST_ASSERT_EQUAL(ret, -ETIME, "late reply: %d", ret);
+	/* the next request waits out the late reply, then succeeds */
+	t0 = now_ms();
+	TEST_ASSERT_SUCCESS(rte_eth_dev_configure(t->port, 1, 1, &conf),
+		"after a late reply");
+	ms = now_ms() - t0;
+	TEST_ASSERT(ms < 1500, "bounded: %" PRIu64 " ms", ms);
+
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep,
+		AVP_EMU_FAULT_CTRL_BAD_TOKEN, 0, 1), "fault");
+	ret = rte_eth_dev_configure(t->port, 1, 1, &conf);
+	TEST_ASSERT_EQUAL(ret, -ENODATA, "bad token: %d", ret);
+
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, AVP_EMU_FAULT_CTRL_STATUS,
+		(uint64_t)-EOPNOTSUPP, 1), "fault");
+	ret = rte_eth_dev_configure(t->port, 1, 1, &conf);
+	TEST_ASSERT_EQUAL(ret, -EOPNOTSUPP, "host status: %d", ret);
+
+	/* and then everything works */
+	TEST_ASSERT_SUCCESS(port_start(t->port, &conf1), "start");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_LOOPBACK,
+		NULL), "mode");
+	TEST_ASSERT_SUCCESS(loop_one(t, 128), "traffic");
+	return test_end();
+}
+
+/* ---- interrupts, migration, removal ---- */
+
+static volatile int rmv_events;
+
+static int
+rmv_cb(uint16_t port __rte_unused, enum rte_eth_event_type type,
+		void *arg __rte_unused, void *ret_param __rte_unused)
+{
+	if (type == RTE_ETH_EVENT_INTR_RMV)
+		__atomic_fetch_add(&rmv_events, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static int
+wait_rmv(int n)
+{
+	uint64_t end = now_ms() + WAIT_MS;
+
+	while (__atomic_load_n(&rmv_events, __ATOMIC_SEQ_CST) < n &&
+	       now_ms() < end)
+		rte_delay_us_sleep(1000);
+	return __atomic_load_n(&rmv_events, __ATOMIC_SEQ_CST) >= n ? 0 : -1;
+}
+
+struct unplug_arg {
+	struct avp_emu_port *ep;
+	int ret;
+};
+
+static void *
+unplug_main(void *arg)
+{
+	struct unplug_arg *u = arg;
+
+	u->ret = avp_emu_port_unplug(u->ep, WAIT_MS);
+	return NULL;
+}
+
+static int
+test_unplug(void)
+{
+	struct unplug_arg u;
+	struct avp_emu_port_state s;
+	pthread_t th;
+	struct tport *t;
+
+	rmv_events = 0;
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_callback_register(t->port,
+		RTE_ETH_EVENT_INTR_RMV, rmv_cb, NULL), "callback");
+	/* 1. the host asks politely: the application releases the port */
+	u.ep = t->ep;
+	u.ret = 1;
+	TEST_ASSERT_SUCCESS(pthread_create(&th, NULL, unplug_main, &u), "thr");
+	TEST_ASSERT_SUCCESS(wait_rmv(1), "no RMV event after UNPLUG");
+	rte_eth_dev_callback_unregister(t->port, RTE_ETH_EVENT_INTR_RMV,
+		rmv_cb, NULL);
+	tport_unprobe(t);
+	pthread_join(th, NULL);
+	TEST_ASSERT_EQUAL(u.ret, 0, "the guest released the port: %d", u.ret);
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.irq_mask, 0u, "irq_mask 0 before release");
+
+	/* 2. surprise removal: the host closes the socket */
+	TEST_ASSERT_SUCCESS(tport_probe(t), "probe again");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_LOOPBACK,
+		NULL), "mode");
+	TEST_ASSERT_SUCCESS(port_start(t->port, &conf1), "start");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_callback_register(t->port,
+		RTE_ETH_EVENT_INTR_RMV, rmv_cb, NULL), "callback");
+	TEST_ASSERT_SUCCESS(loop_one(t, 64), "traffic");
+	rmv_events = 0;
+	u.ret = 1;
+	TEST_ASSERT_SUCCESS(pthread_create(&th, NULL, unplug_main, &u), "thr");
+	pthread_join(th, NULL);	/* nobody answers: forced close */
+	TEST_ASSERT_EQUAL(u.ret, -ETIMEDOUT, "forced: %d", u.ret);
+	TEST_ASSERT_SUCCESS(wait_rmv(1), "no RMV event after close");
+	{
+		struct rte_mbuf *m = NULL;
+		struct rte_eth_link link;
+
+		TEST_ASSERT_EQUAL(rte_eth_rx_burst(t->port, 0, &m, 1), 0,
+			"rx after removal");
+		fill_frame(fbuf, 64, tport_mac(t), 1);
+		m = mbuf_from(pool, fbuf, 64, NULL, 0);
+		TEST_ASSERT_EQUAL(rte_eth_tx_burst(t->port, 0, &m, 1), 0,
+			"tx after removal");
+		rte_pktmbuf_free(m);
+		ASSERT_XSTAT(t->port, "tx_detached_packets", 1);
+		TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link),
+			"link");
+		TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_DOWN,
+			"link down after removal");
+	}
+	rte_eth_dev_callback_unregister(t->port, RTE_ETH_EVENT_INTR_RMV,
+		rmv_cb, NULL);
+	tport_unprobe(t);
+	return test_end();
+}
+
+static int
+test_interrupts(void)
+{
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_stats st;
+	struct tport *t;
+	int i;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	/* causes other than migration are logged once and ignored */
+	for (i = 0; i < 5; i++)
+		TEST_ASSERT_SUCCESS(avp_emu_port_raise_irq(t->ep, 0x5), "irq");
+	TEST_ASSERT_SUCCESS(loop_one(t, 64), "traffic");
+	avp_emu_port_stats_get(t->ep, &st);
+	TEST_ASSERT_EQUAL(st.mig_ack_writes, 0u, "no acknowledgement");
+	/* an unexpected migration status is acknowledged with ERROR */
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep, 0, 1), "status");
+	TEST_ASSERT_EQUAL(avp_emu_port_wait_mig_ack(t->ep, AVP_MIG_ERROR,
+		WAIT_MS), AVP_MIG_ERROR, "ERROR acknowledged");
+	/* a migration with the port started and idle */
+	memset(&r, 0, sizeof(r));
+	TEST_ASSERT_SUCCESS(avp_emu_port_migrate(t->ep, NULL, &r), "migrate");
+	TEST_ASSERT_EQUAL(r.detach_ack, AVP_MIG_DETACHED, "detach ack %u",
+		r.detach_ack);
+	TEST_ASSERT_EQUAL(r.attach_ack, AVP_MIG_ATTACHED, "attach ack %u",
+		r.attach_ack);
+	TEST_ASSERT(r.reconfigured, "CONFIGURE sent on attach");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+	for (i = 0; i < 20; i++)
+		TEST_ASSERT_SUCCESS(loop_one(t, 64 + i * 50),
+			"traffic after migration");
+	printf("migration: detach %" PRIu64 " us, attach %" PRIu64 " us\n",
+		r.detach_us, r.attach_us);
+	return test_end();
+}
+
+static struct unit_test_suite avp_suite = {
+	.suite_name = "AVP PMD unit test suite",
+	.setup = avp_suite_setup,
+	.teardown = avp_suite_teardown,
+	.unit_test_cases = {
+		TEST_CASE_ST(ut_setup, ut_teardown, test_infos),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_configure_queues),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_too_many_queues),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_loopback_sizes),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_loopback_jumbo),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_rx_scattered),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_tx_multiseg),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_tx_oversize),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_rx_oversize),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_vlan_strip),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_vlan_insert),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_vlan_runtime),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_promisc_allmulti),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_mtu),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_stats_xstats),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_lifecycle),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_start_refused),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_bursts),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_tx_ring_full),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_rx_nombuf),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_two_threads),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_pci_path),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_images),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_ring_index),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_descriptors),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_alloc),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_control),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_unplug),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_interrupts),
+		TEST_CASES_END()
+	}
+};
 
 static int
 test_avp(void)
 {
-	return TEST_SUCCESS;
+	return unit_test_suite_runner(&avp_suite);
 }
 
 REGISTER_TEST_COMMAND(avp_autotest, test_avp);

@@ -88,17 +88,22 @@ avp_rx_offload(struct rte_mbuf *m, uint16_t flags, uint16_t tci)
 	}
 }
 
-/* Gives n handles back on the free ring and releases the rx slots. */
+/*
+ * Gives the nret buffer handles back on the free ring of the same index
+ * and releases the n rx slots they came from. Handles that are not inside
+ * the buffer region are not buffers: they are dropped, not returned.
+ */
 static __rte_always_inline void
-avp_rx_return(struct avp_shring *rx, uint32_t cons, struct avp_shring *fr,
-		uint32_t fprod, const uint64_t *h, uint32_t n)
+avp_rx_return(struct avp_shring *rx, uint32_t cons, uint32_t n,
+		struct avp_shring *fr, uint32_t fprod, const uint64_t *h,
+		uint32_t nret)
 {
 	struct avp_ring *fring = fr->ring;
 	uint32_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < nret; i++)
 		fring->slots[(fprod + i) & fr->mask] = h[i];
-	__atomic_store_n(&fring->prod_idx, (fprod + n) & fr->mask,
+	__atomic_store_n(&fring->prod_idx, (fprod + nret) & fr->mask,
 			__ATOMIC_RELEASE);
 	__atomic_store_n(&rx->ring->cons_idx, (cons + n) & rx->mask,
 			__ATOMIC_RELEASE);
@@ -130,7 +135,7 @@ avp_rx_ring_simple(struct avp_rx_queue *rxq, unsigned int ri,
 	const uint8_t *src[AVP_BURST_MAX];
 	uint16_t len[AVP_BURST_MAX], flags[AVP_BURST_MAX], tci[AVP_BURST_MAX];
 	uint64_t h[AVP_BURST_MAX];
-	uint32_t cons, fprod, n, i, good = 0;
+	uint32_t cons, fprod, n, i, good = 0, nret = 0;
 	uint64_t bytes = 0;
 
 	n = RTE_MIN(avp_rx_ready(rx, fr, &cons, &fprod), nb);
@@ -150,6 +155,7 @@ avp_rx_ring_simple(struct avp_rx_queue *rxq, unsigned int ri,
 			rxq->stats.invalid++;
 			continue;
 		}
+		h[nret++] = h[i];
 		if (i + 1 < n)
 			rte_prefetch0(avp_desc_get(b, h[i + 1]));
 		flen = AVP_READ_ONCE(d->frame_len);
@@ -197,7 +203,7 @@ avp_rx_ring_simple(struct avp_rx_queue *rxq, unsigned int ri,
 		bytes += len[i];
 	}
 
-	avp_rx_return(rx, cons, fr, fprod, h, n);
+	avp_rx_return(rx, cons, n, fr, fprod, h, nret);
 	rxq->stats.packets += good;
 	rxq->stats.bytes += bytes;
 	return good;
@@ -326,7 +332,7 @@ avp_rx_ring_scattered(struct avp_rx_queue *rxq, unsigned int ri,
 	struct avp_rx_chain chain[AVP_BURST_MAX];
 	struct rte_mbuf *mb[AVP_RX_MBUF_MAX];
 	uint64_t h[AVP_BURST_MAX];
-	uint32_t cons, fprod, n, i, good = 0, total = 0, k;
+	uint32_t cons, fprod, n, i, good = 0, total = 0, k, nret = 0;
 	uint64_t bytes = 0;
 
 	n = RTE_MIN(avp_rx_ready(rx, fr, &cons, &fprod), nb);
@@ -335,20 +341,23 @@ avp_rx_ring_scattered(struct avp_rx_queue *rxq, unsigned int ri,
 
 	for (i = 0; i < n; i++) {
 		struct avp_desc *d;
+		uint64_t hv;
 		int st;
 
-		h[i] = rx->ring->slots[(cons + i) & rx->mask];
-		d = avp_desc_get(&rxq->buf, h[i]);
+		hv = rx->ring->slots[(cons + i) & rx->mask];
+		d = avp_desc_get(&rxq->buf, hv);
 		if (unlikely(d == NULL)) {
 			rxq->stats.invalid++;
 			continue;
 		}
 		st = avp_rx_chain_check(rxq, d, &chain[good]);
+		if (st == AVP_RX_OK &&
+		    total + chain[good].need > AVP_RX_MBUF_MAX) {
+			n = i;	/* the rest waits for the next round */
+			break;
+		}
+		h[nret++] = hv;
 		if (likely(st == AVP_RX_OK)) {
-			if (total + chain[good].need > AVP_RX_MBUF_MAX) {
-				n = i;	/* the rest waits for the next round */
-				break;
-			}
 			total += chain[good].need;
 			good++;
 		} else if (st == AVP_RX_INVALID) {
@@ -372,7 +381,7 @@ avp_rx_ring_scattered(struct avp_rx_queue *rxq, unsigned int ri,
 		bytes += chain[i].flen;
 	}
 
-	avp_rx_return(rx, cons, fr, fprod, h, n);
+	avp_rx_return(rx, cons, n, fr, fprod, h, nret);
 	rxq->stats.packets += good;
 	rxq->stats.bytes += bytes;
 	return good;
