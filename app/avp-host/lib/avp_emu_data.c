@@ -274,17 +274,37 @@ avp_emu_wait_rx_drained(struct avp_emu_port *port, unsigned int timeout_ms)
 
 /* ---- receive production (E8) ---- */
 
+/* Room on rx[q]. A count read earlier is a safe lower bound (the guest
+ * only frees slots), so the shared index is re-read only when it runs
+ * out: this keeps the guest's cache line quiet during bursts.
+ */
 static uint32_t
 rx_room(struct avp_emu_port *port, unsigned int q)
 {
 	struct emu_ring *er = &port->rx[q];
 	uint32_t cons;
 
+	if (port->rx_room[q] != 0)
+		return port->rx_room[q];
 	if (emu_ring_peer_idx(&er->r->cons_idx, er->mask, &cons) != 0) {
 		bad_index(port, er, cons);
 		return 0;
 	}
-	return emu_ring_room(er, cons);
+	port->rx_room[q] = emu_ring_room(er, cons);
+	return port->rx_room[q];
+}
+
+/* Makes every rx ring filled in this pass visible to the guest. */
+static void
+rx_publish(struct avp_emu_port *port)
+{
+	unsigned int q;
+
+	for (q = 0; port->rx_dirty != 0 && q < AVP_MAX_QUEUES; q++) {
+		if (port->rx_dirty & (1u << q))
+			emu_ring_publish_prod(&port->rx[q]);
+	}
+	port->rx_dirty = 0;
 }
 
 #define DELIVER_OK	0
@@ -429,7 +449,8 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		port->rx_outstanding += total;
 	}
 	emu_ring_put(er, slot);
-	emu_ring_publish_prod(er);
+	port->rx_room[q]--;
+	port->rx_dirty |= 1u << q;
 	port->st.rx_frames[q]++;
 	port->st.rx_bytes[q] += len;
 	if (rr)
@@ -900,5 +921,6 @@ emu_port_service(struct avp_emu_port *port)
 	emu_restock(port);
 	work |= deliver_pending(port);
 	work |= generate(port);
+	rx_publish(port);
 	return work;
 }

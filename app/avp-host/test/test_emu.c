@@ -631,7 +631,7 @@ t_vlan_not_offered(struct fx *x)
 static int
 t_chained_rx(struct fx *x)
 {
-	static uint8_t f[9238];
+	static uint8_t f[9240];
 	struct avp_emu_inject_opts o = { 2, AVP_EMU_INJ_SEGS, 0, 4 };
 	struct avp_emu_port_stats st;
 	struct avp_tg_rxinfo info;
