@@ -536,6 +536,8 @@ avp_emu_port_stats_print(struct avp_emu_port *port, FILE *f)
 	print_ctr(f, "mig_ack_writes", st.mig_ack_writes);
 	print_ctr(f, "irqs_raised", st.irqs_raised);
 	print_ctr(f, "migrations", st.migrations);
+	print_ctr(f, "ctrl_replies", st.ctrl_replies);
+	print_ctr(f, "ctrl_reply_max_us", st.ctrl_reply_max_us);
 	for (i = 0; i < AVP_EMU_V_COUNT; i++) {
 		snprintf(name, sizeof(name), "violation_%s",
 			avp_emu_violation_name(i));

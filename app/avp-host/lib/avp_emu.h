@@ -240,6 +240,12 @@ struct avp_emu_port_stats {
 	uint64_t migrations;
 	/* strict checker */
 	uint64_t violations[AVP_EMU_V_COUNT];
+	/* control reply timing: from the last service pass that found the
+	 * request ring empty to the reply (an upper bound of the latency)
+	 */
+	uint64_t ctrl_replies;
+	uint64_t ctrl_reply_total_us;
+	uint64_t ctrl_reply_max_us;
 };
 /* Snapshot of the counters. */
 void avp_emu_port_stats_get(struct avp_emu_port *port,

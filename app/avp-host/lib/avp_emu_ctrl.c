@@ -84,7 +84,14 @@ emu_regs_poll(struct avp_emu_port *port)
 static void
 reply(struct avp_emu_port *port, uint64_t token)
 {
+	uint64_t us = emu_now_us() - port->req_idle_us;
 	uint32_t cons;
+
+	/* upper bound of the time since the guest enqueued the request */
+	port->st.ctrl_replies++;
+	port->st.ctrl_reply_total_us += us;
+	if (us > port->st.ctrl_reply_max_us)
+		port->st.ctrl_reply_max_us = us;
 
 	if (emu_ring_peer_idx(&port->resp.r->cons_idx, port->resp.mask,
 			&cons) != 0) {

@@ -781,7 +781,7 @@ emu_restock(struct avp_emu_port *port)
 	uint32_t cap;
 	uint64_t arg;
 
-	if (port->image_faulted || nq == 0)
+	if (nq == 0)
 		return;
 	if (nq > port->params.tx_queues_max)
 		nq = port->params.tx_queues_max;
@@ -900,6 +900,8 @@ emu_port_service(struct avp_emu_port *port)
 		bad_index(port, &port->req, req_prod);
 		req_prod = port->req.pos;
 	}
+	if (req_prod == port->req.pos)
+		port->req_idle_us = emu_now_us();
 	for (q = 0; q < AVP_MAX_QUEUES; q++) {
 		if (emu_ring_peer_idx(&port->tx[q].r->prod_idx,
 				port->tx[q].mask, &txp[q]) != 0) {

@@ -196,6 +196,7 @@ emu_dev_init_ctrl_rings(struct avp_emu_port *port)
 	emu_ring_init(&port->resp, ring_at(port, RR_REQ_OFF +
 		port->ctrl_ring_bytes), port->params.ctrl_ring_slots, NULL);
 	port->late_pending = 0;
+	port->req_idle_us = emu_now_us();
 }
 
 /*

@@ -157,6 +157,8 @@ struct avp_emu_port {
 	int mig_shutdown_seen;
 	unsigned int mig_configures;
 
+	uint64_t req_idle_us;		/* last pass that found no request */
+
 	/* control faults: one reply held back */
 	int late_pending;
 	uint64_t late_due_us;

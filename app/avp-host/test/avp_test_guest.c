@@ -652,6 +652,9 @@ avp_tg_tx_bad(struct avp_tg *g, unsigned int q, enum avp_tg_bad bad)
 		return 0;
 	case AVP_TG_BAD_CTRL_TOKEN:
 		return tg_enqueue(g->req, g->ctrl_va + 8);
+	case AVP_TG_BAD_AFTER_CLOSE:
+		/* whatever the handle: the host no longer expects anything */
+		return tg_enqueue(g->tx[q], g->buf_va);
 	case AVP_TG_BAD_CTRL_REQUEST:
 		return avp_tg_configure(g, AVP_MAX_QUEUES + 1, 1, 0, 0);
 	case AVP_TG_BAD_FREE_RING:

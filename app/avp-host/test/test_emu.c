@@ -294,6 +294,9 @@ t_requests(struct fx *x)
 		(unsigned long)st.requests_rejected);
 	CHECK(st.violations[AVP_EMU_V_CTRL_REQUEST] == 7, "ctrl_request");
 	CHECK(st.irq_mask_writes >= 2, "irq_mask writes");
+	CHECK(st.ctrl_replies == 15, "replies %lu",
+		(unsigned long)st.ctrl_replies);
+	CHECK(st.ctrl_reply_max_us < 500000, "reply within the guest timeout");
 	return 0;
 }
 
@@ -779,8 +782,7 @@ t_checker(struct fx *x)
 	CHECK(avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) == 0, "tx");
 	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0, "captured");
 	CHECK(avp_tg_close_port(&x->g) == 0, "close");
-	x->g.tx[0]->slots[x->g.tx[0]->prod_idx] = 1;
-	x->g.tx[0]->prod_idx = (x->g.tx[0]->prod_idx + 1) & 1023;
+	CHECK(avp_tg_tx_bad(&x->g, 0, AVP_TG_BAD_AFTER_CLOSE) == 0, "tx");
 	CHECK(wait_viol(x->port, AVP_EMU_V_AFTER_CLOSE,
 		before[AVP_EMU_V_AFTER_CLOSE] + 1) == 0, "after close");
 	return 0;
