@@ -42,6 +42,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -1056,7 +1061,8 @@ csum(const uint8_t *p, size_t len)
 }
 
 static uint32_t
-build_arp_request(uint8_t *f, const uint8_t mac[6])
+build_arp_request(uint8_t *f, const uint8_t mac[6], uint32_t host_ip,
+		uint32_t guest_ip)
 {
 	memset(f, 0, 60);
 	memset(f, 0xff, 6);
@@ -1068,8 +1074,8 @@ build_arp_request(uint8_t *f, const uint8_t mac[6])
 	f[19] = 4;
 	put16(f + 20, 1);		/* request */
 	memcpy(f + 22, mac, 6);
-	put32(f + 28, GUEST_IP);
-	put32(f + 38, HOST_IP);
+	put32(f + 28, guest_ip);
+	put32(f + 38, host_ip);
 	return 60;
 }
 
@@ -1103,13 +1109,13 @@ build_icmp_echo(uint8_t *f, const uint8_t mac[6], const uint8_t dst[6])
 /* Waits for a frame that match() accepts, skipping others (IPv6 noise). */
 static int
 tap_wait(struct avp_tg *g, int (*match)(const uint8_t *, int, void *),
-		void *arg, unsigned int timeout_ms, unsigned int *skipped)
+		void *arg, unsigned int timeout_ms, unsigned int *skipped,
+		struct avp_tg_rxinfo *info)
 {
 	uint64_t deadline = now_ms() + timeout_ms;
 
 	while (now_ms() < deadline) {
-		struct avp_tg_rxinfo info;
-		int rc = avp_tg_rx_wait(g, 1, rx_buf, sizeof(rx_buf), &info,
+		int rc = avp_tg_rx_wait(g, 1, rx_buf, sizeof(rx_buf), info,
 				(unsigned int)(deadline - now_ms()) + 1);
 
 		if (rc <= 0)
@@ -1121,14 +1127,21 @@ tap_wait(struct avp_tg *g, int (*match)(const uint8_t *, int, void *),
 	return -1;
 }
 
+struct arp_want {
+	const uint8_t *mac;
+	uint32_t host_ip;
+	uint32_t guest_ip;
+};
+
 static int
 match_arp_reply(const uint8_t *f, int len, void *arg)
 {
-	const uint8_t *mac = arg;
+	const struct arp_want *w = arg;
 
 	return len >= 42 && get16(f + 12) == 0x0806 && get16(f + 20) == 2 &&
-		get32(f + 28) == HOST_IP && memcmp(f, mac, 6) == 0 &&
-		memcmp(f + 32, mac, 6) == 0 && get32(f + 38) == GUEST_IP;
+		get32(f + 28) == w->host_ip && memcmp(f, w->mac, 6) == 0 &&
+		memcmp(f + 32, w->mac, 6) == 0 &&
+		get32(f + 38) == w->guest_ip;
 }
 
 static int
@@ -1144,12 +1157,162 @@ match_echo_reply(const uint8_t *f, int len, void *arg)
 		f[42 + 31] == 31;
 }
 
+#define TAP_VLAN	5
+
+/* Moves this process into the test namespace (for the packet socket). */
+static int
+netns_enter(void)
+{
+	char path[128];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/var/run/netns/%s", netns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return rc;
+}
+
+/* A packet socket on TAP_IF: plays the kernel side of the bridge. */
+static int
+pkt_open(void)
+{
+	struct sockaddr_ll sll;
+	int fd, one = 1;
+
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (fd < 0)
+		return -1;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = (int)if_nametoindex(TAP_IF);
+	if (sll.sll_ifindex == 0 ||
+			bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
+			setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one,
+				sizeof(one)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Waits for the frame with sequence seq on the packet socket; returns its
+ * length (tag removed) and the VLAN TCI in *tci (-1: untagged), or -1.
+ */
+static int
+pkt_wait(int fd, uint64_t seq, int *tci, unsigned int timeout_ms)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+
+	while (now_ms() < deadline) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		} cbuf;
+		struct iovec iov = { rx_buf, sizeof(rx_buf) };
+		struct msghdr mh;
+		struct cmsghdr *c;
+		uint64_t got;
+		ssize_t n;
+
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf.buf;
+		mh.msg_controllen = sizeof(cbuf.buf);
+		n = recvmsg(fd, &mh, 0);
+		if (n < 14)
+			continue;
+		*tci = -1;
+		for (c = CMSG_FIRSTHDR(&mh); c != NULL;
+				c = CMSG_NXTHDR(&mh, c)) {
+			struct tpacket_auxdata aux;
+
+			if (c->cmsg_level != SOL_PACKET ||
+					c->cmsg_type != PACKET_AUXDATA)
+				continue;
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+			if (aux.tp_status & TP_STATUS_VLAN_VALID)
+				*tci = aux.tp_vlan_tci;
+		}
+		/* A tag the kernel left in the data. */
+		if (n >= 18 && get16(rx_buf + 12) == 0x8100) {
+			*tci = get16(rx_buf + 14);
+			memmove(rx_buf + 12, rx_buf + 16, (size_t)n - 16);
+			n -= 4;
+		}
+		if (avp_emu_frame_verify(rx_buf, (uint32_t)n, &got) == 0 &&
+				got == seq)
+			return (int)n;
+	}
+	return -1;
+}
+
+/* VLAN offload through the bridge, with a packet socket on the TAP. */
+static void
+tap_vlan(struct avp_tg *g)
+{
+	struct avp_tg_rxinfo info;
+	uint64_t seq = UINT64_MAX;
+	uint8_t tagged[256];
+	int fd, tci, rc;
+
+	if (netns_enter() != 0 || (fd = pkt_open()) < 0) {
+		printf("# no packet socket on " TAP_IF " (%s): VLAN part skipped\n",
+			strerror(errno));
+		return;
+	}
+	CHECK(avp_tg_configure(g, 1, 1, AVP_FEAT_VLAN_OFFLOAD, 1) == 0,
+		"guest re-configures with VLAN offload negotiated");
+
+	/* guest -> TAP: the host inserts the tag. */
+	avp_emu_frame_build(tx_buf, 100, 500, g->devinfo->mac,
+		g->devinfo->mac);
+	CHECK(avp_tg_tx(g, 0, tx_buf, 100, 0, AVP_DESC_F_TX_VLAN, TAP_VLAN) ==
+		0, "guest transmits a frame with TX_VLAN, tci %d", TAP_VLAN);
+	tci = -1;
+	rc = pkt_wait(fd, 500, &tci, 5000);
+	CHECK(rc == 100 && tci == TAP_VLAN,
+		"the TAP gets it intact with 802.1Q tag %d (got %d bytes, tci %d)",
+		TAP_VLAN, rc, tci);
+
+	/* TAP -> guest: the host strips the tag into the descriptor. */
+	avp_emu_frame_build(tx_buf, 100, 600, g->devinfo->mac,
+		g->devinfo->mac);
+	memcpy(tagged, tx_buf, 12);
+	put16(tagged + 12, 0x8100);
+	put16(tagged + 14, TAP_VLAN);
+	memcpy(tagged + 16, tx_buf + 12, 100 - 12);
+	CHECK(send(fd, tagged, 104, 0) == 104,
+		"a tagged frame is sent into the TAP");
+	memset(&info, 0, sizeof(info));
+	rc = avp_tg_rx_wait(g, 1, rx_buf, sizeof(rx_buf), &info, 5000);
+	while (rc > 0 && (avp_emu_frame_verify(rx_buf, (uint32_t)rc,
+			&seq) != 0 || seq != 600))
+		rc = avp_tg_rx_wait(g, 1, rx_buf, sizeof(rx_buf), &info,
+				5000);
+	CHECK(rc == 100 && (info.flags & AVP_DESC_F_RX_VLAN) &&
+		info.vlan_tci == TAP_VLAN,
+		"guest receives it untagged with RX_VLAN, tci %d (got %d bytes, flags 0x%04x, tci %u)",
+		TAP_VLAN, rc, info.flags, info.vlan_tci);
+	close(fd);
+}
+
 static int
 scenario_tap(const char *hostd)
 {
 	char sock[96], spec[200], *line;
 	uint8_t host_mac[6], frame[128];
 	unsigned int skipped = 0;
+	struct avp_tg_rxinfo info;
+	struct arp_want want;
 	struct avp_tg g;
 	struct daemon d;
 	uint32_t len;
@@ -1207,10 +1370,13 @@ scenario_tap(const char *hostd)
 		fatal("the guest could not attach");
 
 	/* guest -> TAP -> kernel -> TAP -> guest: ARP. */
-	len = build_arp_request(frame, g.devinfo->mac);
+	len = build_arp_request(frame, g.devinfo->mac, HOST_IP, GUEST_IP);
 	CHECK(avp_tg_tx(&g, 0, frame, len, 0, 0, 0) == 0,
 		"guest transmits an ARP request for 10.77.0.1");
-	code = tap_wait(&g, match_arp_reply, g.devinfo->mac, 5000, &skipped);
+	want.mac = g.devinfo->mac;
+	want.host_ip = HOST_IP;
+	want.guest_ip = GUEST_IP;
+	code = tap_wait(&g, match_arp_reply, &want, 5000, &skipped, &info);
 	CHECK(code > 0, "guest receives the kernel's ARP reply");
 	if (code > 0)
 		memcpy(host_mac, rx_buf + 22, 6);
@@ -1221,8 +1387,12 @@ scenario_tap(const char *hostd)
 	len = build_icmp_echo(frame, g.devinfo->mac, host_mac);
 	CHECK(avp_tg_tx(&g, 0, frame, len, 0, 0, 0) == 0,
 		"guest transmits an ICMP echo request to 10.77.0.1");
-	code = tap_wait(&g, match_echo_reply, g.devinfo->mac, 5000, &skipped);
+	code = tap_wait(&g, match_echo_reply, g.devinfo->mac, 5000, &skipped,
+			&info);
 	CHECK(code > 0, "guest receives the kernel's ICMP echo reply");
+
+	/* VLAN offload both ways. */
+	tap_vlan(&g);
 	printf("# %u unrelated frames from the kernel skipped\n", skipped);
 
 	daemon_cmd(&d, "stats t\n");
