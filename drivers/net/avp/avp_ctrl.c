@@ -51,6 +51,8 @@ avp_resp_count(const struct avp_shring *sr)
 	uint32_t prod = __atomic_load_n(&sr->ring->prod_idx, __ATOMIC_ACQUIRE);
 	uint32_t cons = sr->ring->cons_idx;
 
+	if (prod & ~sr->mask)
+		return 0;	/* out of range: not a reply */
 	return (prod - cons) & sr->mask;
 }
 
@@ -62,7 +64,7 @@ avp_resp_dequeue(const struct avp_shring *sr, uint64_t *token)
 	uint32_t prod = __atomic_load_n(&r->prod_idx, __ATOMIC_ACQUIRE);
 	uint32_t cons = r->cons_idx & sr->mask;
 
-	if (cons == (prod & sr->mask))
+	if ((prod & ~sr->mask) || cons == prod)
 		return 0;
 	*token = r->slots[cons];
 	__atomic_store_n(&r->cons_idx, (cons + 1) & sr->mask,
@@ -77,7 +79,7 @@ avp_req_enqueue(const struct avp_shring *sr, uint64_t token)
 	uint32_t prod = r->prod_idx & sr->mask;
 	uint32_t cons = __atomic_load_n(&r->cons_idx, __ATOMIC_ACQUIRE);
 
-	if (((prod + 1) & sr->mask) == (cons & sr->mask))
+	if ((cons & ~sr->mask) || ((prod + 1) & sr->mask) == cons)
 		return -EBUSY;
 	r->slots[prod] = token;
 	__atomic_store_n(&r->prod_idx, (prod + 1) & sr->mask,

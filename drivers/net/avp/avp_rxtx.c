@@ -109,18 +109,27 @@ avp_rx_return(struct avp_shring *rx, uint32_t cons, uint32_t n,
 			__ATOMIC_RELEASE);
 }
 
-/* Frames ready on rx[ri] that can also be given back on free[ri]. */
+/*
+ * Frames ready on rx[ri] that can also be given back on free[ri]. An
+ * index the host wrote out of range means the ring cannot be trusted:
+ * it is left alone (and counted) until the host repairs it.
+ */
 static __rte_always_inline uint32_t
-avp_rx_ready(struct avp_shring *rx, struct avp_shring *fr, uint32_t *cons,
-		uint32_t *fprod)
+avp_rx_ready(struct avp_rx_queue *rxq, struct avp_shring *rx,
+		struct avp_shring *fr, uint32_t *cons, uint32_t *fprod)
 {
 	uint32_t prod, fcons, avail, space;
 
 	prod = __atomic_load_n(&rx->ring->prod_idx, __ATOMIC_ACQUIRE);
+	fcons = __atomic_load_n(&fr->ring->cons_idx, __ATOMIC_ACQUIRE);
+	if (unlikely(((prod & ~rx->mask) | (fcons & ~fr->mask)) != 0)) {
+		PMD_RX_LOG(DEBUG, "host ring index out of range");
+		rxq->stats.invalid++;
+		return 0;
+	}
 	*cons = rx->ring->cons_idx & rx->mask;
 	avail = (prod - *cons) & rx->mask;
 	*fprod = fr->ring->prod_idx & fr->mask;
-	fcons = __atomic_load_n(&fr->ring->cons_idx, __ATOMIC_ACQUIRE);
 	space = (fcons - *fprod - 1) & fr->mask;
 	return RTE_MIN(avail, space);
 }
@@ -138,7 +147,7 @@ avp_rx_ring_simple(struct avp_rx_queue *rxq, unsigned int ri,
 	uint32_t cons, fprod, n, i, good = 0, nret = 0;
 	uint64_t bytes = 0;
 
-	n = RTE_MIN(avp_rx_ready(rx, fr, &cons, &fprod), nb);
+	n = RTE_MIN(avp_rx_ready(rxq, rx, fr, &cons, &fprod), nb);
 	if (n == 0)
 		return 0;
 
@@ -234,14 +243,15 @@ avp_rx_chain_check(const struct avp_rx_queue *rxq, struct avp_desc *d,
 {
 	const struct avp_bufview *b = &rxq->buf;
 	uint32_t total = 0, flen;
-	unsigned int s;
+	unsigned int s, nsc;
 	uint64_t next;
 
 	flen = AVP_READ_ONCE(d->frame_len);
 	c->flags = AVP_READ_ONCE(d->flags);
 	c->tci = AVP_READ_ONCE(d->vlan_tci);
-	if (unlikely(AVP_READ_ONCE(d->seg_count) > AVP_MAX_SEGS))
-		return AVP_RX_INVALID;
+	if (unlikely(flen > rxq->max_len))
+		return AVP_RX_OVERSIZE;
+	nsc = AVP_READ_ONCE(d->seg_count);
 	for (s = 0; ; s++) {
 		uint32_t sl = AVP_READ_ONCE(d->seg_len);
 		uint8_t *data;
@@ -264,10 +274,9 @@ avp_rx_chain_check(const struct avp_rx_queue *rxq, struct avp_desc *d,
 			return AVP_RX_INVALID;
 	}
 	c->nseg = s + 1;
-	if (unlikely(total != flen || flen == 0))
+	if (unlikely(total != flen || flen == 0 ||
+		     c->nseg != nsc))
 		return AVP_RX_INVALID;
-	if (unlikely(flen > rxq->max_len))
-		return AVP_RX_OVERSIZE;
 	c->flen = flen;
 	if (likely(flen <= rxq->data_room)) {
 		c->need = 1;
@@ -335,7 +344,7 @@ avp_rx_ring_scattered(struct avp_rx_queue *rxq, unsigned int ri,
 	uint32_t cons, fprod, n, i, good = 0, total = 0, k, nret = 0;
 	uint64_t bytes = 0;
 
-	n = RTE_MIN(avp_rx_ready(rx, fr, &cons, &fprod), nb);
+	n = RTE_MIN(avp_rx_ready(rxq, rx, fr, &cons, &fprod), nb);
 	if (n == 0)
 		return 0;
 
@@ -456,13 +465,21 @@ avp_tx_ctx_init(struct avp_tx_queue *txq, struct avp_tx_ctx *c)
 	uint32_t aprod, tcons;
 
 	aprod = __atomic_load_n(&ar->prod_idx, __ATOMIC_ACQUIRE);
+	tcons = __atomic_load_n(&tr->cons_idx, __ATOMIC_ACQUIRE);
 	c->acons = ar->cons_idx & txq->alloc.mask;
 	c->avail = (aprod - c->acons) & txq->alloc.mask;
 	c->aused = 0;
 	c->tprod = tr->prod_idx & txq->tx.mask;
-	tcons = __atomic_load_n(&tr->cons_idx, __ATOMIC_ACQUIRE);
 	c->space = (tcons - c->tprod - 1) & txq->tx.mask;
 	c->placed = 0;
+	/* Host indexes out of range: do not use the rings at all. */
+	if (unlikely(((aprod & ~txq->alloc.mask) |
+		      (tcons & ~txq->tx.mask)) != 0)) {
+		PMD_TX_LOG(DEBUG, "host ring index out of range");
+		txq->stats.invalid++;
+		c->avail = 0;
+		c->space = 0;
+	}
 }
 
 static __rte_always_inline void
