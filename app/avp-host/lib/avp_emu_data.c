@@ -364,8 +364,9 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		port->st.rx_oversize++;
 		return DELIVER_DROP;
 	}
-	nseg = force_segs != 0 ? force_segs : (len == 0 ? 1 :
-		(len + H - 1) / H);
+	nseg = len == 0 ? 1 : (len + H - 1) / H;
+	if (force_segs > nseg)
+		nseg = force_segs;
 	if (nseg > AVP_MAX_SEGS) {
 		port->st.rx_oversize++;
 		return DELIVER_DROP;
@@ -377,7 +378,9 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		port->st.rx_ring_full++;
 		return DELIVER_DROP;
 	}
-	chain_long = emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_LONG);
+	/* 6 segments, each still within H */
+	chain_long = emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_LONG) &&
+		(len + AVP_MAX_SEGS) / (AVP_MAX_SEGS + 1) <= H;
 	cycle = emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_CYCLE);
 	if (chain_long)
 		nseg = AVP_MAX_SEGS + 1;

@@ -656,6 +656,13 @@ t_chained_rx(struct fx *x)
 	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	CHECK(n == 90 && info.nsegs == 4 && info.queue == 2 &&
 		memcmp(rbuf, f, 90) == 0, "forced 4 segments on ring 2");
+	o.nsegs = 1;
+	o.queue = 0;
+	fill(f, 5000, 6);
+	CHECK(avp_emu_inject(x->port, f, 5000, &o) == 0, "inject 1 seg");
+	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n == 5000 && info.nsegs == 3 && memcmp(rbuf, f, 5000) == 0,
+		"too few segments asked: as many as needed");
 	CHECK(avp_emu_inject(x->port, f, 9239, NULL) == 0, "inject too big");
 	CHECK(WAIT_STAT(x->port, rx_oversize, 1) == 0, "oversize dropped");
 	/* round-robin over the negotiated rings */
@@ -693,6 +700,45 @@ t_link_gate(struct fx *x)
 	CHECK(avp_tg_set_link(&x->g, 1) == 0, "link up");
 	CHECK(avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS) ==
 		64, "delivered after link up");
+	return 0;
+}
+
+static int
+t_many_ports(struct fx *x)
+{
+	enum { NP = 16 };
+	struct avp_emu_port *p[NP];
+	static struct avp_tg g[NP];
+	struct avp_tg_rxinfo info;
+	static uint8_t f[1000];
+	unsigned int i, ok = 0;
+	int n;
+
+	memset(p, 0, sizeof(p));
+	for (i = 0; i < NP; i++) {
+		p[i] = avp_emu_port_create(x->emu, NULL);
+		if (p[i] == NULL || avp_tg_open_port(&g[i], p[i]) != 0)
+			break;
+		avp_emu_port_set_mode(p[i], AVP_EMU_MODE_LOOPBACK, NULL);
+		if (up(&g[i], 1, 1, 0) != 0)
+			break;
+		fill(f, sizeof(f), (uint8_t)i);
+		if (avp_tg_tx(&g[i], 0, f, sizeof(f), 0, 0, 0) != 0)
+			break;
+		n = avp_tg_rx_wait(&g[i], 1, rbuf, sizeof(rbuf), &info,
+			WAIT_MS);
+		if (n != (int)sizeof(f) || memcmp(rbuf, f, sizeof(f)) != 0)
+			break;
+		ok++;
+	}
+	for (i = 0; i < NP; i++) {
+		if (p[i] == NULL)
+			continue;
+		if (g[i].devinfo != NULL)
+			avp_tg_close(&g[i]);
+		avp_emu_port_destroy(p[i]);
+	}
+	CHECK(ok == NP, "%u of %u ports worked", ok, NP);
 	return 0;
 }
 
@@ -1455,6 +1501,7 @@ static const struct tcase cases[] = {
 	{ "vlan_not_offered", t_vlan_not_offered, prep_novlan, 1 },
 	{ "chained_rx", t_chained_rx, NULL, 1 },
 	{ "link_gate", t_link_gate, NULL, 1 },
+	{ "many_ports", t_many_ports, NULL, 0 },
 	{ "checker", t_checker, NULL, 1 },
 	{ "checker_clean", t_checker_clean, NULL, 1 },
 	{ "fault_image", t_fault_image, prep_small, 0 },
