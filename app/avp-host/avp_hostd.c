@@ -379,14 +379,16 @@ resolve_ports(struct hostd *hd)
 		if (hp->mode == HOSTD_MODE_UNSET)
 			hp->mode = hd->default_mode;
 		for (unsigned int j = 0; j < i; j++) {
-			if (strcmp(hd->ports[j].name, hp->name) == 0)
+			const struct hostd_port *o = &hd->ports[j];
+
+			if (strcmp(o->name, hp->name) == 0)
 				usage_error("--port %s: the port name is used twice",
 					hp->name);
-			if (strcmp(hd->ports[j].socket_path,
-					hp->socket_path) == 0)
+			/* Zero-filled by parse_port: compare every byte. */
+			if (memcmp(o->socket_path, hp->socket_path,
+					sizeof(o->socket_path)) == 0)
 				usage_error("--port %s: socket=%s is already used by port %s",
-					hp->name, hp->socket_path,
-					hd->ports[j].name);
+					hp->name, hp->socket_path, o->name);
 		}
 		if (hp->peer_name[0] && hp->mode != HOSTD_MODE_XCONNECT)
 			usage_error("--port %s: peer= is only for mode=xconnect (the port's mode is %s)",
