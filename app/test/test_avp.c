@@ -1731,6 +1731,17 @@ test_pci_path(void)
 
 /* ---- faults ---- */
 
+/* Waits until the emulator has seen the guest's socket close. */
+static int
+wait_detached(struct tport *t)
+{
+	uint64_t end = now_ms() + WAIT_MS;
+
+	while (avp_emu_port_attached(t->ep) && now_ms() < end)
+		rte_delay_us_sleep(200);
+	return avp_emu_port_attached(t->ep) ? -ETIMEDOUT : 0;
+}
+
 static int
 test_fault_images(void)
 {
@@ -1759,19 +1770,24 @@ test_fault_images(void)
 	t = tport_new(NULL);
 	ASSERT_NOT_NULL(t, "port");
 	for (i = 0; i < RTE_DIM(bad); i++) {
+		/* the emulator resets the port once the last guest is gone */
+		TEST_ASSERT_SUCCESS(wait_detached(t), "guest still attached");
+		TEST_ASSERT_SUCCESS(avp_emu_port_reset(t->ep), "reset");
 		TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, bad[i].f,
 			bad[i].arg, 0), "fault");
 		ret = tport_probe(t);
 		TEST_ASSERT(ret < 0, "probe accepted %s (0x%" PRIx64 ")",
 			avp_emu_fault_name(bad[i].f), bad[i].arg);
 		t->probed = 0;
-		TEST_ASSERT_SUCCESS(avp_emu_port_reset(t->ep), "reset");
 	}
 	/* a newer minor and an older major are fine */
+	TEST_ASSERT_SUCCESS(wait_detached(t), "guest still attached");
+	TEST_ASSERT_SUCCESS(avp_emu_port_reset(t->ep), "reset");
 	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep,
 		AVP_EMU_FAULT_DEVINFO_VERSION, 0x000102ff, 0), "fault");
 	TEST_ASSERT_SUCCESS(tport_probe(t), "1.2.255 accepted");
 	tport_unprobe(t);
+	TEST_ASSERT_SUCCESS(wait_detached(t), "guest still attached");
 	TEST_ASSERT_SUCCESS(avp_emu_port_reset(t->ep), "reset");
 	TEST_ASSERT_SUCCESS(tport_probe(t), "clean image accepted");
 	return test_end();
