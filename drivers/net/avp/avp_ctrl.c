@@ -129,6 +129,7 @@ avp_ctrl_request(struct avp_dev *avp, struct avp_ctrl_msg *msg)
 	uint64_t token = avp->info.ctrl_area_va;
 	uint64_t reply = 0;
 	const char *name = avp_op_names[msg->op];
+	uint16_t port = avp->eth_dev->data->port_id;
 	int ret;
 
 	msg->status = AVP_CTRL_STATUS_PRESET;
@@ -136,7 +137,7 @@ avp_ctrl_request(struct avp_dev *avp, struct avp_ctrl_msg *msg)
 
 	if (avp->unplugged || avp->ctrl == NULL) {
 		ret = -ENXIO;
-		PMD_DRV_LOG(ERR, "%s: device is gone", name);
+		PMD_DRV_LOG(ERR, "port %u %s: device is gone", port, name);
 		goto out;
 	}
 
@@ -150,8 +151,8 @@ avp_ctrl_request(struct avp_dev *avp, struct avp_ctrl_msg *msg)
 
 		if (!avp_resp_wait(avp, quiet))
 			PMD_DRV_LOG(NOTICE,
-				"previous request never answered; reusing the control area after %u ms",
-				AVP_CTRL_QUIET_MS);
+				"port %u: previous request never answered; reusing the control area after %u ms",
+				port, AVP_CTRL_QUIET_MS);
 		avp->ctrl_stale = 0;
 	}
 
@@ -161,7 +162,7 @@ avp_ctrl_request(struct avp_dev *avp, struct avp_ctrl_msg *msg)
 	rte_wmb();
 	ret = avp_req_enqueue(&avp->req_ring, token);
 	if (ret != 0) {
-		PMD_DRV_LOG(ERR, "%s: request ring full", name);
+		PMD_DRV_LOG(ERR, "port %u %s: request ring full", port, name);
 		ret = AVP_ERR_CTRL_RING_FULL;
 		goto fail;
 	}
@@ -169,15 +170,15 @@ avp_ctrl_request(struct avp_dev *avp, struct avp_ctrl_msg *msg)
 
 	if (!avp_resp_wait(avp, avp->ctrl_sent_tsc +
 			hz * AVP_CTRL_TIMEOUT_MS / 1000)) {
-		PMD_DRV_LOG(ERR, "%s: no reply from the host within %u ms",
-			name, AVP_CTRL_TIMEOUT_MS);
+		PMD_DRV_LOG(ERR, "port %u %s: no reply from the host within %u ms",
+			port, name, AVP_CTRL_TIMEOUT_MS);
 		avp->ctrl_stale = 1;
 		ret = AVP_ERR_CTRL_TIMEOUT;
 		goto fail;
 	}
 	if (!avp_resp_dequeue(&avp->resp_ring, &reply) || reply != token) {
-		PMD_DRV_LOG(ERR, "%s: reply carries token 0x%" PRIx64
-			", expected 0x%" PRIx64, name, reply, token);
+		PMD_DRV_LOG(ERR, "port %u %s: reply carries token 0x%" PRIx64
+			", expected 0x%" PRIx64, port, name, reply, token);
 		avp->ctrl_stale = 1;
 		ret = AVP_ERR_CTRL_BAD_REPLY;
 		goto fail;
@@ -188,8 +189,8 @@ avp_ctrl_request(struct avp_dev *avp, struct avp_ctrl_msg *msg)
 	if (ret > 0)
 		ret = 0;	/* positive: success (section 10.3) */
 	else if (ret < 0)
-		PMD_DRV_LOG(ERR, "%s: host answered %d (%s)", name, ret,
-			strerror(-ret));
+		PMD_DRV_LOG(ERR, "port %u %s: host refused: %d (%s)", port,
+			name, ret, strerror(-ret));
 	if (ret != 0)
 		goto fail;
 	goto out;

@@ -299,11 +299,8 @@ avp_dev_configure(struct rte_eth_dev *dev)
 	rings = RTE_MIN(rings, (unsigned int)avp->max_rx_queues);
 	features = avp_features(avp, conf->rxmode.offloads);
 	ret = avp_ctrl_configure(avp, nb_tx, rings, features, 0);
-	if (ret != 0) {
-		PMD_DRV_LOG(ERR, "port %u: host refused CONFIGURE (%d)",
-			dev->data->port_id, ret);
-		return ret;
-	}
+	if (ret != 0)
+		return ret;	/* the control channel said why */
 	avp->nb_rx_rings = rings;
 	avp->neg_features = features;
 	avp->configured = 1;
@@ -472,11 +469,8 @@ avp_dev_start(struct rte_eth_dev *dev)
 	avp_queues_refresh(dev);
 
 	ret = avp_ctrl_set_link(avp, 1);
-	if (ret != 0) {
-		PMD_DRV_LOG(ERR, "port %u: host refused link up (%d)",
-			dev->data->port_id, ret);
-		return ret;
-	}
+	if (ret != 0)
+		return ret;	/* the control channel said why */
 	avp->started = 1;
 	avp_queue_states(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	avp_dp_unblock(avp, AVP_BLOCK_STOPPED);
@@ -693,11 +687,8 @@ avp_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 		}
 	}
 	ret = avp_ctrl_set_mtu(avp, mtu);
-	if (ret != 0) {
-		PMD_DRV_LOG(ERR, "port %u: host refused MTU %u (%d)",
-			dev->data->port_id, mtu, ret);
-		return ret;
-	}
+	if (ret != 0)
+		return ret;	/* the control channel said why */
 	return 0;
 }
 
@@ -746,11 +737,8 @@ avp_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 			avp->nb_rx_rings, features, avp->started);
 	if (blocked)
 		avp_dp_unblock(avp, AVP_BLOCK_RECONFIG);
-	if (ret != 0) {
-		PMD_DRV_LOG(ERR, "port %u: host refused the VLAN change (%d)",
-			dev->data->port_id, ret);
-		return ret;
-	}
+	if (ret != 0)
+		return ret;	/* the control channel said why */
 	avp->neg_features = features;
 	return 0;
 }
