@@ -126,9 +126,11 @@ usage(FILE *f)
 "  stats [PORT|all] [full]       counters (full: every non-zero one)\n"
 "  stats-reset [PORT|all]        zero the counters\n"
 "  state [PORT|all]              guest state (alias: link)\n"
-"  migrate [PORT|all] [reorder]  live migration (reorder: new BAR 2\n"
-"                                region order)\n"
-"  migrate-every PORT MS [reorder]  migrate every MS ms, 0 stops\n"
+"  migrate [PORT|all] [MIGOPT...]  live migration; MIGOPT changes the\n"
+"                                destination: reorder (BAR 2 regions in\n"
+"                                a new order), rxq_min=N, rxq=N, txq=N,\n"
+"                                buf_size=N, max_frame=N, novlan, newmac\n"
+"  migrate-every PORT MS [MIGOPT...]  migrate every MS ms, 0 stops\n"
 "  unplug PORT [MS]              ask the guest to release the port\n"
 "  capture PORT [N]              show up to N captured frames (capture)\n"
 "  quit                          shut down (exit code 0)\n"
@@ -519,7 +521,7 @@ prepare_socket_path(const char *path, int type, const char *what)
 
 int
 hostd_mig_every_set(struct hostd *hd, struct hostd_port *hp, unsigned int ms,
-		int reorder)
+		const struct avp_emu_migrate_opts *opts)
 {
 	struct itimerspec its;
 
@@ -544,7 +546,10 @@ hostd_mig_every_set(struct hostd *hd, struct hostd_port *hp, unsigned int ms,
 	if (timerfd_settime(hp->mig_timer_fd, 0, &its, NULL) < 0)
 		return -errno;
 	hp->mig_every_ms = ms;
-	hp->mig_every_reorder = reorder;
+	if (opts != NULL)
+		hp->mig_every_opts = *opts;
+	else
+		memset(&hp->mig_every_opts, 0, sizeof(hp->mig_every_opts));
 	return 0;
 }
 
@@ -561,7 +566,7 @@ mig_every_tick(struct hostd *hd, struct hostd_port *hp)
 		hp->mig_every_skipped++;
 		return;
 	}
-	if (hostd_cmd_migrate_port(hd, hp, hp->mig_every_reorder,
+	if (hostd_cmd_migrate_port(hd, hp, &hp->mig_every_opts,
 			hd->verbose ? stdout : NULL) == 0)
 		hp->mig_every_ok++;
 	else

@@ -54,7 +54,7 @@ struct hostd_port {
 	/* migrate-every */
 	int mig_timer_fd;
 	unsigned int mig_every_ms;
-	int mig_every_reorder;
+	struct avp_emu_migrate_opts mig_every_opts;
 	uint64_t mig_every_ok;
 	uint64_t mig_every_failed;
 	uint64_t mig_every_skipped;
@@ -78,15 +78,16 @@ struct hostd {
 const char *hostd_mode_name(enum hostd_mode mode);
 struct hostd_port *hostd_port_find(struct hostd *hd, const char *name);
 int hostd_mig_every_set(struct hostd *hd, struct hostd_port *hp,
-		unsigned int ms, int reorder);
+		unsigned int ms, const struct avp_emu_migrate_opts *opts);
 
 /* avp_hostd_cmd.c: runs one command line, writes its result to out. */
 void hostd_cmd_exec(struct hostd *hd, char *line, FILE *out);
-/* One migration of hp; prints the one-line result to out (may be NULL,
- * then only failures go to stderr). Returns 0 or a negative errno.
+/* One migration of hp (opts: the destination's changes, the ack timeout
+ * is the daemon's); prints the one-line result to out (may be NULL, then
+ * only a failure is printed, on stdout). Returns 0 or a negative errno.
  */
 int hostd_cmd_migrate_port(struct hostd *hd, struct hostd_port *hp,
-		int reorder, FILE *out);
+		const struct avp_emu_migrate_opts *opts, FILE *out);
 /* The one-line summary of a port's counters. */
 void hostd_port_summary(struct hostd *hd, struct hostd_port *hp, FILE *out);
 

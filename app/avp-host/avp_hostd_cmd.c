@@ -69,9 +69,31 @@ hostd_port_summary(struct hostd *hd, struct hostd_port *hp, FILE *out)
 	fprintf(out, "\n");
 }
 
+/* The destination changes, as given on the command line. */
+static void
+print_mig_opts(FILE *out, const struct avp_emu_migrate_opts *o)
+{
+	if (o->reorder_memmap)
+		fprintf(out, " reordered");
+	if (o->rx_queues_min != 0)
+		fprintf(out, " rxq_min=%u", o->rx_queues_min);
+	if (o->rx_queues_max != 0)
+		fprintf(out, " rxq=%u", o->rx_queues_max);
+	if (o->tx_queues_max != 0)
+		fprintf(out, " txq=%u", o->tx_queues_max);
+	if (o->buf_data_size != 0)
+		fprintf(out, " buf_size=%" PRIu32, o->buf_data_size);
+	if (o->max_frame_len != 0)
+		fprintf(out, " max_frame=%" PRIu32, o->max_frame_len);
+	if (o->drop_vlan_offload)
+		fprintf(out, " novlan");
+	if (o->change_mac)
+		fprintf(out, " newmac");
+}
+
 int
-hostd_cmd_migrate_port(struct hostd *hd, struct hostd_port *hp, int reorder,
-		FILE *out)
+hostd_cmd_migrate_port(struct hostd *hd, struct hostd_port *hp,
+		const struct avp_emu_migrate_opts *o, FILE *out)
 {
 	struct avp_emu_migrate_opts opts;
 	struct avp_emu_migrate_result res;
@@ -83,30 +105,34 @@ hostd_cmd_migrate_port(struct hostd *hd, struct hostd_port *hp, int reorder,
 				hp->name);
 		return -ENOTCONN;
 	}
-	memset(&opts, 0, sizeof(opts));
-	memset(&res, 0, sizeof(res));
+	opts = *o;
 	opts.ack_timeout_ms = hd->ack_timeout_ms;
-	opts.reorder_memmap = reorder;
+	memset(&res, 0, sizeof(res));
 	rc = avp_emu_port_migrate(hp->port, &opts, &res);
 	if (rc < 0) {
 		FILE *f = out != NULL ? out : stdout;
 
 		fprintf(f, "migrate %s: failed: %s (detach_ack=%" PRIu32
 			" attach_ack=%" PRIu32 " detach_us=%" PRIu64
-			" attach_us=%" PRIu64 " frames_lost=%" PRIu64 ")\n",
+			" attach_us=%" PRIu64 " frames_lost=%" PRIu64 ")",
 			hp->name, strerror(-rc), res.detach_ack,
 			res.attach_ack, res.detach_us, res.attach_us,
 			res.frames_lost);
+		print_mig_opts(f, &opts);
+		fprintf(f, "\n");
 		return rc;
 	}
-	if (out != NULL)
+	if (out != NULL) {
 		fprintf(out, "migrate %s: ok detach_us=%" PRIu64
 			" attach_us=%" PRIu64 " frames_lost=%" PRIu64
 			" detach_ack=%" PRIu32 " attach_ack=%" PRIu32
-			" reconfigured=%d%s\n",
+			" reconfigured=%d",
 			hp->name, res.detach_us, res.attach_us,
 			res.frames_lost, res.detach_ack, res.attach_ack,
-			res.reconfigured, reorder ? " reordered" : "");
+			res.reconfigured);
+		print_mig_opts(out, &opts);
+		fprintf(out, "\n");
+	}
 	return 0;
 }
 
@@ -273,24 +299,88 @@ cmd_state(struct hostd *hd, int argc, char **argv, FILE *out)
 	free(sel);
 }
 
+#define MIGOPT_USAGE "[reorder] [rxq_min=N] [rxq=N] [txq=N] [buf_size=N] " \
+	"[max_frame=N] [novlan] [newmac]"
+
+/*
+ * Parses migration options; anything else is returned in *other (at most
+ * one such word). Returns -1 after printing an error.
+ */
+static int
+parse_mig_opts(const char *cmd, int argc, char **argv,
+		struct avp_emu_migrate_opts *o, const char **other, FILE *out)
+{
+	memset(o, 0, sizeof(*o));
+	*other = NULL;
+	for (int i = 0; i < argc; i++) {
+		char *val = strchr(argv[i], '=');
+		unsigned long v, lo = 1, hi = AVP_MAX_QUEUES;
+
+		if (strcmp(argv[i], "reorder") == 0) {
+			o->reorder_memmap = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "novlan") == 0) {
+			o->drop_vlan_offload = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "newmac") == 0) {
+			o->change_mac = 1;
+			continue;
+		}
+		if (val == NULL) {
+			if (*other != NULL) {
+				fprintf(out, "error: %s: unexpected '%s'; usage: %s " MIGOPT_USAGE "\n",
+					cmd, argv[i], cmd);
+				return -1;
+			}
+			*other = argv[i];
+			continue;
+		}
+		*val++ = '\0';
+		if (strcmp(argv[i], "buf_size") == 0) {
+			lo = 64;
+			hi = 4096;
+		} else if (strcmp(argv[i], "max_frame") == 0) {
+			lo = 64;
+			hi = 65535;
+		} else if (strcmp(argv[i], "rxq_min") != 0 &&
+				strcmp(argv[i], "rxq") != 0 &&
+				strcmp(argv[i], "txq") != 0) {
+			fprintf(out, "error: %s: unknown option '%s'; allowed: reorder, rxq_min=N, rxq=N, txq=N, buf_size=N, max_frame=N, novlan, newmac\n",
+				cmd, argv[i]);
+			return -1;
+		}
+		if (parse_uint(val, hi, &v) < 0 || v < lo) {
+			fprintf(out, "error: %s: %s=%s: must be a number in %lu..%lu\n",
+				cmd, argv[i], val, lo, hi);
+			return -1;
+		}
+		if (strcmp(argv[i], "buf_size") == 0)
+			o->buf_data_size = (uint32_t)v;
+		else if (strcmp(argv[i], "max_frame") == 0)
+			o->max_frame_len = (uint32_t)v;
+		else if (strcmp(argv[i], "rxq_min") == 0)
+			o->rx_queues_min = (uint8_t)v;
+		else if (strcmp(argv[i], "rxq") == 0)
+			o->rx_queues_max = (uint8_t)v;
+		else
+			o->tx_queues_max = (uint8_t)v;
+	}
+	return 0;
+}
+
 static void
 cmd_migrate(struct hostd *hd, int argc, char **argv, FILE *out)
 {
+	struct avp_emu_migrate_opts opts;
 	struct hostd_port **sel;
-	const char *port_arg = NULL;
-	int reorder = 0, n;
+	const char *port_arg;
+	int n;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "reorder") == 0)
-			reorder = 1;
-		else if (port_arg == NULL)
-			port_arg = argv[i];
-		else {
-			fprintf(out, "error: migrate: unexpected '%s'; usage: migrate [PORT|all] [reorder]\n",
-				argv[i]);
-			return;
-		}
-	}
+	if (parse_mig_opts(argv[0], argc - 1, argv + 1, &opts, &port_arg,
+			out) < 0)
+		return;
 	sel = calloc(hd->nports, sizeof(*sel));
 	if (sel == NULL) {
 		fprintf(out, "error: out of memory\n");
@@ -300,21 +390,21 @@ cmd_migrate(struct hostd *hd, int argc, char **argv, FILE *out)
 	if (n < 0)
 		no_such_port(hd, argv[0], port_arg, out);
 	for (int i = 0; i < n; i++)
-		hostd_cmd_migrate_port(hd, sel[i], reorder, out);
+		hostd_cmd_migrate_port(hd, sel[i], &opts, out);
 	free(sel);
 }
 
 static void
 cmd_migrate_every(struct hostd *hd, int argc, char **argv, FILE *out)
 {
+	struct avp_emu_migrate_opts opts;
 	struct hostd_port *hp;
+	const char *other;
 	unsigned long ms;
-	int reorder = 0, rc;
+	int rc;
 
-	if (argc == 4 && strcmp(argv[3], "reorder") == 0)
-		reorder = 1;
-	else if (argc != 3) {
-		fprintf(out, "error: migrate-every: usage: migrate-every PORT MS [reorder] (MS 0 stops)\n");
+	if (argc < 3) {
+		fprintf(out, "error: migrate-every: usage: migrate-every PORT MS " MIGOPT_USAGE " (MS 0 stops)\n");
 		return;
 	}
 	hp = hostd_port_find(hd, argv[1]);
@@ -327,10 +417,18 @@ cmd_migrate_every(struct hostd *hd, int argc, char **argv, FILE *out)
 			hp->name, argv[2]);
 		return;
 	}
+	if (parse_mig_opts(argv[0], argc - 3, argv + 3, &opts, &other,
+			out) < 0)
+		return;
+	if (other != NULL) {
+		fprintf(out, "error: migrate-every: unexpected '%s'; usage: migrate-every PORT MS " MIGOPT_USAGE "\n",
+			other);
+		return;
+	}
 	if (ms == 0) {
 		unsigned int was = hp->mig_every_ms;
 
-		rc = hostd_mig_every_set(hd, hp, 0, 0);
+		rc = hostd_mig_every_set(hd, hp, 0, NULL);
 		if (was == 0)
 			fprintf(out, "migrate-every %s: ok, was not running\n",
 				hp->name);
@@ -343,13 +441,15 @@ cmd_migrate_every(struct hostd *hd, int argc, char **argv, FILE *out)
 				hp->mig_every_failed, hp->mig_every_skipped);
 		return;
 	}
-	rc = hostd_mig_every_set(hd, hp, (unsigned int)ms, reorder);
-	if (rc < 0)
+	rc = hostd_mig_every_set(hd, hp, (unsigned int)ms, &opts);
+	if (rc < 0) {
 		fprintf(out, "migrate-every %s: failed: %s\n", hp->name,
 			strerror(-rc));
-	else
-		fprintf(out, "migrate-every %s: ok, every %lu ms%s\n",
-			hp->name, ms, reorder ? " reordered" : "");
+		return;
+	}
+	fprintf(out, "migrate-every %s: ok, every %lu ms", hp->name, ms);
+	print_mig_opts(out, &opts);
+	fprintf(out, "\n");
 }
 
 static void
@@ -435,8 +535,10 @@ cmd_help(FILE *out)
 		"  stats [PORT|all] [full]          counters\n"
 		"  stats-reset [PORT|all]           zero the counters\n"
 		"  state [PORT|all]                 guest state (alias: link)\n"
-		"  migrate [PORT|all] [reorder]     live migration\n"
-		"  migrate-every PORT MS [reorder]  periodic migration, 0 stops\n"
+		"  migrate [PORT|all] [MIGOPT...]   live migration; MIGOPT: reorder,\n"
+		"                                   rxq_min=N, rxq=N, txq=N, buf_size=N,\n"
+		"                                   max_frame=N, novlan, newmac\n"
+		"  migrate-every PORT MS [MIGOPT...]  periodic migration, 0 stops\n"
 		"  unplug PORT [MS]                 ask the guest to release the port\n"
 		"  capture PORT [N]                 show captured frames\n"
 		"  quit                             shut down\n"

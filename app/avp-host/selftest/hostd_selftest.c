@@ -745,6 +745,36 @@ scenario_migrate(const char *hostd)
 		good);
 	seq += 1000;
 
+	/* A destination with another rx queue minimum, and back. */
+	daemon_cmd(&d, "migrate m rxq_min=2\n");
+	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	CHECK(line != NULL && strncmp(line, "migrate m: ok", 13) == 0 &&
+		strstr(line, " rxq_min=2") != NULL,
+		"migrate m rxq_min=2: ok");
+	free(line);
+	daemon_cmd(&d, "state m\n");
+	line = daemon_expect(&d, "state m: ", CMD_MS, serve_migration, &g);
+	CHECK(kv(line, "rx_queues") == 2,
+		"the guest re-configured 2 rx queues on the new host");
+	free(line);
+	daemon_cmd(&d, "migrate m rxq_min=1\n");
+	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	CHECK(line != NULL && strncmp(line, "migrate m: ok", 13) == 0,
+		"migrate m rxq_min=1: ok");
+	free(line);
+	CHECK(avp_tg_configure(&g, 1, 1, 0, 1) == 0,
+		"the guest goes back to 1 rx queue");
+	daemon_cmd(&d, "migrate m colour=blue\n");
+	line = daemon_expect(&d, "error: migrate: unknown option 'colour'",
+			CMD_MS, serve_migration, &g);
+	CHECK(line != NULL, "an unknown migrate option is an error");
+	free(line);
+	daemon_cmd(&d, "migrate m rxq_min=9\n");
+	line = daemon_expect(&d, "error: migrate: rxq_min=9: must be a number in 1..8",
+			CMD_MS, serve_migration, &g);
+	CHECK(line != NULL, "an out-of-range migrate option is an error");
+	free(line);
+
 	/* Periodic migrations. */
 	ev = g.mig_events;
 	daemon_cmd(&d, "migrate-every m 30\n");
