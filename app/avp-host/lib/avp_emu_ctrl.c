@@ -77,6 +77,10 @@ emu_regs_poll(struct avp_emu_port *port)
 			emu_log(port, 2, "mig_ack = %u", a);
 			if (port->irq_latched & AVP_IRQ_CAUSE_MIGRATION)
 				emu_irq_clear(port, AVP_IRQ_CAUSE_MIGRATION);
+			/* resume at once; migrate() notices it later */
+			if (port->mig_phase == MIG_ATTACHING &&
+					a == AVP_MIG_ATTACHED)
+				port->mig_phase = MIG_IDLE;
 		}
 	}
 }
@@ -130,7 +134,7 @@ do_configure(struct avp_emu_port *port, const struct avp_ctrl_msg *msg)
 	if (cfg.instance_id != port->devinfo->instance_id)
 		emu_log(port, 1, "CONFIGURE with stale instance_id");
 	if (cfg.features & ~p->features)
-		emu_log(port, 1, "CONFIGURE negotiates features 0x%x not offered",
+		emu_log(port, 1, "CONFIGURE: features 0x%x not offered",
 			cfg.features & ~p->features);
 	if (port->mig_phase == MIG_ATTACHING)
 		port->mig_configures++;

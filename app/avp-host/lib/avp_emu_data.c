@@ -27,8 +27,10 @@ static const uint8_t gen_src_mac[AVP_MAC_LEN] = {
 int
 emu_rx_ready(const struct avp_emu_port *port)
 {
+	/* until its SHUTDOWN, a guest asked to detach is still attached */
 	return port->configured && port->link_up &&
-		port->mig_phase == MIG_IDLE && !port->image_faulted &&
+		(port->mig_phase == MIG_IDLE ||
+		port->mig_phase == MIG_DETACHING) && !port->image_faulted &&
 		port->cfg.rx_queues != 0;
 }
 

@@ -106,7 +106,8 @@ avp_emu_frame_verify(const uint8_t *buf, uint32_t len, uint64_t *seq)
 		off = 16;
 		len -= 4;
 	}
-	if (buf[off] != (FRAME_TYPE >> 8) || buf[off + 1] != (FRAME_TYPE & 0xff))
+	if (buf[off] != (FRAME_TYPE >> 8) ||
+			buf[off + 1] != (FRAME_TYPE & 0xff))
 		return -EINVAL;
 	h = buf + off + 2;
 	if (get32(h) != FRAME_MAGIC)

@@ -27,7 +27,8 @@
 
 #define EMU_DESC_SIZE		64
 #define EMU_HEADROOM		64	/* between descriptor and data */
-#define EMU_MAX_H		4096	/* AVP_EMU_FRAME_MAX / AVP_MAX_SEGS */
+/* Largest H: AVP_EMU_FRAME_MAX / AVP_MAX_SEGS */
+#define EMU_MAX_H		4096
 #define EMU_CAPTURE_MAX		1024
 #define EMU_PEND_MAX		4096
 #define EMU_BOGUS_MAX		64
@@ -94,7 +95,7 @@ struct avp_emu_port {
 	/* memory */
 	int memfd;
 	int irq_fd;
-	uint8_t *map;			/* host mapping of the whole memfd */
+	uint8_t *map;			/* host mapping of the memfd */
 	uint64_t map_len;
 	uint64_t bar2_len;
 	volatile struct avp_regs *regs;
@@ -132,7 +133,7 @@ struct avp_emu_port {
 	uint32_t rx_room[AVP_MAX_QUEUES];	/* known free rx slots */
 	uint32_t rx_dirty;		/* rx rings to publish */
 	int alloc_dry;
-	int image_faulted;		/* a host index was broken on purpose */
+	int image_faulted;		/* rx[0] index broken on purpose */
 	uint64_t bogus[EMU_BOGUS_MAX];	/* handles faults made up */
 	unsigned int nbogus;
 
@@ -157,7 +158,7 @@ struct avp_emu_port {
 	int mig_shutdown_seen;
 	unsigned int mig_configures;
 
-	uint64_t req_idle_us;		/* last pass that found no request */
+	uint64_t req_idle_us;		/* last pass without a request */
 
 	/* control faults: one reply held back */
 	int late_pending;
@@ -210,7 +211,7 @@ struct avp_emu_port {
 };
 
 struct avp_emu {
-	pthread_mutex_t lock;		/* port list; held for a service pass */
+	pthread_mutex_t lock;		/* port list, held for a pass */
 	struct avp_emu_port *ports;
 	unsigned int nports;
 	pthread_t thread;

@@ -384,8 +384,8 @@ avp_tg_open_socket(struct avp_tg *g, const char *path, const char *name)
 	g->memfd = fds[AVP_ATTACH_FD_MEMFD];
 	g->irq_fd = fds[AVP_ATTACH_FD_IRQ];
 	for (i = 0; i < AVP_BAR_COUNT; i++) {
-		if (m.bars[i].size == 0 ||
-				m.bars[i].offset + m.bars[i].size > m.memfd_size)
+		if (m.bars[i].size == 0 || m.bars[i].offset +
+				m.bars[i].size > m.memfd_size)
 			continue;
 		g->bar[i] = g->map + m.bars[i].offset;
 		g->bar_len[i] = m.bars[i].size;

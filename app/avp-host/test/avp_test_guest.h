@@ -37,7 +37,7 @@ enum avp_tg_bad {
 	AVP_TG_BAD_CTRL_REQUEST,	/* CONFIGURE with too many queues */
 	AVP_TG_BAD_FREE_RING,	/* rx buffer freed on another free ring */
 	AVP_TG_BAD_DOUBLE_FREE,	/* rx buffer freed twice */
-	AVP_TG_BAD_AFTER_CLOSE,	/* tx enqueue after the port was closed */
+	AVP_TG_BAD_AFTER_CLOSE,	/* tx enqueue after close */
 	AVP_TG_BAD_COUNT
 };
 

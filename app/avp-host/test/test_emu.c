@@ -599,7 +599,8 @@ t_vlan(struct fx *x)
 	CHECK(cf.len == 104 && cf.flags == AVP_DESC_F_TX_VLAN &&
 		cf.vlan_tci == 0x0fed, "tx flags");
 	CHECK(memcmp(cf.data, f, 12) == 0 && cf.data[12] == 0x81 &&
-		cf.data[13] == 0 && cf.data[14] == 0x0f && cf.data[15] == 0xed &&
+		cf.data[13] == 0 && cf.data[14] == 0x0f &&
+		cf.data[15] == 0xed &&
 		memcmp(cf.data + 16, f + 12, 88) == 0, "tag inserted");
 	/* offload not negotiated: the tag stays inline */
 	CHECK(up(&x->g, 1, 1, 0) == 0, "reconfigure");
@@ -890,15 +891,23 @@ static int
 t_fault_image(struct fx *x)
 {
 	struct avp_tg g;
+	static const struct {
+		enum avp_emu_fault f;
+		uint64_t arg;
+	} refused[] = {
+		{ AVP_EMU_FAULT_DEVINFO_MAGIC, 0 },
+		{ AVP_EMU_FAULT_DEVINFO_VERSION, 0x00010300 },
+		{ AVP_EMU_FAULT_MEMMAP_MAGIC, 0 },
+		{ AVP_EMU_FAULT_MEMMAP_VERSION, 0 },
+		{ AVP_EMU_FAULT_MEMMAP_COUNT, 0 },
+		{ AVP_EMU_FAULT_RING_OUTSIDE, 0 },
+		{ AVP_EMU_FAULT_BUF_REGION, 0 },
+	};
+	unsigned int i;
 
-	CHECK(image_fault_case(x, AVP_EMU_FAULT_DEVINFO_MAGIC, 0) == 0, "%s", "case");
-	CHECK(image_fault_case(x, AVP_EMU_FAULT_DEVINFO_VERSION,
-		0x00010300) == 0, "%s", "case");
-	CHECK(image_fault_case(x, AVP_EMU_FAULT_MEMMAP_MAGIC, 0) == 0, "%s", "case");
-	CHECK(image_fault_case(x, AVP_EMU_FAULT_MEMMAP_VERSION, 0) == 0, "%s", "case");
-	CHECK(image_fault_case(x, AVP_EMU_FAULT_MEMMAP_COUNT, 0) == 0, "%s", "case");
-	CHECK(image_fault_case(x, AVP_EMU_FAULT_RING_OUTSIDE, 0) == 0, "%s", "case");
-	CHECK(image_fault_case(x, AVP_EMU_FAULT_BUF_REGION, 0) == 0, "%s", "case");
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		CHECK(image_fault_case(x, refused[i].f, refused[i].arg) == 0,
+			"%s", avp_emu_fault_name(refused[i].f));
 	/* the raw guest does not validate these: look at the image */
 	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_MEMMAP_COUNT, 3000,
 		0) == 0 && avp_tg_open_port(&g, x->port) != 0, "count 3000");
@@ -912,7 +921,7 @@ t_fault_image(struct fx *x)
 		g.devinfo->rx_queues_min > g.devinfo->rx_queues_max, "queues");
 	CHECK(avp_emu_port_reset(x->port) == 0, "reset");
 	CHECK(g.tx[0]->nslots == 256 && g.rx[0]->prod_idx == 0 &&
-		g.devinfo->rx_queues_min == 1, "reset undoes image faults: %u %u %u",
+		g.devinfo->rx_queues_min == 1, "reset undoes faults: %u %u %u",
 		g.tx[0]->nslots, g.rx[0]->prod_idx, g.devinfo->rx_queues_min);
 	avp_tg_close(&g);
 	return 0;
@@ -1436,6 +1445,162 @@ t_mig_unconfigured(struct fx *x)
 	return 0;
 }
 
+struct mig_traffic {
+	struct avp_tg *g;
+	volatile int stop;
+	uint64_t sent, received, bad;
+};
+
+/* One guest thread: handles migration events and, while attached, runs
+ * loopback traffic, as a driver's interrupt and data threads would.
+ */
+static void *
+mig_traffic_loop(void *p)
+{
+	static uint8_t f[1600], r[AVP_EMU_FRAME_MAX];
+	struct mig_traffic *m = p;
+	struct avp_tg *g = m->g;
+	uint64_t seq;
+	int n;
+
+	while (!m->stop) {
+		avp_tg_mig_service(g, 0);
+		if (g->detached)
+			continue;
+		avp_emu_frame_build(f, 60 + (uint32_t)(m->sent % 1500),
+			m->sent, g->devinfo->mac, g->devinfo->mac);
+		if (avp_tg_tx(g, 0, f, 60 + (uint32_t)(m->sent % 1500), 0, 0,
+				0) == 0)
+			m->sent++;
+		while ((n = avp_tg_rx(g, 0, r, sizeof(r), NULL)) != 0) {
+			if (n < 0 || avp_emu_frame_verify(r, (uint32_t)n,
+					&seq) != 0)
+				m->bad++;
+			else
+				m->received++;
+		}
+	}
+	return NULL;
+}
+
+static int
+t_mig_traffic(struct fx *x)
+{
+	struct avp_emu_migrate_opts o;
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_stats st;
+	struct mig_traffic m;
+	uint64_t lost = 0, deadline;
+	pthread_t t;
+	unsigned int i;
+	int ret = 0;
+
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
+		"mode");
+	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	memset(&m, 0, sizeof(m));
+	m.g = &x->g;
+	pthread_create(&t, NULL, mig_traffic_loop, &m);
+	for (i = 0; i < 6 && ret == 0; i++) {
+		deadline = now_ms() + WAIT_MS;
+		while (m.received < (i + 1) * 200 && now_ms() < deadline)
+			usleep(200);
+		memset(&o, 0, sizeof(o));
+		o.reorder_memmap = i & 1;
+		ret = avp_emu_port_migrate(x->port, &o, &r);
+		lost += r.frames_lost;
+	}
+	deadline = now_ms() + WAIT_MS;
+	while (m.received < 7 * 200 && now_ms() < deadline)
+		usleep(200);
+	m.stop = 1;
+	pthread_join(t, NULL);
+	CHECK(ret == 0, "migration %u: %d", i, ret);
+	CHECK(m.bad == 0 && m.received >= 7 * 200, "received %lu bad %lu",
+		(unsigned long)m.received, (unsigned long)m.bad);
+	CHECK(WAIT_STAT(x->port, tx_frames[0], m.sent) == 0,
+		"every transmitted frame consumed");
+	deadline = now_ms() + WAIT_MS;
+	while (avp_emu_wait_rx_drained(x->port, 1) != 0) {
+		int n = avp_tg_rx(&x->g, 0, rbuf, sizeof(rbuf), NULL);
+
+		if (n > 0)
+			m.received++;
+		CHECK(n >= 0 && now_ms() < deadline, "drain");
+	}
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.tx_frames[0] == m.sent, "consumed %lu of %lu",
+		(unsigned long)st.tx_frames[0], (unsigned long)m.sent);
+	CHECK(m.received + lost + st.rx_not_ready + st.rx_ring_full +
+		st.rx_no_buf == m.sent, "sent %lu = received %lu + lost %lu"
+		" + not ready %lu + full %lu + no buf %lu",
+		(unsigned long)m.sent, (unsigned long)m.received,
+		(unsigned long)lost, (unsigned long)st.rx_not_ready,
+		(unsigned long)st.rx_ring_full, (unsigned long)st.rx_no_buf);
+	printf("  %lu frames, %lu lost on rings, %lu dropped while not ready\n",
+		(unsigned long)m.sent, (unsigned long)lost,
+		(unsigned long)st.rx_not_ready);
+	CHECK(st.migrations == 6, "migrations");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+static int
+t_mig_attach_error(struct fx *x)
+{
+	struct avp_emu_migrate_opts o = { .tx_queues_max = 1 };
+	struct avp_emu_migrate_result r;
+	struct mig_thread m;
+	int ret;
+
+	/* the destination has fewer tx queues: the re-sent CONFIGURE is
+	 * refused and the guest acknowledges ATTACHED with ERROR
+	 */
+	CHECK(up(&x->g, 2, 1, 0) == 0, "configure");
+	mig_start(&m, &x->g);
+	ret = avp_emu_port_migrate(x->port, &o, &r);
+	mig_stop(&m);
+	CHECK(ret == -ECANCELED && r.detach_ack == 1 && r.attach_ack == 3,
+		"attach refused: %d %u %u", ret, r.detach_ack, r.attach_ack);
+	CHECK(x->g.detached, "guest stays detached");
+	CHECK(viol(x->port, AVP_EMU_V_CTRL_REQUEST) == 1, "CONFIGURE refused");
+	/* a later migration to a compatible host re-attaches it */
+	o.tx_queues_max = 8;
+	o.drop_vlan_offload = 1;
+	o.change_mac = 1;
+	mig_start(&m, &x->g);
+	ret = avp_emu_port_migrate(x->port, &o, &r);
+	mig_stop(&m);
+	CHECK(ret == 0 && !x->g.detached, "re-attached: %d", ret);
+	CHECK(x->g.devinfo->features == 0 && x->g.devinfo->mac[5] == 0x80 &&
+		x->g.devinfo->tx_queues_max == 8, "destination identity");
+	return 0;
+}
+
+static int
+t_mig_socket(struct fx *x)
+{
+	struct avp_emu_migrate_result r;
+	struct mig_thread m;
+	struct avp_tg g;
+	int ret;
+
+	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
+	CHECK(avp_tg_open_socket(&g, sock_path, NULL) == 0, "attach");
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
+		"mode");
+	CHECK(up(&g, 1, 1, 0) == 0, "configure");
+	mig_start(&m, &g);
+	ret = avp_emu_port_migrate(x->port, NULL, &r);
+	mig_stop(&m);
+	CHECK(ret == 0 && r.reconfigured, "migrated over the socket: %d",
+		ret);
+	x->g = g;
+	x->guest = 1;
+	CHECK(traffic_ok(x, 2000, 1) == 0, "traffic");
+	return 0;
+}
+
 static int
 t_mig_scenarios(struct fx *x)
 {
@@ -1463,9 +1628,21 @@ t_mig_scenarios(struct fx *x)
 	CHECK(avp_tg_mig_service(&g, WAIT_MS) == 1, "handled");
 	CHECK(avp_emu_port_wait_mig_ack(x->port, AVP_MIG_ATTACHED, WAIT_MS) ==
 		AVP_MIG_ATTACHED, "ack 2");
+	/* DETACHED twice: the second is acknowledged at once */
+	g.configured = 0;
+	CHECK(avp_emu_port_set_mig_status(x->port, AVP_MIG_DETACHED, 1) == 0,
+		"raise 1");
+	CHECK(avp_tg_mig_service(&g, WAIT_MS) == 1 && g.detached, "detached");
+	CHECK(avp_emu_port_wait_mig_ack(x->port, AVP_MIG_DETACHED, WAIT_MS) ==
+		AVP_MIG_DETACHED, "ack 1");
+	CHECK(avp_emu_port_set_mig_status(x->port, AVP_MIG_DETACHED, 1) == 0,
+		"raise 1 again");
+	CHECK(avp_tg_mig_service(&g, WAIT_MS) == 1, "handled");
+	CHECK(avp_emu_port_wait_mig_ack(x->port, AVP_MIG_DETACHED, WAIT_MS) ==
+		AVP_MIG_DETACHED, "ack 1 again");
 	/* masked: latched, delivered on unmask */
 	g.regs->irq_mask = 0;
-		CHECK(avp_emu_port_raise_irq(x->port, AVP_IRQ_CAUSE_MIGRATION) == 0,
+	CHECK(avp_emu_port_raise_irq(x->port, AVP_IRQ_CAUSE_MIGRATION) == 0,
 		"raise");
 	pfd.fd = g.irq_fd;
 	pfd.events = POLLIN;
@@ -1515,6 +1692,9 @@ static const struct tcase cases[] = {
 	{ "mig_error", t_mig_error, NULL, 1 },
 	{ "mig_geometry", t_mig_geometry, NULL, 1 },
 	{ "mig_unconfigured", t_mig_unconfigured, NULL, 1 },
+	{ "mig_traffic", t_mig_traffic, NULL, 1 },
+	{ "mig_attach_error", t_mig_attach_error, NULL, 1 },
+	{ "mig_socket", t_mig_socket, NULL, 0 },
 	{ "mig_scenarios", t_mig_scenarios, prep_small, 0 },
 };
 
