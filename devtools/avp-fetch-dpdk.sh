@@ -59,7 +59,10 @@ link() {
 	ln -s "$2" "$dest/$1"
 }
 link drivers/net/avp ../../../../drivers/net/avp
-link app/test/test_avp.c ../../../../app/test/test_avp.c
+for t in "$top"/app/test/test_avp*.c; do
+	t=${t##*/}
+	link "app/test/$t" "../../../../app/test/$t"
+done
 link doc/guides/nics/avp.rst ../../../../../doc/guides/nics/avp.rst
 link app/test/avp-host-lib ../../../../app/avp-host/lib
 link doc/guides/nics/features/avp.ini \
