@@ -150,6 +150,11 @@ struct avp_emu_inject_opts {
 };
 int avp_emu_inject(struct avp_emu_port *port, const void *frame,
 		uint32_t len, const struct avp_emu_inject_opts *opts);
+/* Splits every frame delivered to the guest, in any mode, into at least
+ * nsegs segments (1..5; 0 or 1 restores the default). Only for a guest in
+ * chained mode: a simple-mode guest drops multi-segment frames.
+ */
+int avp_emu_port_set_rx_segs(struct avp_emu_port *port, unsigned int nsegs);
 /* Waits until every injected frame has been placed on an rx ring and the
  * guest has consumed it (freed its buffers).
  */

@@ -251,6 +251,17 @@ avp_emu_inject(struct avp_emu_port *port, const void *frame, uint32_t len,
 		(o.flags & AVP_EMU_INJ_SEGS) ? o.nsegs : 0, 0);
 }
 
+int
+avp_emu_port_set_rx_segs(struct avp_emu_port *port, unsigned int nsegs)
+{
+	if (port == NULL || nsegs > AVP_MAX_SEGS)
+		return -EINVAL;
+	pthread_mutex_lock(&port->lock);
+	port->rx_force_segs = nsegs;
+	pthread_mutex_unlock(&port->lock);
+	return 0;
+}
+
 static int
 pred_drained(struct avp_emu_port *port, const void *arg)
 {
@@ -367,6 +378,8 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		return DELIVER_DROP;
 	}
 	nseg = len == 0 ? 1 : (len + H - 1) / H;
+	if (port->rx_force_segs > force_segs)
+		force_segs = port->rx_force_segs;
 	if (force_segs > nseg)
 		nseg = force_segs;
 	if (nseg > AVP_MAX_SEGS) {

@@ -144,6 +144,7 @@ struct avp_emu_port {
 	uint32_t mtu;
 	unsigned int stock_txq;		/* alloc rings kept stocked */
 	unsigned int rx_rr;
+	unsigned int rx_force_segs;	/* avp_emu_port_set_rx_segs */
 	int after_close;		/* SHUTDOWN from close or unplugged */
 
 	/* registers */

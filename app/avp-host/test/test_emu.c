@@ -664,6 +664,13 @@ t_chained_rx(struct fx *x)
 	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	CHECK(n == 5000 && info.nsegs == 3 && memcmp(rbuf, f, 5000) == 0,
 		"too few segments asked: as many as needed");
+	CHECK(avp_emu_port_set_rx_segs(x->port, 6) == -EINVAL, "6 refused");
+	CHECK(avp_emu_port_set_rx_segs(x->port, 3) == 0, "force 3");
+	CHECK(avp_emu_inject(x->port, f, 200, NULL) == 0, "inject");
+	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n == 200 && info.nsegs == 3 && memcmp(rbuf, f, 200) == 0,
+		"port knob: 3 segments");
+	CHECK(avp_emu_port_set_rx_segs(x->port, 0) == 0, "default");
 	CHECK(avp_emu_inject(x->port, f, 9239, NULL) == 0, "inject too big");
 	CHECK(WAIT_STAT(x->port, rx_oversize, 1) == 0, "oversize dropped");
 	/* round-robin over the negotiated rings */
