@@ -1729,6 +1729,88 @@ test_pci_path(void)
 	return test_end();
 }
 
+static int
+test_devargs(void)
+{
+	static const char * const bad[] = {
+		"",				/* socket is required */
+		"sock=/tmp/x",			/* unknown key */
+		"socket=",			/* empty path */
+		"socket=/nonexistent/avp.sock",	/* nobody listening */
+		"socket=a,socket=b",		/* twice */
+	};
+	char name[32], args[400];
+	struct tport *t;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		snprintf(name, sizeof(name), "net_avp_emu%u", seq++);
+		TEST_ASSERT(rte_vdev_init(name, bad[i]) < 0,
+			"devargs \"%s\" accepted", bad[i]);
+	}
+	/* a path longer than a UNIX socket path */
+	memset(args, 'a', sizeof(args) - 1);
+	args[sizeof(args) - 1] = '\0';
+	memcpy(args, "socket=/", 8);
+	snprintf(name, sizeof(name), "net_avp_emu%u", seq++);
+	TEST_ASSERT(rte_vdev_init(name, args) < 0, "long path accepted");
+	/* the good one */
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "probe with socket=PATH");
+	return test_end();
+}
+
+/* Each receive queue allocates from its own mempool. */
+static int
+test_queue_pools(void)
+{
+	struct rte_eth_rxq_info ri;
+	struct rte_mbuf *m[4];
+	struct tport *t;
+	unsigned int q, n;
+
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "probe");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_configure(t->port, 2, 1,
+		&(struct rte_eth_conf){ .rxmode = { .mtu = 200 } }), "configure");
+	TEST_ASSERT_SUCCESS(rte_eth_rx_queue_setup(t->port, 0, 0, SOCKET_ID_ANY,
+		NULL, pool), "rxq 0");
+	TEST_ASSERT_SUCCESS(rte_eth_rx_queue_setup(t->port, 1, 0, SOCKET_ID_ANY,
+		NULL, pool_small), "rxq 1");
+	TEST_ASSERT_SUCCESS(rte_eth_tx_queue_setup(t->port, 0, 0, SOCKET_ID_ANY,
+		NULL), "txq");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(t->port), "start");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+	for (q = 0; q < 2; q++) {
+		struct avp_emu_inject_opts o = { .queue = (int)q };
+		struct rte_mempool *want = q == 0 ? pool : pool_small;
+
+		TEST_ASSERT_SUCCESS(rte_eth_rx_queue_info_get(t->port, q, &ri),
+			"info");
+		TEST_ASSERT_EQUAL(ri.mp, want, "rxq %u pool", q);
+		fill_frame(fbuf, 150, tport_mac(t), q);
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, 150, &o), "inject");
+		n = rx_wait(t->port, q, m, 1);
+		TEST_ASSERT_EQUAL(n, 1u, "rxq %u frame", q);
+		TEST_ASSERT_EQUAL(m[0]->pool, want, "rxq %u mbuf pool", q);
+		TEST_ASSERT(mbuf_equals(m[0], fbuf, 150), "bytes");
+		rte_pktmbuf_free(m[0]);
+	}
+	/* a pool whose mbufs hold less than 64 bytes is refused */
+	{
+		struct rte_mempool *mini = rte_pktmbuf_pool_create(
+			"avp_test_mini", 63, 0, 0, RTE_PKTMBUF_HEADROOM + 32,
+			SOCKET_ID_ANY);
+
+		ASSERT_NOT_NULL(mini, "mini pool");
+		TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+		TEST_ASSERT(rte_eth_rx_queue_setup(t->port, 1, 0, SOCKET_ID_ANY,
+			NULL, mini) < 0, "32-byte mbufs accepted");
+		rte_mempool_free(mini);
+	}
+	return test_end();
+}
+
 /* ---- faults ---- */
 
 /* Waits until the emulator has seen the guest's socket close. */
@@ -2155,6 +2237,8 @@ static struct unit_test_suite avp_suite = {
 		TEST_CASE_ST(ut_setup, ut_teardown, test_rx_nombuf),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_two_threads),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_pci_path),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_devargs),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_queue_pools),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_images),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_ring_index),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_descriptors),
