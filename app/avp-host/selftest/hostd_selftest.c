@@ -47,6 +47,7 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -157,6 +158,38 @@ cleanup(void)
 	}
 }
 
+/*
+ * Killed (a meson timeout, ^C): only async-signal-safe calls here, but
+ * leave no daemon, namespace or temporary directory behind.
+ */
+static void
+on_signal(int sig)
+{
+	char *const ns_argv[] = { S("ip"), S("netns"), S("del"), netns, NULL };
+	char *const rm_argv[] = { S("rm"), S("-rf"), tmp_dir, NULL };
+	pid_t pid;
+
+	if (daemon_pid > 0) {
+		kill(daemon_pid, SIGKILL);
+		waitpid(daemon_pid, NULL, 0);
+	}
+	if (netns[0] != '\0') {
+		pid = fork();
+		if (pid == 0)
+			execvp(ns_argv[0], ns_argv);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	if (tmp_dir[0] != '\0') {
+		pid = fork();
+		if (pid == 0)
+			execvp(rm_argv[0], rm_argv);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	_exit(128 + sig);
+}
+
 static int
 finish(void)
 {
@@ -210,6 +243,8 @@ daemon_spawn(struct daemon *d, char *const argv[])
 	if (d->pid < 0)
 		fatal("fork: %s", strerror(errno));
 	if (d->pid == 0) {
+		/* The daemon must not outlive the test. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(in[0], STDIN_FILENO);
 		dup2(out[1], STDOUT_FILENO);
 		execvp(argv[0], argv);
@@ -1453,6 +1488,8 @@ main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s AVP_HOSTD xconnect|migrate|modes|tap\n",
 			argv[0]);
