@@ -102,6 +102,7 @@ image_fault(struct avp_emu_port *port, enum avp_emu_fault f, uint64_t arg)
 {
 	struct avp_devinfo *di = port->devinfo;
 	struct avp_memmap *mm = port->memmap;
+	unsigned int i;
 
 	switch (f) {
 	case AVP_EMU_FAULT_DEVINFO_MAGIC:
@@ -126,8 +127,18 @@ image_fault(struct avp_emu_port *port, enum avp_emu_fault f, uint64_t arg)
 		di->rx_ring_pa = pa_outside(port);
 		break;
 	case AVP_EMU_FAULT_RING_INDEX:
-		/* the host stops producing so the bad index stays */
+		/* The host stops producing so the bad index stays. A guest
+		 * that masks it reads slots 0..2: they hold handles outside
+		 * the pool, which it may hand back without a violation.
+		 */
 		port->image_faulted = 1;
+		for (i = 0; i < 3; i++) {
+			uint64_t h = port->buf_va + port->pool_len +
+				64 * (1 + port->nbogus);
+
+			emu_bogus_add(port, h);
+			port->rx[0].r->slots[i] = h;
+		}
 		port->rx[0].r->prod_idx = port->params.ring_slots + 3;
 		break;
 	case AVP_EMU_FAULT_QUEUES:
