@@ -101,11 +101,15 @@ avp_rx_return(struct avp_shring *rx, uint32_t cons, uint32_t n,
 	struct avp_ring *fring = fr->ring;
 	uint32_t i;
 
+	/*
+	 * Consumption of rx first: a host that sees a handle on free must
+	 * also see that it was taken off rx.
+	 */
+	__atomic_store_n(&rx->ring->cons_idx, (cons + n) & rx->mask,
+			__ATOMIC_RELEASE);
 	for (i = 0; i < nret; i++)
 		fring->slots[(fprod + i) & fr->mask] = h[i];
 	__atomic_store_n(&fring->prod_idx, (fprod + nret) & fr->mask,
-			__ATOMIC_RELEASE);
-	__atomic_store_n(&rx->ring->cons_idx, (cons + n) & rx->mask,
 			__ATOMIC_RELEASE);
 }
 
@@ -132,6 +136,25 @@ avp_rx_ready(struct avp_rx_queue *rxq, struct avp_shring *rx,
 	*fprod = fr->ring->prod_idx & fr->mask;
 	space = (fcons - *fprod - 1) & fr->mask;
 	return RTE_MIN(avail, space);
+}
+
+/*
+ * The pool could not give n mbufs at once: take what it has, one by one,
+ * and drop (and count) the frames left without one.
+ */
+static __rte_noinline uint32_t
+avp_rx_alloc_short(struct avp_rx_queue *rxq, struct rte_mbuf **pkts,
+		uint32_t n)
+{
+	uint32_t k;
+
+	for (k = 0; k < n; k++) {
+		pkts[k] = rte_pktmbuf_alloc(rxq->pool);
+		if (pkts[k] == NULL)
+			break;
+	}
+	rxq->stats.nombuf += n - k;
+	return k;
 }
 
 /* Simple receive from one host ring: single-buffer frames, one mbuf. */
@@ -197,10 +220,8 @@ avp_rx_ring_simple(struct avp_rx_queue *rxq, unsigned int ri,
 	}
 
 	if (good != 0 && unlikely(rte_pktmbuf_alloc_bulk(rxq->pool, pkts,
-							good) != 0)) {
-		rxq->stats.nombuf += good;
-		good = 0;
-	}
+							good) != 0))
+		good = avp_rx_alloc_short(rxq, pkts, good);
 	for (i = 0; i < good; i++) {
 		struct rte_mbuf *m = pkts[i];
 
@@ -380,8 +401,13 @@ avp_rx_ring_scattered(struct avp_rx_queue *rxq, unsigned int ri,
 
 	if (total != 0 &&
 	    unlikely(rte_pktmbuf_alloc_bulk(rxq->pool, mb, total) != 0)) {
-		rxq->stats.nombuf += good;
-		good = 0;
+		/* Short of mbufs: whole frames in order while they last. */
+		for (i = 0, k = 0; i < good; k += chain[i].need, i++)
+			if (rte_pktmbuf_alloc_bulk(rxq->pool, &mb[k],
+					chain[i].need) != 0)
+				break;
+		rxq->stats.nombuf += good - i;
+		good = i;
 	}
 	for (i = 0, k = 0; i < good; i++) {
 		avp_rx_chain_copy(rxq, &chain[i], &mb[k]);
