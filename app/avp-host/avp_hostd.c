@@ -96,6 +96,8 @@ usage(FILE *f)
 "      max_frame=N        largest frame for the guest, 64..min(65535,\n"
 "                         5 x buf_size) (default 9238)\n"
 "      vlan=0|1           advertise VLAN offload (default 1)\n"
+"      rx_segs=N          deliver every frame in at least N segments,\n"
+"                         1..5 (default 1; for chained-mode guests)\n"
 "      mode=MODE          traffic mode of this port (default: --mode)\n"
 "      peer=NAME          xconnect: the port to cross-connect with\n"
 "      tap=IFNAME         tap: TAP interface (default: the port name)\n"
@@ -133,6 +135,10 @@ usage(FILE *f)
 "  migrate-every PORT MS [MIGOPT...]  migrate every MS ms, 0 stops\n"
 "  unplug PORT [MS]              ask the guest to release the port\n"
 "  capture PORT [N]              show up to N captured frames (capture)\n"
+"  rx-segs PORT N                deliver in at least N segments (1..5)\n"
+"  fault PORT NAME [ARG] [COUNT] inject a fault (emulator fault names;\n"
+"                                COUNT 0: until 'fault PORT none')\n"
+"  reset PORT                    rebuild clean BAR images (no guest)\n"
 "  quit                          shut down (exit code 0)\n"
 "\n"
 "Prints '" HOSTD_NAME ": ready: N ports' once every socket listens;\n"
@@ -304,6 +310,9 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 			NUM(0, 1);
 			hp->params.no_vlan_offload = v == 0;
 			hp->params.features = v ? AVP_FEAT_VLAN_OFFLOAD : 0;
+		} else if (strcmp(key, "rx_segs") == 0) {
+			NUM(1, AVP_MAX_SEGS);
+			hp->rx_segs = (unsigned int)v;
 		} else if (strcmp(key, "mode") == 0) {
 			if (mode_parse(val, &hp->mode) < 0)
 				usage_error("--port %s: mode=%s: unknown mode; allowed: "
@@ -340,7 +349,7 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 			NUM(0, UINT64_MAX);
 			hp->count = v;
 		} else {
-			usage_error("--port %s: unknown key '%s'; allowed: socket, queues, rxq, txq, rxq_min, txq_min, mac, buf_size, bufs, ring, max_frame, vlan, mode, peer, tap, size, count",
+			usage_error("--port %s: unknown key '%s'; allowed: socket, queues, rxq, txq, rxq_min, txq_min, mac, buf_size, bufs, ring, max_frame, vlan, rx_segs, mode, peer, tap, size, count",
 				hp->name, key);
 		}
 #undef NUM
@@ -860,6 +869,14 @@ ports_create(struct hostd *hd)
 			log_err("port %s: cannot create the port: %s",
 				hp->name, strerror(errno ? errno : EINVAL));
 			return -1;
+		}
+		if (hp->rx_segs > 1) {
+			rc = avp_emu_port_set_rx_segs(hp->port, hp->rx_segs);
+			if (rc < 0) {
+				log_err("port %s: rx_segs=%u: %s", hp->name,
+					hp->rx_segs, strerror(-rc));
+				return -1;
+			}
 		}
 	}
 	for (unsigned int i = 0; i < hd->nports; i++) {

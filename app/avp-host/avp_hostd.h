@@ -46,6 +46,7 @@ struct hostd_port {
 	uint16_t sizes[HOSTD_MAX_SIZES];	/* generator frame sizes */
 	unsigned int nsizes;
 	uint64_t count;				/* generator frames */
+	unsigned int rx_segs;			/* forced rx segments */
 	/* run time */
 	struct hostd_port *peer;
 	struct avp_emu_port *port;

@@ -60,8 +60,10 @@ hostd_port_summary(struct hostd *hd, struct hostd_port *hp, FILE *out)
 	if (hp->mode == HOSTD_MODE_CAPTURE)
 		fprintf(out, " capture_dropped=%" PRIu64,
 			st.capture_dropped);
-	fprintf(out, " migrations=%" PRIu64 " violations=%" PRIu64,
-		st.migrations, avp_emu_port_violations(hp->port));
+	fprintf(out, " ctrl_replies=%" PRIu64 " ctrl_reply_max_us=%" PRIu64
+		" migrations=%" PRIu64 " violations=%" PRIu64,
+		st.ctrl_replies, st.ctrl_reply_max_us, st.migrations,
+		avp_emu_port_violations(hp->port));
 	if (hp->tap != NULL) {
 		fprintf(out, " ");
 		hostd_tap_summary(hp->tap, out);
@@ -529,6 +531,123 @@ cmd_capture(struct hostd *hd, int argc, char **argv, FILE *out)
 }
 
 static void
+cmd_rx_segs(struct hostd *hd, int argc, char **argv, FILE *out)
+{
+	struct hostd_port *hp;
+	unsigned long n;
+	int rc;
+
+	if (argc != 3 || parse_uint(argv[2], AVP_MAX_SEGS, &n) < 0 ||
+			n < 1) {
+		fprintf(out, "error: rx-segs: usage: rx-segs PORT N (N 1..%d, 1 restores the default)\n",
+			AVP_MAX_SEGS);
+		return;
+	}
+	hp = hostd_port_find(hd, argv[1]);
+	if (hp == NULL) {
+		no_such_port(hd, argv[0], argv[1], out);
+		return;
+	}
+	rc = avp_emu_port_set_rx_segs(hp->port, (unsigned int)n);
+	if (rc < 0)
+		fprintf(out, "rx-segs %s: failed: %s\n", hp->name,
+			strerror(-rc));
+	else
+		fprintf(out, "rx-segs %s: ok, at least %lu segment%s per frame\n",
+			hp->name, n, n == 1 ? "" : "s");
+}
+
+static void
+cmd_fault(struct hostd *hd, int argc, char **argv, FILE *out)
+{
+	struct hostd_port *hp;
+	unsigned long long arg = 0;
+	unsigned long count = 1;
+	unsigned int f;
+	char *end;
+	int rc;
+
+	if (argc < 3 || argc > 5) {
+		fprintf(out, "error: fault: usage: fault PORT NAME [ARG] [COUNT] (NAME none clears; COUNT 0: until cleared)\n");
+		return;
+	}
+	hp = hostd_port_find(hd, argv[1]);
+	if (hp == NULL) {
+		no_such_port(hd, argv[0], argv[1], out);
+		return;
+	}
+	for (f = 0; f < AVP_EMU_FAULT_COUNT; f++)
+		if (strcmp(argv[2], avp_emu_fault_name(f)) == 0)
+			break;
+	if (f == AVP_EMU_FAULT_COUNT) {
+		fprintf(out, "error: fault: unknown fault '%s'; allowed:",
+			argv[2]);
+		for (f = 0; f < AVP_EMU_FAULT_COUNT; f++)
+			fprintf(out, " %s", avp_emu_fault_name(f));
+		fprintf(out, "\n");
+		return;
+	}
+	if (argc > 3) {
+		errno = 0;
+		arg = strtoull(argv[3], &end, 0);
+		if (errno != 0 || *end != '\0' || end == argv[3]) {
+			fprintf(out, "error: fault: ARG '%s' must be a number (negative values are taken as 32-bit two's complement)\n",
+				argv[3]);
+			return;
+		}
+	}
+	if (argc > 4 && parse_uint(argv[4], 1000000000, &count) < 0) {
+		fprintf(out, "error: fault: COUNT '%s' must be a number, 0 meaning until cleared\n",
+			argv[4]);
+		return;
+	}
+	rc = avp_emu_port_fault(hp->port, f, (uint64_t)arg,
+			(unsigned int)count);
+	if (rc < 0)
+		fprintf(out, "fault %s: failed: %s\n", hp->name,
+			strerror(-rc));
+	else if (f == AVP_EMU_FAULT_NONE)
+		fprintf(out, "fault %s: ok, every fault cleared\n", hp->name);
+	else if (f <= AVP_EMU_FAULT_BUF_REGION)
+		fprintf(out, "fault %s: ok, %s written into the BAR images ('reset %s' undoes it)\n",
+			hp->name, argv[2], hp->name);
+	else if (count == 0)
+		fprintf(out, "fault %s: ok, %s armed until cleared\n",
+			hp->name, argv[2]);
+	else
+		fprintf(out, "fault %s: ok, %s armed for the next %lu event%s\n",
+			hp->name, argv[2], count, count == 1 ? "" : "s");
+}
+
+static void
+cmd_reset(struct hostd *hd, int argc, char **argv, FILE *out)
+{
+	struct hostd_port *hp;
+	int rc;
+
+	if (argc != 2) {
+		fprintf(out, "error: reset: usage: reset PORT\n");
+		return;
+	}
+	hp = hostd_port_find(hd, argv[1]);
+	if (hp == NULL) {
+		no_such_port(hd, argv[0], argv[1], out);
+		return;
+	}
+	if (avp_emu_port_attached(hp->port)) {
+		fprintf(out, "reset %s: failed: a guest is attached (unplug it first)\n",
+			hp->name);
+		return;
+	}
+	rc = avp_emu_port_reset(hp->port);
+	if (rc < 0)
+		fprintf(out, "reset %s: failed: %s\n", hp->name,
+			strerror(-rc));
+	else
+		fprintf(out, "reset %s: ok, clean BAR images\n", hp->name);
+}
+
+static void
 cmd_help(FILE *out)
 {
 	fprintf(out,
@@ -541,6 +660,9 @@ cmd_help(FILE *out)
 		"  migrate-every PORT MS [MIGOPT...]  periodic migration, 0 stops\n"
 		"  unplug PORT [MS]                 ask the guest to release the port\n"
 		"  capture PORT [N]                 show captured frames\n"
+		"  rx-segs PORT N                   deliver in at least N segments\n"
+		"  fault PORT NAME [ARG] [COUNT]    inject a fault (none clears)\n"
+		"  reset PORT                       rebuild clean BAR images\n"
 		"  quit                             shut down\n"
 		"help: ok\n");
 }
@@ -584,6 +706,12 @@ hostd_cmd_exec(struct hostd *hd, char *line, FILE *out)
 		cmd_unplug(hd, argc, argv, out);
 	else if (strcmp(argv[0], "capture") == 0)
 		cmd_capture(hd, argc, argv, out);
+	else if (strcmp(argv[0], "rx-segs") == 0)
+		cmd_rx_segs(hd, argc, argv, out);
+	else if (strcmp(argv[0], "fault") == 0)
+		cmd_fault(hd, argc, argv, out);
+	else if (strcmp(argv[0], "reset") == 0)
+		cmd_reset(hd, argc, argv, out);
 	else if (strcmp(argv[0], "quit") == 0 ||
 			strcmp(argv[0], "exit") == 0) {
 		if (argc != 1) {
@@ -593,7 +721,7 @@ hostd_cmd_exec(struct hostd *hd, char *line, FILE *out)
 		fprintf(out, "quit: ok, shutting down\n");
 		hd->quit = 1;
 	} else {
-		fprintf(out, "error: unknown command '%s'; commands: help, stats, stats-reset, state, migrate, migrate-every, unplug, capture, quit\n",
+		fprintf(out, "error: unknown command '%s'; commands: help, stats, stats-reset, state, migrate, migrate-every, unplug, capture, rx-segs, fault, reset, quit\n",
 			argv[0]);
 	}
 }

@@ -957,7 +957,8 @@ scenario_modes(const char *hostd)
 	snprintf(sg, sizeof(sg), "%s/g.sock", tmp_dir);
 	snprintf(ss, sizeof(ss), "%s/s.sock", tmp_dir);
 	snprintf(sc, sizeof(sc), "%s/c.sock", tmp_dir);
-	snprintf(pg, sizeof(pg), "g,socket=%s,mode=gen,size=64/512/1518,count=90",
+	snprintf(pg, sizeof(pg),
+		"g,socket=%s,mode=gen,size=64/512/1518,count=90,rx_segs=3",
 		sg);
 	snprintf(ps, sizeof(ps), "s,socket=%s", ss);
 	snprintf(pc, sizeof(pc), "c,socket=%s,mode=capture,max_frame=1522",
@@ -992,7 +993,7 @@ scenario_modes(const char *hostd)
 			printf("# gen: frame %u not received: %d\n", i, rc);
 			break;
 		}
-		if ((uint32_t)rc == gen_sizes[i % 3] &&
+		if ((uint32_t)rc == gen_sizes[i % 3] && info.nsegs == 3 &&
 				avp_emu_frame_verify(rx_buf, (uint32_t)rc,
 					&seq) == 0 && seq == i &&
 				memcmp(rx_buf, gg.devinfo->mac, 6) == 0)
@@ -1002,8 +1003,12 @@ scenario_modes(const char *hostd)
 				i, rc, seq);
 	}
 	CHECK(good == 90,
-		"gen: %u of 90 generated frames (64/512/1518 in turn, to the port MAC) verified in order",
+		"gen: %u of 90 generated frames (64/512/1518 in turn, to the port MAC, rx_segs=3: 3 segments each) verified in order",
 		good);
+	daemon_cmd(&d, "rx-segs g 1\n");
+	line = daemon_expect(&d, "rx-segs g: ok", CMD_MS, NULL, NULL);
+	CHECK(line != NULL, "rx-segs g 1: ok");
+	free(line);
 	CHECK(avp_tg_rx_wait(&gg, 1, rx_buf, sizeof(rx_buf), NULL, 200) ==
 		-ETIMEDOUT, "gen: count=90 stops the generator");
 	v = stats_until(&d, "g", "gen_frames", 90, 5000);
@@ -1034,6 +1039,40 @@ scenario_modes(const char *hostd)
 	free(line);
 	v = stats_until(&d, "s", "sink_frames", 0, 1000);
 	CHECK(v == 0, "stats s after the reset: sink_frames=0");
+
+	/* Fault injection by command. */
+	daemon_cmd(&d, "fault s ctrl_status -5 1\n");
+	line = daemon_expect(&d, "fault s: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && strstr(line, "ok, ctrl_status armed for the next 1 event") != NULL,
+		"fault s ctrl_status -5 1: armed");
+	free(line);
+	v = (uint64_t)(int64_t)avp_tg_set_link(&gs, 1);
+	CHECK((int64_t)v == -5, "the next request is answered with -5 (got %d)",
+		(int)(int64_t)v);
+	CHECK(avp_tg_set_link(&gs, 1) == 0, "the one after it succeeds");
+	daemon_cmd(&d, "fault s ctrl_status 0 0\n");
+	line = daemon_expect(&d, "fault s: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && strstr(line, "armed until cleared") != NULL,
+		"fault s ctrl_status 0 0: armed until cleared");
+	free(line);
+	CHECK(avp_tg_set_link(&gs, 1) == -22 && avp_tg_set_link(&gs, 1) == -22,
+		"requests are answered with -22 until cleared");
+	daemon_cmd(&d, "fault s none\n");
+	line = daemon_expect(&d, "fault s: ok, every fault cleared", CMD_MS,
+			NULL, NULL);
+	CHECK(line != NULL && avp_tg_set_link(&gs, 1) == 0,
+		"fault s none clears it");
+	free(line);
+	daemon_cmd(&d, "fault s meltdown\n");
+	line = daemon_expect(&d, "error: fault: unknown fault 'meltdown'; allowed: none",
+			CMD_MS, NULL, NULL);
+	CHECK(line != NULL, "an unknown fault name is an error listing the names");
+	free(line);
+	daemon_cmd(&d, "reset s\n");
+	line = daemon_expect(&d, "reset s: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && strstr(line, "failed: a guest is attached") != NULL,
+		"reset is refused while a guest is attached");
+	free(line);
 
 	/* capture: three frames, shown by the capture command. */
 	for (i = 0; i < 3; i++) {
@@ -1070,6 +1109,14 @@ scenario_modes(const char *hostd)
 	avp_tg_close(&gg);
 	avp_tg_close(&gs);
 	avp_tg_close(&gc);
+	/* Once the guest has gone, the port can be reset. */
+	v = stats_until(&d, "s", "attached", 0, 5000);
+	CHECK(v == 0, "stats s: attached=0 once the guest has closed");
+	daemon_cmd(&d, "reset s\n");
+	line = daemon_expect(&d, "reset s: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && strstr(line, "ok, clean BAR images") != NULL,
+		"reset s: ok without a guest");
+	free(line);
 	daemon_cmd(&d, "quit\n");
 	i = (unsigned int)daemon_wait_exit(&d, EXIT_MS);
 	CHECK(i == 0, "avp-hostd exits with code 0");

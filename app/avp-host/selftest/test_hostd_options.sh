@@ -61,6 +61,8 @@ expect_error "max_frame above 5 buffers" "max_frame=9238 is more than 5 segments
 	--port "p0,socket=$s,buf_size=1024"
 expect_error "vlan not 0|1" "vlan=2: must be a number in 0..1" \
 	--port "p0,socket=$s,vlan=2"
+expect_error "rx_segs out of range" "rx_segs=6: must be a number in 1..5" \
+	--port "p0,socket=$s,rx_segs=6"
 expect_error "unknown port mode" "mode=mirror: unknown mode; allowed: loopback, xconnect, gen, sink, tap, capture" \
 	--port "p0,socket=$s,mode=mirror"
 expect_error "unknown --mode" "--mode mirror: unknown mode; allowed: loopback" \
