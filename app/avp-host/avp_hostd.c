@@ -237,6 +237,13 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 			if (strlen(tok) >= AVP_IFNAME_LEN)
 				usage_error("--port %s: port name '%s' is too long (at most %d characters)",
 					arg, tok, AVP_IFNAME_LEN - 1);
+			if (strcmp(tok, "all") == 0 ||
+					strcmp(tok, "full") == 0 ||
+					strcmp(tok, "reorder") == 0 ||
+					strcmp(tok, "novlan") == 0 ||
+					strcmp(tok, "newmac") == 0)
+				usage_error("--port %s: '%s' is a command word and cannot name a port",
+					arg, tok);
 			for (const char *c = tok; *c; c++)
 				if (*c == ' ' || *c == '/' || *c == ':')
 					usage_error("--port %s: port name '%s' must not contain spaces, '/' or ':'",

@@ -39,6 +39,8 @@ expect_error "no port" "give at least one --port" --mode loopback
 expect_error "no socket" "socket=PATH is required" --port p0
 expect_error "name missing" "the first field must be the port name" \
 	--port "socket=$s"
+expect_error "reserved port name" "'all' is a command word and cannot name a port" \
+	--port "all,socket=$s"
 expect_error "unknown key" "unknown key 'colour'; allowed: socket" \
 	--port "p0,socket=$s,colour=blue"
 expect_error "not key=value" "'fast' is not KEY=VALUE" \
