@@ -130,7 +130,7 @@ emu_service_thread(void *arg)
 	unsigned int idle = 0;
 	int work;
 
-	while (!emu->stop) {
+	while (!__atomic_load_n(&emu->stop, __ATOMIC_ACQUIRE)) {
 		work = 0;
 		pthread_mutex_lock(&emu->lock);
 		for (port = emu->ports; port != NULL; port = port->next) {
@@ -176,7 +176,7 @@ avp_emu_start(struct avp_emu *emu)
 		return -EINVAL;
 	if (emu->running)
 		return 0;
-	emu->stop = 0;
+	__atomic_store_n(&emu->stop, 0, __ATOMIC_RELEASE);
 	ret = pthread_create(&emu->thread, NULL, emu_service_thread, emu);
 	if (ret != 0)
 		return -ret;
@@ -189,7 +189,7 @@ avp_emu_stop(struct avp_emu *emu)
 {
 	if (emu == NULL || !emu->running)
 		return;
-	emu->stop = 1;
+	__atomic_store_n(&emu->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(emu->thread, NULL);
 	emu->running = 0;
 }

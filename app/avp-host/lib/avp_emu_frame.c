@@ -11,6 +11,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "avp_emu_priv.h"
@@ -52,19 +53,23 @@ frame_sum(uint64_t seq, uint32_t len, const uint8_t *p, uint32_t n)
 }
 
 /* 0..255 twice: payload byte k is (seq + k) & 0xff, copied in runs. */
+static uint8_t pat_bytes[512];
+static pthread_once_t pat_once = PTHREAD_ONCE_INIT;
+
+static void
+pattern_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(pat_bytes); i++)
+		pat_bytes[i] = (uint8_t)i;
+}
+
 static const uint8_t *
 pattern(void)
 {
-	static uint8_t pat[512];
-	static int ready;
-	unsigned int i;
-
-	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
-		for (i = 0; i < sizeof(pat); i++)
-			pat[i] = (uint8_t)i;
-		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
-	}
-	return pat;
+	pthread_once(&pat_once, pattern_init);
+	return pat_bytes;
 }
 
 void

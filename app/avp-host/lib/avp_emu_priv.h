@@ -217,7 +217,7 @@ struct avp_emu {
 	unsigned int nports;
 	pthread_t thread;
 	int running;
-	volatile int stop;
+	int stop;
 	pthread_mutex_t log_lock;
 	FILE *log;
 	int log_level;

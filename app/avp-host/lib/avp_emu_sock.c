@@ -188,7 +188,8 @@ sock_thread(void *arg)
 			pthread_mutex_lock(&port->lock);
 			force = port->force_close;
 			pthread_mutex_unlock(&port->lock);
-			if (port->sock_stop)
+			if (__atomic_load_n(&port->sock_stop,
+					__ATOMIC_ACQUIRE))
 				break;
 			if (force) {
 				guest_gone(port);
@@ -247,7 +248,7 @@ avp_emu_port_listen(struct avp_emu_port *port, const char *path)
 		ret = -ENOMEM;
 		goto fail;
 	}
-	port->sock_stop = 0;
+	__atomic_store_n(&port->sock_stop, 0, __ATOMIC_RELEASE);
 	ret = pthread_create(&port->sock_thread, NULL, sock_thread, port);
 	if (ret != 0) {
 		ret = -ret;
@@ -281,7 +282,7 @@ void
 emu_sock_close(struct avp_emu_port *port)
 {
 	if (port->sock_thread_ok) {
-		port->sock_stop = 1;
+		__atomic_store_n(&port->sock_stop, 1, __ATOMIC_RELEASE);
 		wake(port);
 		pthread_join(port->sock_thread, NULL);
 		port->sock_thread_ok = 0;

@@ -1256,7 +1256,7 @@ t_unplug(struct fx *x)
 
 struct mig_thread {
 	struct avp_tg *g;
-	volatile int stop;
+	int stop;
 	pthread_t t;
 };
 
@@ -1265,7 +1265,7 @@ mig_loop(void *p)
 {
 	struct mig_thread *m = p;
 
-	while (!m->stop)
+	while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE))
 		avp_tg_mig_service(m->g, 5);
 	return NULL;
 }
@@ -1274,14 +1274,14 @@ static void
 mig_start(struct mig_thread *m, struct avp_tg *g)
 {
 	m->g = g;
-	m->stop = 0;
+	__atomic_store_n(&m->stop, 0, __ATOMIC_RELEASE);
 	pthread_create(&m->t, NULL, mig_loop, m);
 }
 
 static void
 mig_stop(struct mig_thread *m)
 {
-	m->stop = 1;
+	__atomic_store_n(&m->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(m->t, NULL);
 }
 
@@ -1461,7 +1461,7 @@ t_mig_unconfigured(struct fx *x)
 
 struct mig_traffic {
 	struct avp_tg *g;
-	volatile int stop;
+	int stop;
 	uint64_t sent, received, bad;
 };
 
@@ -1477,7 +1477,7 @@ mig_traffic_loop(void *p)
 	uint64_t seq;
 	int n;
 
-	while (!m->stop) {
+	while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
 		avp_tg_mig_service(g, 0);
 		if (g->detached)
 			continue;
@@ -1485,13 +1485,14 @@ mig_traffic_loop(void *p)
 			m->sent, g->devinfo->mac, g->devinfo->mac);
 		if (avp_tg_tx(g, 0, f, 60 + (uint32_t)(m->sent % 1500), 0, 0,
 				0) == 0)
-			m->sent++;
+			__atomic_add_fetch(&m->sent, 1, __ATOMIC_RELEASE);
 		while ((n = avp_tg_rx(g, 0, r, sizeof(r), NULL)) != 0) {
 			if (n < 0 || avp_emu_frame_verify(r, (uint32_t)n,
 					&seq) != 0)
 				m->bad++;
 			else
-				m->received++;
+				__atomic_add_fetch(&m->received, 1,
+					__ATOMIC_RELEASE);
 		}
 	}
 	return NULL;
@@ -1517,7 +1518,8 @@ t_mig_traffic(struct fx *x)
 	pthread_create(&t, NULL, mig_traffic_loop, &m);
 	for (i = 0; i < 6 && ret == 0; i++) {
 		deadline = now_ms() + WAIT_MS;
-		while (m.received < (i + 1) * 200 && now_ms() < deadline)
+		while (__atomic_load_n(&m.received, __ATOMIC_ACQUIRE) <
+				(i + 1) * 200 && now_ms() < deadline)
 			usleep(200);
 		memset(&o, 0, sizeof(o));
 		o.reorder_memmap = i & 1;
@@ -1525,9 +1527,10 @@ t_mig_traffic(struct fx *x)
 		lost += r.frames_lost;
 	}
 	deadline = now_ms() + WAIT_MS;
-	while (m.received < 7 * 200 && now_ms() < deadline)
+	while (__atomic_load_n(&m.received, __ATOMIC_ACQUIRE) < 7 * 200 &&
+			now_ms() < deadline)
 		usleep(200);
-	m.stop = 1;
+	__atomic_store_n(&m.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	CHECK(ret == 0, "migration %u: %d", i, ret);
 	CHECK(m.bad == 0 && m.received >= 7 * 200, "received %lu bad %lu",
