@@ -1053,6 +1053,7 @@ avp_migrate_attach(struct avp_dev *avp)
 				avp->started);
 		if (ret != 0)
 			return AVP_MIG_ERROR;
+		avp_select_paths(dev, 0);
 		avp_queues_refresh(dev);
 	}
 	avp_dp_unblock(avp, AVP_BLOCK_MIGRATION);
