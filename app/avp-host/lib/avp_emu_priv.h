@@ -2,7 +2,22 @@
  * Copyright(c) 2026 The AVP PMD authors
  */
 
-/* Internals of the AVP host emulator, shared by its source files. */
+/*
+ * Internals of the AVP host emulator, shared by its source files.
+ *
+ * Threads and locks:
+ *  - one service thread per emulator; for each pass it holds emu->lock
+ *    (the port list) and, port by port, port->lock, which guards all
+ *    device, ring, pool, checker and counter state of that port;
+ *  - API calls take port->lock; the waiting ones (migrate, unplug, the
+ *    wait_* helpers) wait on port->cond, which releases it, so the
+ *    service thread keeps answering the guest meanwhile;
+ *  - port->pend_lock guards the pending rx queue only; it is taken after
+ *    port->lock (or alone, by inject and by a peer's cross-connect), never
+ *    the other way round;
+ *  - one socket thread per listening port; only it closes the guest's
+ *    socket.
+ */
 
 #ifndef AVP_EMU_PRIV_H
 #define AVP_EMU_PRIV_H

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "avp_abi.h"
 #include "avp_attach_proto.h"
@@ -1335,6 +1336,13 @@ t_mig_normal(struct fx *x)
 		"new HPAs");
 	CHECK(x->g.memmap->entries[0].host_va != before[0].host_va,
 		"new HVAs");
+	{
+		unsigned char vec;
+		uintptr_t old = (uintptr_t)before[0].host_va & ~(uintptr_t)4095;
+
+		CHECK(mincore((void *)old, 4096, &vec) != 0 && errno == ENOMEM,
+			"the old host mapping is gone");
+	}
 	avp_emu_port_state_get(x->port, &s);
 	CHECK(s.configured && s.link_up && s.mig_status == AVP_MIG_ATTACHED &&
 		s.cfg.instance_id == s.instance_id &&
