@@ -106,6 +106,8 @@ guest_gone(struct avp_emu_port *port)
 	port->force_close = 0;
 	if (port->mig_phase == MIG_IDLE)
 		emu_port_release(port, 1);
+	/* frames queued for that guest are not for the next one */
+	emu_pend_clear(port);
 	pthread_cond_broadcast(&port->cond);
 	pthread_mutex_unlock(&port->lock);
 	emu_log(port, 2, "guest detached from socket");

@@ -1172,7 +1172,9 @@ t_socket(struct fx *x)
 	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0 &&
 		avp_emu_capture_pop(x->port, &cf) == 1 &&
 		memcmp(cf.data, f, sizeof(f)) == 0, "tx bytes");
-	/* take a buffer and let go without returning it */
+	/* let go with a frame waiting for delivery */
+	CHECK(avp_tg_set_link(&g, 0) == 0, "link down");
+	CHECK(avp_emu_inject(x->port, f, 100, NULL) == 0, "inject");
 	CHECK(avp_tg_ring_count(g.alloc[0]) > 0, "stocked");
 	avp_tg_close(&g);
 	deadline = now_ms() + WAIT_MS;
@@ -1186,6 +1188,9 @@ t_socket(struct fx *x)
 	CHECK(g.alloc[0]->prod_idx == 0 && g.tx[0]->prod_idx == 0 &&
 		g.req->prod_idx == 0, "clean rings");
 	CHECK(up(&g, 1, 1, 0) == 0, "configure again");
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0 &&
+		avp_tg_ring_count(g.rx[0]) == 0,
+		"nothing left over for the new guest");
 	avp_tg_close(&g);
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
