@@ -969,6 +969,27 @@ test_vlan_insert(void)
 	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
 	TEST_ASSERT_EQUAL(cap.flags, 0, "no flag without TX_VLAN");
 	TEST_ASSERT_EQUAL(cap.len, 120u, "untagged");
+
+	/* a host without VLAN offload never sees the flag */
+	{
+		struct avp_emu_port_params p;
+		struct tport *nv;
+
+		params_default(&p);
+		p.no_vlan_offload = 1;
+		nv = tport_up(&p, AVP_EMU_MODE_CAPTURE, &conf1);
+		ASSERT_NOT_NULL(nv, "port without VLAN");
+		m = mbuf_from(pool, fbuf, 120, NULL, 0);
+		ASSERT_NOT_NULL(m, "mbuf");
+		m->ol_flags |= RTE_MBUF_F_TX_VLAN;
+		m->vlan_tci = 5;
+		TEST_ASSERT_SUCCESS(tx_one(nv->port, 0, m), "tx");
+		TEST_ASSERT_SUCCESS(avp_emu_wait_captured(nv->ep, 1, WAIT_MS),
+			"capture");
+		TEST_ASSERT_EQUAL(avp_emu_capture_pop(nv->ep, &cap), 1, "pop");
+		TEST_ASSERT_EQUAL(cap.flags, 0, "TX_VLAN sent to a host without it");
+		TEST_ASSERT_EQUAL(cap.len, 120u, "length");
+	}
 	return test_end();
 }
 
