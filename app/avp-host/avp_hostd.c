@@ -142,7 +142,9 @@ usage(FILE *f)
 "  quit                          shut down (exit code 0)\n"
 "\n"
 "Prints '" HOSTD_NAME ": ready: N ports' once every socket listens;\n"
-"SIGINT/SIGTERM shut down cleanly; per-port statistics on exit.\n",
+"SIGINT/SIGTERM shut down cleanly; per-port statistics on exit.\n"
+"Exit status: 0 after quit or a signal, 1 on a run-time error, 2 on a\n"
+"usage error.\n",
 		HOSTD_DEF_ACK_MS, HOSTD_DEF_UNPLUG_MS);
 }
 
