@@ -12,13 +12,19 @@ dir=$(mktemp -d /tmp/avp-hostd-opts.XXXXXX) || exit 1
 trap 'rm -rf "$dir"' EXIT INT TERM
 pass=0
 fail=0
+bound=
+if command -v timeout >/dev/null 2>&1; then
+	bound="timeout -k 2 10"
+fi
 
 # expect_error DESCRIPTION EXPECTED-STDERR-TEXT ARGS...
 expect_error() {
 	desc=$1
 	want=$2
 	shift 2
-	"$hostd" --no-stdin "$@" </dev/null >"$dir/out" 2>"$dir/err"
+	# Bounded: a daemon that wrongly accepts the options would serve
+	# forever (it is killed after 10 s and the case fails).
+	$bound "$hostd" --no-stdin "$@" </dev/null >"$dir/out" 2>"$dir/err"
 	rc=$?
 	if [ "$rc" -ne 0 ] && grep -qF -- "$want" "$dir/err"; then
 		echo "ok: $desc (exit $rc: $(head -n1 "$dir/err"))"
