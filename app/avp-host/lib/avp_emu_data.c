@@ -40,7 +40,9 @@ bad_index(struct avp_emu_port *port, struct emu_ring *er, uint32_t v)
 	if (er->bad_idx == v)
 		return;
 	er->bad_idx = v;
-	emu_log(port, 1, "ring index %u out of range", v);
+	emu_log(port, 1, "ring at BAR 2 offset 0x%" PRIx64
+		": index %u out of range",
+		(uint64_t)((uint8_t *)er->r - port->bar2), v);
 	emu_violation(port, AVP_EMU_V_RING_INDEX);
 }
 
@@ -287,24 +289,15 @@ avp_emu_wait_rx_drained(struct avp_emu_port *port, unsigned int timeout_ms)
 
 /* ---- receive production (E8) ---- */
 
-/* Room on rx[q]. A count read earlier is a safe lower bound (the guest
- * only frees slots), so the shared index is re-read only when it runs
- * out: this keeps the guest's cache line quiet during bursts.
+/* Room on rx[q], counted from the consumer index last accounted for
+ * (emu_data_sync), not the live one: the host never has more than N - 1
+ * entries beyond what it has seen the guest take, so the shadow records
+ * and the ownership of every slot stay unambiguous.
  */
 static uint32_t
 rx_room(struct avp_emu_port *port, unsigned int q)
 {
-	struct emu_ring *er = &port->rx[q];
-	uint32_t cons;
-
-	if (port->rx_room[q] != 0)
-		return port->rx_room[q];
-	if (emu_ring_peer_idx(&er->r->cons_idx, er->mask, &cons) != 0) {
-		bad_index(port, er, cons);
-		return 0;
-	}
-	port->rx_room[q] = emu_ring_room(er, cons);
-	return port->rx_room[q];
+	return emu_ring_room(&port->rx[q], port->rx[q].seen);
 }
 
 /* Makes every rx ring filled in this pass visible to the guest. */
@@ -467,7 +460,6 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		port->rx_outstanding += total;
 	}
 	emu_ring_put(er, slot);
-	port->rx_room[q]--;
 	port->rx_dirty |= 1u << q;
 	port->st.rx_frames[q]++;
 	port->st.rx_bytes[q] += len;

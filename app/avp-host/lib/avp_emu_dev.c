@@ -179,7 +179,6 @@ emu_dev_init_data_rings(struct avp_emu_port *port)
 			q)), n, NULL);
 	}
 	emu_dev_reset_pool(port);
-	memset(port->rx_room, 0, sizeof(port->rx_room));
 	port->rx_dirty = 0;
 	port->stock_txq = 0;
 	port->image_faulted = 0;

@@ -145,7 +145,6 @@ struct avp_emu_port {
 	uint32_t *free_stack;
 	uint32_t free_top;
 	uint32_t rx_outstanding;	/* buffers in rx rings or the guest */
-	uint32_t rx_room[AVP_MAX_QUEUES];	/* known free rx slots */
 	uint32_t rx_dirty;		/* rx rings to publish */
 	int alloc_dry;
 	int image_faulted;		/* rx[0] index broken on purpose */
