@@ -2228,7 +2228,8 @@ test_unplug(void)
 	TEST_ASSERT_SUCCESS(pthread_create(&th, NULL, unplug_main, &u), "thr");
 	pthread_join(th, NULL);	/* nobody answers: forced close */
 	TEST_ASSERT_EQUAL(u.ret, -ETIMEDOUT, "forced: %d", u.ret);
-	TEST_ASSERT_SUCCESS(wait_rmv(1), "no RMV event after close");
+	/* one event for UNPLUG, one for the closed socket */
+	TEST_ASSERT_SUCCESS(wait_rmv(2), "no RMV event after close");
 	{
 		struct rte_mbuf *m = NULL;
 		struct rte_eth_link link;
@@ -2289,6 +2290,122 @@ test_interrupts(void)
 	return test_end();
 }
 
+static volatile int lsc_events;
+
+static int
+lsc_cb(uint16_t port __rte_unused, enum rte_eth_event_type type,
+		void *arg __rte_unused, void *ret_param __rte_unused)
+{
+	if (type == RTE_ETH_EVENT_INTR_LSC)
+		__atomic_fetch_add(&lsc_events, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* Migration to a destination with more rings, and to an incompatible one. */
+static int
+test_migration(void)
+{
+	struct avp_emu_migrate_opts o;
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_state s;
+	struct rte_eth_link link;
+	struct rte_mbuf *m[8];
+	struct tport *t;
+	unsigned int q, got, ring;
+
+	lsc_events = 0;
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "probe");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_callback_register(t->port,
+		RTE_ETH_EVENT_INTR_LSC, lsc_cb, NULL), "callback");
+	TEST_ASSERT_SUCCESS(port_start(t->port, &(struct pconf){ .nrx = 2,
+		.ntx = 2 }), "start");
+	{
+		struct rte_eth_conf conf;
+
+		/* LSC events need intr_conf.lsc: configure again with it */
+		memset(&conf, 0, sizeof(conf));
+		conf.intr_conf.lsc = 1;
+		TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+		TEST_ASSERT_SUCCESS(rte_eth_dev_configure(t->port, 2, 2, &conf),
+			"configure with lsc");
+		TEST_ASSERT_SUCCESS(rte_eth_dev_start(t->port), "start");
+	}
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+
+	/* the destination asks for 5 rings: two queues serve 3 + 2 */
+	memset(&o, 0, sizeof(o));
+	o.rx_queues_min = 5;
+	o.reorder_memmap = 1;
+	memset(&r, 0, sizeof(r));
+	TEST_ASSERT_SUCCESS(avp_emu_port_migrate(t->ep, &o, &r), "migrate");
+	TEST_ASSERT_EQUAL(r.attach_ack, AVP_MIG_ATTACHED, "attach ack %u",
+		r.attach_ack);
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.cfg.rx_queues, 5, "CONFIGURE rx_queues %u",
+		s.cfg.rx_queues);
+	TEST_ASSERT_EQUAL(s.cfg.instance_id, s.instance_id, "new instance id");
+	TEST_ASSERT(s.cfg.link_up, "link up in CONFIGURE");
+	TEST_ASSERT_EQUAL(__atomic_load_n(&lsc_events, __ATOMIC_SEQ_CST), 2,
+		"LSC down and up");
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_UP, "up again");
+	fill_frame(fbuf, 300, tport_mac(t), 3);
+	for (ring = 0; ring < 5; ring++) {
+		struct avp_emu_inject_opts io = { .queue = (int)ring };
+
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, 300, &io), "inject");
+	}
+	for (q = 0; q < 2; q++) {
+		unsigned int want = q == 0 ? 3 : 2;
+
+		got = rx_wait(t->port, q, m, want);
+		TEST_ASSERT_EQUAL(got, want, "queue %u: %u of %u", q, got, want);
+		for (ring = 0; ring < got; ring++)
+			TEST_ASSERT(mbuf_equals(m[ring], fbuf, 300), "bytes");
+		rte_pktmbuf_free_bulk(m, got);
+	}
+
+	/* a destination with smaller host buffers: ERROR, port stays down */
+	memset(&o, 0, sizeof(o));
+	o.buf_data_size = 1024;
+	o.max_frame_len = 5000;
+	memset(&r, 0, sizeof(r));
+	avp_emu_port_migrate(t->ep, &o, &r);
+	TEST_ASSERT_EQUAL(r.detach_ack, AVP_MIG_DETACHED, "detach ack");
+	TEST_ASSERT_EQUAL(r.attach_ack, AVP_MIG_ERROR, "attach ack %u",
+		r.attach_ack);
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_DOWN, "down");
+	TEST_ASSERT_EQUAL(rte_eth_rx_burst(t->port, 0, m, 8), 0, "no rx");
+	m[0] = mbuf_from(pool, fbuf, 100, NULL, 0);
+	TEST_ASSERT_EQUAL(rte_eth_tx_burst(t->port, 0, m, 1), 0,
+		"tx refused while detached");
+	rte_pktmbuf_free(m[0]);
+	ASSERT_XSTAT(t->port, "tx_detached_packets", 1);
+	TEST_ASSERT_EQUAL(rte_eth_dev_set_mtu(t->port, 1400), -EBUSY,
+		"MTU while detached");
+	/* the next destination is compatible again: back up */
+	memset(&o, 0, sizeof(o));
+	o.buf_data_size = 2048;
+	memset(&r, 0, sizeof(r));
+	TEST_ASSERT_SUCCESS(avp_emu_port_migrate(t->ep, &o, &r), "migrate");
+	TEST_ASSERT_EQUAL(r.attach_ack, AVP_MIG_ATTACHED, "attach ack %u",
+		r.attach_ack);
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_UP, "up again");
+	inject(t, fbuf, 300, NULL);
+	got = rx_wait(t->port, 0, m, 1);
+	if (got == 0)
+		got = rx_wait(t->port, 1, m, 1);
+	TEST_ASSERT_EQUAL(got, 1u, "traffic after recovering");
+	TEST_ASSERT(mbuf_equals(m[0], fbuf, 300), "bytes");
+	rte_pktmbuf_free(m[0]);
+	rte_eth_dev_callback_unregister(t->port, RTE_ETH_EVENT_INTR_LSC,
+		lsc_cb, NULL);
+	return test_end();
+}
+
 static struct unit_test_suite avp_suite = {
 	.suite_name = "AVP PMD unit test suite",
 	.setup = avp_suite_setup,
@@ -2325,6 +2442,7 @@ static struct unit_test_suite avp_suite = {
 		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_control),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_unplug),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_interrupts),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_migration),
 		TEST_CASES_END()
 	}
 };

@@ -999,6 +999,18 @@ static const struct eth_dev_ops avp_eth_dev_ops = {
 	.fw_version_get = avp_fw_version_get,
 };
 
+/* Link changes nobody asked for (migration) are reported as LSC events. */
+static void
+avp_link_event(struct avp_dev *avp, int up)
+{
+	struct rte_eth_dev *dev = avp->eth_dev;
+
+	avp_set_link(avp, up);
+	if (dev->data->dev_conf.intr_conf.lsc)
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC,
+				NULL);
+}
+
 /* Migration (section 16), minimal: detach and re-attach in place. */
 static uint32_t
 avp_migrate_detach(struct avp_dev *avp)
@@ -1016,7 +1028,8 @@ avp_migrate_detach(struct avp_dev *avp)
 			avp->eth_dev->data->port_id, ret);
 		return AVP_MIG_ERROR;
 	}
-	avp_set_link(avp, 0);
+	if (avp->started)
+		avp_link_event(avp, 0);
 	return AVP_MIG_DETACHED;
 }
 
@@ -1024,7 +1037,7 @@ static uint32_t
 avp_migrate_attach(struct avp_dev *avp)
 {
 	struct rte_eth_dev *dev = avp->eth_dev;
-	uint32_t h = avp->buf_size;
+	uint32_t h = avp->buf_size, feat = avp->host_features;
 	struct rte_ether_addr mac = avp->mac;
 	uint8_t rxmax = avp->max_rx_queues, txmax = avp->max_tx_queues;
 	int ret;
@@ -1038,8 +1051,18 @@ avp_migrate_attach(struct avp_dev *avp)
 	    avp->max_rx_queues < rxmax || avp->max_tx_queues < txmax ||
 	    (avp->neg_features & ~avp->host_features)) {
 		PMD_DRV_LOG(ERR,
-			"port %u: destination differs (buffer size, MAC, queues or features): staying detached",
-			dev->data->port_id);
+			"port %u: destination cannot carry the port (buffer size %u, was %u; queues %u/%u, were %u/%u; features 0x%x, need 0x%x; MAC %s): staying detached",
+			dev->data->port_id, avp->buf_size, h,
+			avp->max_rx_queues, avp->max_tx_queues, rxmax, txmax,
+			avp->host_features, avp->neg_features,
+			rte_is_same_ether_addr(&mac, &avp->mac) ?
+				"same" : "changed");
+		/* What the port was set up with stays the reference. */
+		avp->buf_size = h;
+		avp->mac = mac;
+		avp->max_rx_queues = rxmax;
+		avp->max_tx_queues = txmax;
+		avp->host_features = feat;
 		return AVP_MIG_ERROR;
 	}
 	if (avp->configured) {
@@ -1058,7 +1081,7 @@ avp_migrate_attach(struct avp_dev *avp)
 	}
 	avp_dp_unblock(avp, AVP_BLOCK_MIGRATION);
 	if (avp->started)
-		avp_set_link(avp, 1);
+		avp_link_event(avp, 1);
 	return AVP_MIG_ATTACHED;
 }
 
@@ -1175,7 +1198,7 @@ avp_ethdev_init(struct rte_eth_dev *eth_dev,
 	}
 	rte_ether_addr_copy(&avp->mac, eth_dev->data->mac_addrs);
 	eth_dev->dev_ops = &avp_eth_dev_ops;
-	eth_dev->data->dev_flags |= RTE_ETH_DEV_INTR_RMV;
+	eth_dev->data->dev_flags |= RTE_ETH_DEV_INTR_RMV | RTE_ETH_DEV_INTR_LSC;
 	eth_dev->data->mtu = RTE_MIN((uint32_t)RTE_ETHER_MTU,
 			avp->max_frame - AVP_FRAME_OVERHEAD);
 	avp->filter = AVP_FILTER_UNICAST;
