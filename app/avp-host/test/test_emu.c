@@ -751,6 +751,136 @@ t_many_ports(struct fx *x)
 	return 0;
 }
 
+static void
+prep_tiny_pool(struct avp_emu_port_params *p)
+{
+	p->buf_count = 32;
+	p->ring_slots = 64;
+}
+
+static int
+t_pool_exhaustion(struct fx *x)
+{
+	static uint8_t f[300];
+	struct avp_emu_port_stats st;
+	struct avp_tg_rxinfo info;
+	unsigned int i, sent = 0, got = 0;
+	uint64_t deadline;
+	FILE *null;
+
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
+		"mode");
+	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(avp_tg_ring_count(x->g.alloc[0]) == 16, "half the pool stocked");
+	/* transmit without receiving: rx buffers pile up until none is left
+	 * for the alloc ring
+	 */
+	deadline = now_ms() + WAIT_MS;
+	for (;;) {
+		avp_emu_port_stats_get(x->port, &st);
+		if (st.alloc_dry != 0 && avp_tg_ring_count(x->g.alloc[0]) == 0)
+			break;
+		CHECK(now_ms() < deadline, "pool never ran dry");
+		fill(f, sizeof(f), (uint8_t)sent);
+		if (avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) == 0)
+			sent++;
+		else
+			usleep(100);
+	}
+	/* the guest catches up: everything comes back */
+	while (avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, 50) > 0)
+		got++;
+	/* a consumed tx buffer is what carries the looped frame: no loss */
+	CHECK(got == sent && sent == 32, "received %u of %u", got, sent);
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
+	for (i = 0; i < 100; i++) {
+		deadline = now_ms() + WAIT_MS;
+		fill(f, sizeof(f), (uint8_t)i);
+		while (avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) != 0) {
+			CHECK(now_ms() < deadline, "alloc restocked");
+			usleep(100);
+		}
+		CHECK(avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info,
+			WAIT_MS) == (int)sizeof(f) &&
+			memcmp(rbuf, f, sizeof(f)) == 0, "recovered %u", i);
+	}
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.tx_frames[0] == sent + 100, "every frame consumed");
+	CHECK(st.rx_frames[0] + st.rx_no_buf + st.rx_ring_full == sent + 100,
+		"delivered or counted");
+	null = fopen("/dev/null", "w");
+	CHECK(null != NULL, "/dev/null");
+	avp_emu_port_stats_print(x->port, null);
+	fclose(null);
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+static void
+prep_short_rings(struct avp_emu_port_params *p)
+{
+	p->ring_slots = 16;
+	p->buf_count = 256;
+}
+
+static int
+t_rx_ring_full(struct fx *x)
+{
+	static uint8_t f[100];
+	struct avp_emu_port_stats st;
+	unsigned int i, got = 0;
+
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
+		"mode");
+	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	for (i = 0; i < 40; i++) {
+		uint64_t deadline = now_ms() + WAIT_MS;
+
+		while (avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) != 0) {
+			CHECK(now_ms() < deadline, "tx %u", i);
+			usleep(100);
+		}
+	}
+	CHECK(WAIT_STAT(x->port, tx_frames[0], 40) == 0, "consumed");
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.rx_frames[0] == 15 && st.rx_ring_full == 25,
+		"15 fit (N - 1), 25 dropped: %lu %lu",
+		(unsigned long)st.rx_frames[0],
+		(unsigned long)st.rx_ring_full);
+	while (avp_tg_rx(&x->g, 0, rbuf, sizeof(rbuf), NULL) > 0)
+		got++;
+	CHECK(got == 15, "received %u", got);
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+static int
+t_capture_bound(struct fx *x)
+{
+	static uint8_t f[64];
+	struct avp_emu_port_stats st;
+	unsigned int i, n = 0;
+
+	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	for (i = 0; i < 1100; i++) {
+		uint64_t deadline = now_ms() + WAIT_MS;
+
+		while (avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) != 0) {
+			CHECK(now_ms() < deadline, "tx %u", i);
+			usleep(100);
+		}
+	}
+	CHECK(WAIT_STAT(x->port, tx_frames[0], 1100) == 0, "consumed");
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.capture_dropped == 1100 - 1024, "dropped %lu",
+		(unsigned long)st.capture_dropped);
+	while (avp_emu_capture_pop(x->port, &cf) == 1)
+		n++;
+	CHECK(n == 1024, "kept %u", n);
+	return 0;
+}
+
 /* ---- strict checker ---- */
 
 struct bad_case {
@@ -1709,6 +1839,9 @@ static const struct tcase cases[] = {
 	{ "chained_rx", t_chained_rx, NULL, 1 },
 	{ "link_gate", t_link_gate, NULL, 1 },
 	{ "many_ports", t_many_ports, NULL, 0 },
+	{ "pool_exhaustion", t_pool_exhaustion, prep_tiny_pool, 1 },
+	{ "capture_bound", t_capture_bound, NULL, 1 },
+	{ "rx_ring_full", t_rx_ring_full, prep_short_rings, 1 },
 	{ "checker", t_checker, NULL, 1 },
 	{ "checker_clean", t_checker_clean, NULL, 1 },
 	{ "fault_image", t_fault_image, prep_small, 0 },
