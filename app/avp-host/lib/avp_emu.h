@@ -302,6 +302,12 @@ struct avp_emu_migrate_result {
 	uint64_t frames_lost;		/* frames on rings discarded */
 	int reconfigured;		/* guest sent CONFIGURE on attach */
 };
+/* Returns 0 when both acknowledgements came; -ETIMEDOUT when one did
+ * not; -ECANCELED when the guest acknowledged ERROR (at detach the port
+ * keeps its memory and the state it had; at attach the guest stays
+ * detached); -EPROTO for another value; -EBUSY while a migration runs;
+ * -EINVAL for an impossible geometry. res is filled in every case.
+ */
 int avp_emu_port_migrate(struct avp_emu_port *port,
 		const struct avp_emu_migrate_opts *opts,
 		struct avp_emu_migrate_result *res);
@@ -311,7 +317,9 @@ int avp_emu_port_migrate(struct avp_emu_port *port,
 int avp_emu_port_set_mig_status(struct avp_emu_port *port, uint32_t status,
 		int raise);
 int avp_emu_port_raise_irq(struct avp_emu_port *port, uint32_t cause);
-/* Waits for mig_ack to become value; returns it or -ETIMEDOUT. */
+/* Waits for mig_ack to become value; returns it or -ETIMEDOUT. An ERROR
+ * acknowledgement ends the wait early: AVP_MIG_ERROR is returned.
+ */
 int avp_emu_port_wait_mig_ack(struct avp_emu_port *port, uint32_t value,
 		unsigned int timeout_ms);
 
