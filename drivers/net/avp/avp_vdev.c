@@ -25,6 +25,7 @@
 #include <rte_interrupts.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
+#include <rte_string_fns.h>
 
 #include "avp_attach_proto.h"
 #include "avp_ethdev.h"
