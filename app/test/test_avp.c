@@ -716,6 +716,7 @@ test_loopback_jumbo(void)
 	struct rte_eth_burst_mode mode;
 	struct rte_mbuf *m;
 	struct tport *t;
+	unsigned int s;
 
 	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf_jumbo);
 	ASSERT_NOT_NULL(t, "port");
@@ -739,6 +740,14 @@ test_loopback_jumbo(void)
 	/* and a sweep of sizes through the scattered paths */
 	TEST_ASSERT_SUCCESS(loop_sizes(t, 60, BIG_FRAME, 97, NULL, 0),
 		"jumbo sweep");
+	/* the host splitting every frame into 2..5 segments */
+	for (s = 2; s <= AVP_MAX_SEGS; s++) {
+		TEST_ASSERT_SUCCESS(avp_emu_port_set_rx_segs(t->ep, s), "segs");
+		TEST_ASSERT_SUCCESS(loop_sizes(t, 60, BIG_FRAME, 331 + s,
+			NULL, 0), "sweep with %u host segments", s);
+	}
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_rx_segs(t->ep, 0), "segs");
+	ASSERT_XSTAT(t->port, "rx_invalid_desc_errors", 0);
 	return test_end();
 }
 
