@@ -2397,7 +2397,6 @@ test_migration(void)
 	/* a destination with smaller host buffers: ERROR, port stays down */
 	memset(&o, 0, sizeof(o));
 	o.buf_data_size = 1024;
-	o.max_frame_len = 5000;
 	memset(&r, 0, sizeof(r));
 	avp_emu_port_migrate(t->ep, &o, &r);
 	TEST_ASSERT_EQUAL(r.detach_ack, AVP_MIG_DETACHED, "detach ack");

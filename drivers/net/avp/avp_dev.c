@@ -257,13 +257,10 @@ avp_devinfo_check(const struct avp_devinfo *info)
 			info->buf_data_size, AVP_MIN_BUF_SIZE, UINT16_MAX);
 		return -EINVAL;
 	}
-	if (info->max_frame_len < RTE_ETHER_MIN_LEN ||
-	    info->max_frame_len > (uint64_t)AVP_MAX_SEGS *
-	    info->buf_data_size) {
+	if (info->max_frame_len < RTE_ETHER_MIN_LEN) {
 		PMD_INIT_LOG(ERR,
-			"devinfo.max_frame_len %u invalid: allowed %u..%u (5 host buffers)",
-			info->max_frame_len, RTE_ETHER_MIN_LEN,
-			AVP_MAX_SEGS * info->buf_data_size);
+			"devinfo.max_frame_len %u invalid: at least %u needed",
+			info->max_frame_len, RTE_ETHER_MIN_LEN);
 		return -EINVAL;
 	}
 	if (!rte_is_valid_assigned_ether_addr(
@@ -381,8 +378,16 @@ avp_dev_attach(struct avp_dev *avp)
 	avp->buf = buf;
 	avp->regs = avp->bar[AVP_BAR_REGS].addr;
 	avp->buf_size = info.buf_data_size;
+	/* No frame is longer than 5 host buffers, whatever M says. */
 	avp->max_frame = RTE_MIN(info.max_frame_len,
 			(uint32_t)AVP_DOCUMENTED_MAX_FRAME_LEN);
+	if (avp->max_frame > AVP_MAX_SEGS * info.buf_data_size) {
+		avp->max_frame = AVP_MAX_SEGS * info.buf_data_size;
+		PMD_INIT_LOG(NOTICE,
+			"devinfo.max_frame_len %u is more than 5 host buffers of %u bytes: using %u",
+			info.max_frame_len, info.buf_data_size,
+			avp->max_frame);
+	}
 	avp->max_rx_queues = info.rx_queues_max;
 	avp->max_tx_queues = info.tx_queues_max;
 	avp->min_rx_queues = info.rx_queues_min;

@@ -1038,6 +1038,7 @@ avp_migrate_attach(struct avp_dev *avp)
 {
 	struct rte_eth_dev *dev = avp->eth_dev;
 	uint32_t h = avp->buf_size, feat = avp->host_features;
+	uint32_t max_frame = avp->max_frame;
 	struct rte_ether_addr mac = avp->mac;
 	uint8_t rxmax = avp->max_rx_queues, txmax = avp->max_tx_queues;
 	int ret;
@@ -1063,6 +1064,7 @@ avp_migrate_attach(struct avp_dev *avp)
 		avp->max_rx_queues = rxmax;
 		avp->max_tx_queues = txmax;
 		avp->host_features = feat;
+		avp->max_frame = max_frame;
 		return AVP_MIG_ERROR;
 	}
 	if (avp->configured) {
