@@ -334,7 +334,7 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 	struct emu_ring *er;
 	uint64_t slot, arg;
 	uint32_t per, off;
-	int oversize, chain_long, cycle;
+	int faults, oversize, chain_long, cycle;
 
 	if (!emu_rx_ready(port)) {
 		if (!droppable)
@@ -343,7 +343,9 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		return DELIVER_DROP;
 	}
 	if (q < 0) {
-		q = (int)(port->rx_rr % port->cfg.rx_queues);
+		if (port->rx_rr >= port->cfg.rx_queues)
+			port->rx_rr = 0;
+		q = (int)port->rx_rr;
 		rr = 1;
 	}
 	if ((unsigned int)q >= port->params.rx_queues_max) {
@@ -365,12 +367,14 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		f = tmp;
 		len -= 4;
 	}
-	oversize = emu_fault_active(port, AVP_EMU_FAULT_DESC_OVERSIZE);
+	faults = port->desc_fault_on;
+	oversize = faults &&
+		emu_fault_active(port, AVP_EMU_FAULT_DESC_OVERSIZE);
 	if (len > M && !oversize) {
 		port->st.rx_oversize++;
 		return DELIVER_DROP;
 	}
-	nseg = len == 0 ? 1 : (len + H - 1) / H;
+	nseg = len <= H ? 1 : (len + H - 1) / H;
 	if (port->rx_force_segs > force_segs)
 		force_segs = port->rx_force_segs;
 	if (force_segs > nseg)
@@ -387,9 +391,11 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		return DELIVER_DROP;
 	}
 	/* 6 segments, each still within H */
-	chain_long = emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_LONG) &&
+	chain_long = faults &&
+		emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_LONG) &&
 		(len + AVP_MAX_SEGS) / (AVP_MAX_SEGS + 1) <= H;
-	cycle = emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_CYCLE);
+	cycle = faults &&
+		emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_CYCLE);
 	if (chain_long)
 		nseg = AVP_MAX_SEGS + 1;
 	total = nseg + (cycle ? 1 : 0);
@@ -401,7 +407,7 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 	}
 	for (i = 0; i < total; i++)
 		emu_buf_pop(port, &idx[i]);
-	per = len == 0 ? 0 : (len + nseg - 1) / nseg;
+	per = nseg == 1 ? len : (len + nseg - 1) / nseg;
 	off = 0;
 	for (i = 0; i < total; i++) {
 		uint32_t chunk = 0;
@@ -436,21 +442,23 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 	head->frame_len = (uint16_t)len;
 	head->flags = flags;
 	head->vlan_tci = vtci;
-	if (emu_fault_take(port, AVP_EMU_FAULT_DESC_DATA_VA, &arg))
-		head->data_va = port->buf_va - 0x10000;
-	if (emu_fault_take(port, AVP_EMU_FAULT_DESC_NEXT_VA, &arg))
-		emu_buf_desc(port, idx[total - 1])->next_va = port->buf_va +
-			port->pool_len + 0x1000;
-	if (emu_fault_take(port, AVP_EMU_FAULT_DESC_SEG_LEN, &arg))
-		head->seg_len = (uint16_t)(H + 1);
-	if (emu_fault_take(port, AVP_EMU_FAULT_DESC_FRAME_LEN, &arg))
-		head->frame_len = (uint16_t)(len + 1);
-	if (oversize && emu_fault_take(port, AVP_EMU_FAULT_DESC_OVERSIZE,
-			&arg) && len <= M)
-		head->frame_len = (uint16_t)(M + 1);
+	if (faults) {
+		d = emu_buf_desc(port, idx[total - 1]);
+		if (emu_fault_take(port, AVP_EMU_FAULT_DESC_DATA_VA, &arg))
+			head->data_va = port->buf_va - 0x10000;
+		if (emu_fault_take(port, AVP_EMU_FAULT_DESC_NEXT_VA, &arg))
+			d->next_va = port->buf_va + port->pool_len + 0x1000;
+		if (emu_fault_take(port, AVP_EMU_FAULT_DESC_SEG_LEN, &arg))
+			head->seg_len = (uint16_t)(H + 1);
+		if (emu_fault_take(port, AVP_EMU_FAULT_DESC_FRAME_LEN, &arg))
+			head->frame_len = (uint16_t)(len + 1);
+		if (oversize && emu_fault_take(port,
+				AVP_EMU_FAULT_DESC_OVERSIZE, &arg) && len <= M)
+			head->frame_len = (uint16_t)(M + 1);
+	}
 	slot = emu_buf_handle(port, idx[0]);
 	er->shadow[er->pos] = idx[0];
-	if (emu_fault_take(port, AVP_EMU_FAULT_DESC_HANDLE, &arg)) {
+	if (faults && emu_fault_take(port, AVP_EMU_FAULT_DESC_HANDLE, &arg)) {
 		slot = port->buf_va + port->pool_len + 64 * (1 + port->nbogus);
 		emu_bogus_add(port, slot);
 		er->shadow[er->pos] = EMU_SHADOW_BOGUS;
@@ -464,7 +472,7 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 	port->st.rx_frames[q]++;
 	port->st.rx_bytes[q] += len;
 	if (rr)
-		port->rx_rr++;
+		port->rx_rr++;	/* wrapped on next use */
 	return DELIVER_OK;
 }
 

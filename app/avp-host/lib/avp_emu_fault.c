@@ -65,10 +65,24 @@ emu_fault_take(struct avp_emu_port *port, enum avp_emu_fault f,
 	if (!ft->active)
 		return 0;
 	*arg = ft->arg;
-	if (ft->count != 0 && --ft->count == 0)
+	if (ft->count != 0 && --ft->count == 0) {
 		ft->active = 0;
+		emu_fault_refresh(port);
+	}
 	emu_log(port, 1, "fault injected: %s", avp_emu_fault_name(f));
 	return 1;
+}
+
+/* Lets the receive path skip every descriptor fault check at once. */
+void
+emu_fault_refresh(struct avp_emu_port *port)
+{
+	unsigned int f;
+
+	port->desc_fault_on = 0;
+	for (f = AVP_EMU_FAULT_DESC_HANDLE; f <= AVP_EMU_FAULT_DESC_OVERSIZE;
+			f++)
+		port->desc_fault_on |= port->fault[f].active;
 }
 
 void
@@ -168,6 +182,7 @@ avp_emu_port_fault(struct avp_emu_port *port, enum avp_emu_fault fault,
 		port->fault[fault].count = count;
 		port->fault[fault].arg = arg;
 	}
+	emu_fault_refresh(port);
 	pthread_mutex_unlock(&port->lock);
 	return 0;
 }
@@ -181,6 +196,7 @@ avp_emu_port_reset(struct avp_emu_port *port)
 		return -EINVAL;
 	pthread_mutex_lock(&port->lock);
 	memset(port->fault, 0, sizeof(port->fault));
+	emu_fault_refresh(port);
 	ret = emu_dev_layout(port);
 	if (ret == 0) {
 		emu_dev_write_images(port);

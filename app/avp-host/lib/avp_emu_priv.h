@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "avp_abi.h"
 #include "avp_emu.h"
@@ -147,6 +148,7 @@ struct avp_emu_port {
 	uint32_t rx_outstanding;	/* buffers in rx rings or the guest */
 	uint32_t rx_dirty;		/* rx rings to publish */
 	int alloc_dry;
+	int desc_fault_on;		/* a descriptor fault is active */
 	int image_faulted;		/* rx[0] index broken on purpose */
 	uint64_t bogus[EMU_BOGUS_MAX];	/* handles faults made up */
 	unsigned int nbogus;
@@ -237,6 +239,79 @@ struct avp_emu {
 	int log_level;
 };
 
+/* Host buffers: handle = buf_va + idx * stride, data after headroom. */
+static inline uint64_t
+emu_buf_handle(const struct avp_emu_port *port, uint32_t idx)
+{
+	return port->buf_va + (uint64_t)idx * port->buf_stride;
+}
+
+static inline int
+emu_buf_index(const struct avp_emu_port *port, uint64_t h, uint32_t *idx)
+{
+	uint64_t off = h - port->buf_va;
+
+	if (h < port->buf_va || off >= port->pool_len ||
+			off % port->buf_stride != 0)
+		return -1;
+	*idx = (uint32_t)(off / port->buf_stride);
+	return 0;
+}
+
+static inline struct avp_desc *
+emu_buf_desc(const struct avp_emu_port *port, uint32_t idx)
+{
+	return (struct avp_desc *)(void *)(port->bar2 + port->pool_off +
+		(uint64_t)idx * port->buf_stride);
+}
+
+static inline uint8_t *
+emu_buf_data(const struct avp_emu_port *port, uint32_t idx)
+{
+	return (uint8_t *)emu_buf_desc(port, idx) + EMU_DESC_SIZE +
+		EMU_HEADROOM;
+}
+
+static inline uint64_t
+emu_buf_data_va(const struct avp_emu_port *port, uint32_t idx)
+{
+	return emu_buf_handle(port, idx) + EMU_DESC_SIZE + EMU_HEADROOM;
+}
+
+/* Section 9.3: every buffer handed out is clean. */
+static inline void
+emu_buf_clean(struct avp_emu_port *port, uint32_t idx)
+{
+	struct avp_desc *d = emu_buf_desc(port, idx);
+
+	memset(d, 0, sizeof(*d));
+	d->host_ref = idx;
+	d->data_va = emu_buf_data_va(port, idx);
+	d->seg_count = 1;
+}
+
+static inline int
+emu_buf_pop(struct avp_emu_port *port, uint32_t *idx)
+{
+	if (port->free_top == 0)
+		return -1;
+	*idx = port->free_stack[--port->free_top];
+	return 0;
+}
+
+static inline void
+emu_buf_push(struct avp_emu_port *port, uint32_t idx)
+{
+	struct emu_buf *b = &port->bufs[idx];
+
+	if (b->state == BUF_HOST)
+		return;
+	b->state = BUF_HOST;
+	b->head = 0;
+	b->next = -1;
+	port->free_stack[port->free_top++] = idx;
+}
+
 /* avp_emu.c */
 void emu_log(struct avp_emu_port *port, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -256,15 +331,6 @@ void emu_dev_init_data_rings(struct avp_emu_port *port);
 void emu_dev_init_ctrl_rings(struct avp_emu_port *port);
 void emu_dev_reset_pool(struct avp_emu_port *port);
 int emu_dev_remap(struct avp_emu_port *port);
-uint64_t emu_buf_handle(const struct avp_emu_port *port, uint32_t idx);
-int emu_buf_index(const struct avp_emu_port *port, uint64_t h,
-		uint32_t *idx);
-struct avp_desc *emu_buf_desc(const struct avp_emu_port *port, uint32_t idx);
-uint8_t *emu_buf_data(const struct avp_emu_port *port, uint32_t idx);
-uint64_t emu_buf_data_va(const struct avp_emu_port *port, uint32_t idx);
-void emu_buf_clean(struct avp_emu_port *port, uint32_t idx);
-int emu_buf_pop(struct avp_emu_port *port, uint32_t *idx);
-void emu_buf_push(struct avp_emu_port *port, uint32_t idx);
 void emu_port_release(struct avp_emu_port *port, int ctrl_rings);
 
 /* avp_emu_ctrl.c */
@@ -289,6 +355,7 @@ int emu_fault_take(struct avp_emu_port *port, enum avp_emu_fault f,
 		uint64_t *arg);
 int emu_fault_active(const struct avp_emu_port *port,
 		enum avp_emu_fault f);
+void emu_fault_refresh(struct avp_emu_port *port);
 void emu_bogus_add(struct avp_emu_port *port, uint64_t h);
 int emu_bogus_is(const struct avp_emu_port *port, uint64_t h);
 
