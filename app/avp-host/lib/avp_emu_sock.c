@@ -116,12 +116,15 @@ guest_gone(struct avp_emu_port *port)
 static void
 handshake(struct avp_emu_port *port, int fd)
 {
-	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct pollfd pfd[2] = {
+		{ fd, POLLIN, 0 },
+		{ port->wake_fd, POLLIN, 0 },	/* port destroyed meanwhile */
+	};
 	struct avp_attach_msg m;
 	ssize_t n;
 	int busy;
 
-	if (poll(&pfd, 1, HELLO_TIMEOUT_MS) <= 0) {
+	if (poll(pfd, 2, HELLO_TIMEOUT_MS) <= 0 || pfd[0].revents == 0) {
 		emu_log(port, 1, "attach: no HELLO");
 		close(fd);
 		return;
