@@ -152,7 +152,10 @@ image_fault(struct avp_emu_port *port, enum avp_emu_fault f, uint64_t arg)
 
 			emu_bogus_add(port, h);
 			port->rx[0].r->slots[i] = h;
+			port->rx[0].shadow[i] = EMU_SHADOW_BOGUS;
 		}
+		/* as if the host had produced those 3: the guest may take them */
+		port->rx[0].pos = 3;
 		port->rx[0].r->prod_idx = port->params.ring_slots + 3;
 		break;
 	case AVP_EMU_FAULT_QUEUES:

@@ -1055,7 +1055,10 @@ t_fault_image(struct fx *x)
 		0 && g.rx[0]->prod_idx >= g.rx[0]->nslots, "ring index");
 	CHECK(g.rx[0]->slots[0] - g.buf_va >= g.buf_len, "bogus slot");
 	CHECK(up(&g, 1, 1, 0) == 0, "configure");
-	/* a guest masking the index hands the 3 slots back: no violation */
+	/* a guest masking the index takes the 3 slots and hands them back:
+	 * no violation
+	 */
+	g.rx[0]->cons_idx = 3;
 	for (i = 0; i < 3; i++)
 		g.free[0]->slots[i] = g.rx[0]->slots[i];
 	g.free[0]->prod_idx = 3;
