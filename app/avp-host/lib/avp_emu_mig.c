@@ -154,6 +154,8 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 		ret = -EBUSY;
 	if (ret != 0) {
 		pthread_mutex_unlock(&port->lock);
+		if (res != NULL)
+			*res = r;
 		return ret;
 	}
 	saved_conf = port->configured;
