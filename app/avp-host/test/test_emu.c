@@ -1496,18 +1496,58 @@ t_mig_normal(struct fx *x)
 	return 0;
 }
 
+struct mig_call {
+	struct avp_emu_port *port;
+	struct avp_emu_migrate_opts o;
+	struct avp_emu_migrate_result r;
+	int ret;
+};
+
+static void *
+mig_call(void *p)
+{
+	struct mig_call *c = p;
+
+	c->ret = avp_emu_port_migrate(c->port, &c->o, &c->r);
+	return NULL;
+}
+
 static int
 t_mig_timeout(struct fx *x)
 {
 	struct avp_emu_migrate_opts o = { .ack_timeout_ms = 50 };
 	struct avp_emu_migrate_result r;
 	struct avp_emu_port_state s;
+	struct mig_call c;
+	pthread_t t;
+	uint64_t deadline;
 
 	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
 	CHECK(avp_emu_port_migrate(x->port, &o, &r) == -ETIMEDOUT, "timeout");
 	CHECK(r.detach_ack == 0, "no ack");
 	avp_emu_port_state_get(x->port, &s);
 	CHECK(s.configured && s.link_up, "state kept");
+	o.rx_queues_min = 8;
+	o.rx_queues_max = 4;
+	CHECK(avp_emu_port_migrate(x->port, &o, &r) == -EINVAL,
+		"impossible geometry");
+	/* one migration at a time */
+	memset(&c, 0, sizeof(c));
+	c.port = x->port;
+	c.o.ack_timeout_ms = 2000;
+	pthread_create(&t, NULL, mig_call, &c);
+	deadline = now_ms() + WAIT_MS;
+	do {
+		avp_emu_port_state_get(x->port, &s);
+		if (s.mig_status != AVP_MIG_DETACHED)
+			usleep(100);
+	} while (s.mig_status != AVP_MIG_DETACHED && now_ms() < deadline);
+	memset(&o, 0, sizeof(o));
+	CHECK(avp_emu_port_migrate(x->port, &o, &r) == -EBUSY ||
+		(pthread_join(t, NULL), 0), "second migration refused");
+	x->g.regs->mig_ack = AVP_MIG_ERROR;	/* the guest refuses */
+	pthread_join(t, NULL);
+	CHECK(c.ret == -ECANCELED, "first one: %d", c.ret);
 	return 0;
 }
 
