@@ -95,7 +95,9 @@ int avp_emu_port_set_mode(struct avp_emu_port *port, enum avp_emu_mode mode,
 		struct avp_emu_port *peer);
 
 /* OUTPUT mode: called from the service thread for each guest frame. The
- * frame is only valid during the call.
+ * frame is only valid during the call. The port is locked meanwhile: the
+ * callback may call avp_emu_inject (on any port) but no other function
+ * on its own port.
  */
 typedef void (*avp_emu_output_cb)(void *arg, struct avp_emu_port *port,
 		unsigned int queue, const uint8_t *frame, uint32_t len);
