@@ -493,10 +493,11 @@ def case_migration(res, wd):
                      'forwarding to start')
         for n, arg in enumerate(('all', 'all reorder')):
             before = {p: s.hostd.stats(p) for p in ('avp0', 'avp1')}
+            tp_before = [s.tp.port_stats(p)['RX-packets'] for p in (0, 1)]
             rep = s.hostd.command('migrate ' + arg, nreplies=2, timeout=60)
             for line in rep:
-                res.check('%s' % line.split(':')[0] + ' ' + arg + ': ok',
-                          ': ok ' in line, line)
+                res.check('%s: ok (command: migrate %s)' %
+                          (line.split(':')[0], arg), ': ok ' in line, line)
             for p in ('avp0', 'avp1'):
                 s.wait_stats(p, lambda x, b=before[p]: x['sink_frames'] >
                              b['sink_frames'] + 10000 and
@@ -505,6 +506,13 @@ def case_migration(res, wd):
                              % (p, n + 1), timeout=30)
                 res.check('%s: forwarding resumed after migration %d' %
                           (p, n + 1), True)
+            for p in (0, 1):
+                wait_for(lambda p=p: s.tp.port_stats(p)['RX-packets'] >
+                         tp_before[p] + 10000, 30,
+                         'testpmd port %d RX-packets to grow after migration '
+                         '%d' % (p, n + 1), 0.2)
+                res.check('testpmd port %d receives again after migration %d'
+                          % (p, n + 1), True)
         for p in ('avp0', 'avp1'):
             st = s.hostd.state(p)
             res.check('%s: link up and configured after migrations' % p,
@@ -530,6 +538,10 @@ def case_migration(res, wd):
                   str(st))
         xs, _ = s.tp.xstats(0)
         res.equal('port 0 rx errors', xs.get('rx_errors', 0), 0)
+        res.check('the driver counted transmits refused while detached '
+                  '(xstats tx_detached_packets %d)' %
+                  xs.get('tx_detached_packets', 0),
+                  'tx_detached_packets' in xs, '')
         for p in ('avp0', 'avp1'):
             h = s.hostd.stats(p)
             res.equal('%s: frames intact across migrations' % p,
