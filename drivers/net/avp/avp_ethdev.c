@@ -9,10 +9,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <ethdev_driver.h>
 #include <rte_cycles.h>
@@ -27,16 +25,8 @@ RTE_LOG_REGISTER_SUFFIX(avp_logtype_driver, driver, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(avp_logtype_rx, rx, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(avp_logtype_tx, tx, NOTICE);
 
-/* Reasons the data path is kept out of shared memory (avp->detached). */
-#define AVP_BLOCK_MIGRATION	0x1	/* host asked us to detach */
-#define AVP_BLOCK_RECONFIG	0x2	/* CONFIGURE while started */
-#define AVP_BLOCK_STOPPED	0x4	/* port stopped or closed */
-#define AVP_BLOCK_UNPLUGGED	0x8	/* host removed the port */
-
-static void avp_intr_handler(void *arg);
-
 /* Blocks the data path for reason and waits until no burst is running. */
-static int
+int
 avp_dp_block(struct avp_dev *avp, uint32_t reason)
 {
 	struct rte_eth_dev_data *data = avp->eth_dev->data;
@@ -72,13 +62,13 @@ avp_dp_block(struct avp_dev *avp, uint32_t reason)
 	}
 }
 
-static void
+void
 avp_dp_unblock(struct avp_dev *avp, uint32_t reason)
 {
 	__atomic_fetch_and(&avp->detached, ~reason, __ATOMIC_SEQ_CST);
 }
 
-static void
+void
 avp_set_link(struct avp_dev *avp, int up)
 {
 	struct rte_eth_link link = {
@@ -122,7 +112,7 @@ avp_frame_size(const struct avp_dev *avp, uint16_t mtu)
  * set up; configure calls it to report the likely path early, start to
  * fix it.
  */
-static int
+int
 avp_select_paths(struct rte_eth_dev *dev, int strict)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
@@ -201,7 +191,7 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 }
 
 /* Gives every queue its host rings and the current buffer view. */
-static void
+void
 avp_queues_refresh(struct rte_eth_dev *dev)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
@@ -258,7 +248,7 @@ avp_dev_configure(struct rte_eth_dev *dev)
 	unsigned int rings;
 	int ret;
 
-	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)) {
+	if (avp->detached & AVP_BLOCK_DETACHED) {
 		PMD_DRV_LOG(ERR, "port %u: cannot configure while detached",
 			dev->data->port_id);
 		return -EBUSY;
@@ -454,7 +444,7 @@ avp_dev_start(struct rte_eth_dev *dev)
 	struct avp_dev *avp = AVP_DEV(dev);
 	int ret;
 
-	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)) {
+	if (avp->detached & AVP_BLOCK_DETACHED) {
 		PMD_DRV_LOG(ERR, "port %u: cannot start while detached",
 			dev->data->port_id);
 		return -EBUSY;
@@ -488,7 +478,7 @@ avp_dev_stop(struct rte_eth_dev *dev)
 	avp->started = 0;
 	avp_set_link(avp, 0);
 	avp_queue_states(dev, RTE_ETH_QUEUE_STATE_STOPPED);
-	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED))
+	if (avp->detached & AVP_BLOCK_DETACHED)
 		return 0;	/* the host holds no link state for us */
 	ret = avp_ctrl_set_link(avp, 0);
 	if (ret != 0)
@@ -509,7 +499,7 @@ avp_dev_set_link(struct rte_eth_dev *dev, int up)
 			dev->data->port_id, up ? "up" : "down");
 		return -EINVAL;
 	}
-	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)) {
+	if (avp->detached & AVP_BLOCK_DETACHED) {
 		PMD_DRV_LOG(ERR, "port %u: detached", dev->data->port_id);
 		return -EBUSY;
 	}
@@ -532,30 +522,6 @@ avp_dev_set_link_down(struct rte_eth_dev *dev)
 	return avp_dev_set_link(dev, 0);
 }
 
-static void
-avp_intr_unregister(struct avp_dev *avp)
-{
-	int ret, tries;
-
-	if (!avp->intr_registered)
-		return;
-	avp->intr_registered = 0;
-	if (rte_thread_is_intr()) {
-		rte_intr_callback_unregister_pending(avp->intr_handle,
-				avp_intr_handler, avp->eth_dev, NULL);
-		return;
-	}
-	for (tries = 0; tries < 1000; tries++) {
-		ret = rte_intr_callback_unregister(avp->intr_handle,
-				avp_intr_handler, avp->eth_dev);
-		if (ret != -EAGAIN)
-			return;
-		rte_delay_us_sleep(1000);
-	}
-	PMD_DRV_LOG(ERR, "port %u: interrupt callback still active",
-		avp->eth_dev->data->port_id);
-}
-
 static int
 avp_dev_close(struct rte_eth_dev *dev)
 {
@@ -575,7 +541,7 @@ avp_dev_close(struct rte_eth_dev *dev)
 		rte_intr_disable(avp->intr_handle);
 		avp_intr_unregister(avp);
 	}
-	if (!(avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED))) {
+	if (!(avp->detached & AVP_BLOCK_DETACHED)) {
 		ret = avp_ctrl_shutdown(avp);
 		if (ret != 0)
 			PMD_DRV_LOG(WARNING, "port %u: SHUTDOWN failed (%d)",
@@ -663,7 +629,7 @@ avp_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 			dev->data->port_id, mtu, RTE_ETHER_MIN_MTU, max_mtu);
 		return -EINVAL;
 	}
-	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)) {
+	if (avp->detached & AVP_BLOCK_DETACHED) {
 		PMD_DRV_LOG(ERR, "port %u: cannot set MTU while detached",
 			dev->data->port_id);
 		return -EBUSY;
@@ -719,7 +685,7 @@ avp_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 		avp->neg_features = features;
 		return 0;
 	}
-	if (avp->detached & (AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)) {
+	if (avp->detached & AVP_BLOCK_DETACHED) {
 		PMD_DRV_LOG(ERR, "port %u: cannot change VLAN offload while detached",
 			dev->data->port_id);
 		return -EBUSY;
@@ -741,187 +707,6 @@ avp_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 		return ret;	/* the control channel said why */
 	avp->neg_features = features;
 	return 0;
-}
-
-static int
-avp_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
-{
-	unsigned int i;
-	uint64_t nombuf = 0;
-
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		const struct avp_rx_queue *q = dev->data->rx_queues[i];
-		uint64_t p, b, e;
-
-		if (q == NULL)
-			continue;
-		p = q->stats.packets - q->base.packets;
-		b = q->stats.bytes - q->base.bytes;
-		e = q->stats.invalid - q->base.invalid +
-			q->stats.oversize - q->base.oversize;
-		st->ipackets += p;
-		st->ibytes += b;
-		st->ierrors += e;
-		nombuf += q->stats.nombuf - q->base.nombuf;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[i] = p;
-			st->q_ibytes[i] = b;
-			st->q_errors[i] = e;
-		}
-	}
-	st->rx_nombuf = nombuf;
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		const struct avp_tx_queue *q = dev->data->tx_queues[i];
-		uint64_t p, b;
-
-		if (q == NULL)
-			continue;
-		p = q->stats.packets - q->base.packets;
-		b = q->stats.bytes - q->base.bytes;
-		st->opackets += p;
-		st->obytes += b;
-		st->oerrors += q->stats.oversize - q->base.oversize;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[i] = p;
-			st->q_obytes[i] = b;
-		}
-	}
-	return 0;
-}
-
-static int
-avp_stats_reset(struct rte_eth_dev *dev)
-{
-	unsigned int i;
-
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		struct avp_rx_queue *q = dev->data->rx_queues[i];
-
-		if (q != NULL)
-			q->base = q->stats;
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		struct avp_tx_queue *q = dev->data->tx_queues[i];
-
-		if (q != NULL)
-			q->base = q->stats;
-	}
-	return 0;
-}
-
-/* Extended statistics: one counter per drop cause, per queue and summed. */
-struct avp_xstat {
-	const char *name;
-	size_t off;
-};
-
-static const struct avp_xstat avp_rx_xstats[] = {
-	{ "packets", offsetof(struct avp_rxq_stats, packets) },
-	{ "bytes", offsetof(struct avp_rxq_stats, bytes) },
-	{ "filtered_packets", offsetof(struct avp_rxq_stats, filtered) },
-	{ "invalid_desc_errors", offsetof(struct avp_rxq_stats, invalid) },
-	{ "no_mbuf_errors", offsetof(struct avp_rxq_stats, nombuf) },
-	{ "oversize_errors", offsetof(struct avp_rxq_stats, oversize) },
-};
-
-static const struct avp_xstat avp_tx_xstats[] = {
-	{ "packets", offsetof(struct avp_txq_stats, packets) },
-	{ "bytes", offsetof(struct avp_txq_stats, bytes) },
-	{ "ring_full_packets", offsetof(struct avp_txq_stats, ring_full) },
-	{ "oversize_errors", offsetof(struct avp_txq_stats, oversize) },
-	{ "invalid_desc_errors", offsetof(struct avp_txq_stats, invalid) },
-	{ "detached_packets", offsetof(struct avp_txq_stats, detached) },
-};
-
-#define AVP_NB_RX_XSTATS RTE_DIM(avp_rx_xstats)
-#define AVP_NB_TX_XSTATS RTE_DIM(avp_tx_xstats)
-/* Port totals of the drop causes (the first two of each are basic). */
-#define AVP_NB_TOTAL_XSTATS (AVP_NB_RX_XSTATS - 2 + AVP_NB_TX_XSTATS - 2)
-
-static unsigned int
-avp_xstats_count(const struct rte_eth_dev *dev)
-{
-	return AVP_NB_TOTAL_XSTATS +
-		dev->data->nb_rx_queues * AVP_NB_RX_XSTATS +
-		dev->data->nb_tx_queues * AVP_NB_TX_XSTATS;
-}
-
-static uint64_t
-avp_stat(const void *stats, const void *base, size_t off)
-{
-	return *(const uint64_t *)((const uint8_t *)stats + off) -
-		*(const uint64_t *)((const uint8_t *)base + off);
-}
-
-static int
-avp_xstats_get_names(struct rte_eth_dev *dev,
-		struct rte_eth_xstat_name *names, unsigned int size)
-{
-	unsigned int count = avp_xstats_count(dev), n = 0, q, i;
-
-	if (names == NULL || size < count)
-		return count;
-	for (i = 2; i < AVP_NB_RX_XSTATS; i++)
-		snprintf(names[n++].name, sizeof(names[0].name), "rx_%s",
-			avp_rx_xstats[i].name);
-	for (i = 2; i < AVP_NB_TX_XSTATS; i++)
-		snprintf(names[n++].name, sizeof(names[0].name), "tx_%s",
-			avp_tx_xstats[i].name);
-	for (q = 0; q < dev->data->nb_rx_queues; q++)
-		for (i = 0; i < AVP_NB_RX_XSTATS; i++)
-			snprintf(names[n++].name, sizeof(names[0].name),
-				"rx_q%u_%s", q, avp_rx_xstats[i].name);
-	for (q = 0; q < dev->data->nb_tx_queues; q++)
-		for (i = 0; i < AVP_NB_TX_XSTATS; i++)
-			snprintf(names[n++].name, sizeof(names[0].name),
-				"tx_q%u_%s", q, avp_tx_xstats[i].name);
-	return count;
-}
-
-static int
-avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
-		unsigned int size)
-{
-	unsigned int count = avp_xstats_count(dev), n, q, i;
-	unsigned int nrx = dev->data->nb_rx_queues;
-	unsigned int ntx = dev->data->nb_tx_queues;
-
-	if (xs == NULL || size < count)
-		return count;
-	for (n = 0; n < count; n++) {
-		xs[n].id = n;
-		xs[n].value = 0;
-	}
-	n = AVP_NB_TOTAL_XSTATS;
-	for (q = 0; q < nrx; q++) {
-		const struct avp_rx_queue *rq = dev->data->rx_queues[q];
-
-		for (i = 0; i < AVP_NB_RX_XSTATS; i++, n++) {
-			uint64_t v;
-
-			if (rq == NULL)
-				continue;
-			v = avp_stat(&rq->stats, &rq->base, avp_rx_xstats[i].off);
-			xs[n].value = v;
-			if (i >= 2)
-				xs[i - 2].value += v;
-		}
-	}
-	for (q = 0; q < ntx; q++) {
-		const struct avp_tx_queue *tq = dev->data->tx_queues[q];
-
-		for (i = 0; i < AVP_NB_TX_XSTATS; i++, n++) {
-			uint64_t v;
-
-			if (tq == NULL)
-				continue;
-			v = avp_stat(&tq->stats, &tq->base, avp_tx_xstats[i].off);
-			xs[n].value = v;
-			if (i >= 2)
-				xs[AVP_NB_RX_XSTATS - 2 + i - 2].value += v;
-		}
-	}
-	return count;
 }
 
 static void
@@ -998,158 +783,6 @@ static const struct eth_dev_ops avp_eth_dev_ops = {
 	.tx_burst_mode_get = avp_tx_burst_mode_get,
 	.fw_version_get = avp_fw_version_get,
 };
-
-/* Link changes nobody asked for (migration) are reported as LSC events. */
-static void
-avp_link_event(struct avp_dev *avp, int up)
-{
-	struct rte_eth_dev *dev = avp->eth_dev;
-
-	avp_set_link(avp, up);
-	if (dev->data->dev_conf.intr_conf.lsc)
-		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC,
-				NULL);
-}
-
-/* Migration (section 16), minimal: detach and re-attach in place. */
-static uint32_t
-avp_migrate_detach(struct avp_dev *avp)
-{
-	int ret;
-
-	if (avp->detached & AVP_BLOCK_MIGRATION)
-		return AVP_MIG_DETACHED;
-	ret = avp_dp_block(avp, AVP_BLOCK_MIGRATION);
-	if (ret == 0)
-		ret = avp_ctrl_shutdown(avp);
-	if (ret != 0) {
-		avp_dp_unblock(avp, AVP_BLOCK_MIGRATION);
-		PMD_DRV_LOG(ERR, "port %u: detach failed (%d)",
-			avp->eth_dev->data->port_id, ret);
-		return AVP_MIG_ERROR;
-	}
-	if (avp->started)
-		avp_link_event(avp, 0);
-	return AVP_MIG_DETACHED;
-}
-
-static uint32_t
-avp_migrate_attach(struct avp_dev *avp)
-{
-	struct rte_eth_dev *dev = avp->eth_dev;
-	uint32_t h = avp->buf_size, feat = avp->host_features;
-	uint32_t max_frame = avp->max_frame;
-	struct rte_ether_addr mac = avp->mac;
-	uint8_t rxmax = avp->max_rx_queues, txmax = avp->max_tx_queues;
-	int ret;
-
-	if (!(avp->detached & AVP_BLOCK_MIGRATION))
-		return AVP_MIG_ATTACHED;
-	ret = avp_dev_attach(avp);
-	if (ret != 0)
-		return AVP_MIG_ERROR;
-	if (avp->buf_size != h || !rte_is_same_ether_addr(&mac, &avp->mac) ||
-	    avp->max_rx_queues < rxmax || avp->max_tx_queues < txmax ||
-	    (avp->neg_features & ~avp->host_features)) {
-		PMD_DRV_LOG(ERR,
-			"port %u: destination cannot carry the port (buffer size %u, was %u; queues %u/%u, were %u/%u; features 0x%x, need 0x%x; MAC %s): staying detached",
-			dev->data->port_id, avp->buf_size, h,
-			avp->max_rx_queues, avp->max_tx_queues, rxmax, txmax,
-			avp->host_features, avp->neg_features,
-			rte_is_same_ether_addr(&mac, &avp->mac) ?
-				"same" : "changed");
-		/* What the port was set up with stays the reference. */
-		avp->buf_size = h;
-		avp->mac = mac;
-		avp->max_rx_queues = rxmax;
-		avp->max_tx_queues = txmax;
-		avp->host_features = feat;
-		avp->max_frame = max_frame;
-		return AVP_MIG_ERROR;
-	}
-	if (avp->configured) {
-		unsigned int rings = RTE_MAX((unsigned int)avp->min_rx_queues,
-				(unsigned int)dev->data->nb_rx_queues);
-
-		avp->nb_rx_rings = RTE_MIN(rings,
-				(unsigned int)avp->max_rx_queues);
-		ret = avp_ctrl_configure(avp, dev->data->nb_tx_queues,
-				avp->nb_rx_rings, avp->neg_features,
-				avp->started);
-		if (ret != 0)
-			return AVP_MIG_ERROR;
-		avp_select_paths(dev, 0);
-		avp_queues_refresh(dev);
-	}
-	avp_dp_unblock(avp, AVP_BLOCK_MIGRATION);
-	if (avp->started)
-		avp_link_event(avp, 1);
-	return AVP_MIG_ATTACHED;
-}
-
-static void
-avp_intr_handler(void *arg)
-{
-	struct rte_eth_dev *dev = arg;
-	struct avp_dev *avp = AVP_DEV(dev);
-	uint32_t status, mig, ack;
-
-	if (rte_intr_type_get(avp->intr_handle) == RTE_INTR_HANDLE_VDEV) {
-		/* EAL leaves the eventfd to us: drain it without blocking. */
-		struct pollfd pfd = {
-			.fd = rte_intr_fd_get(avp->intr_handle),
-			.events = POLLIN,
-		};
-		uint64_t cnt;
-
-		if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) &&
-		    read(pfd.fd, &cnt, sizeof(cnt)) < 0)
-			PMD_DRV_LOG(DEBUG, "eventfd read: %s", strerror(errno));
-	}
-	if (avp->regs == NULL || avp->closed)
-		return;
-
-	status = avp->regs->irq_status;	/* reading clears it */
-	if (status & AVP_IRQ_CAUSE_MIGRATION) {
-		mig = avp->regs->mig_status;
-		switch (mig) {
-		case AVP_MIG_DETACHED:
-			ack = avp_migrate_detach(avp);
-			break;
-		case AVP_MIG_ATTACHED:
-			ack = avp_migrate_attach(avp);
-			break;
-		default:
-			PMD_DRV_LOG(ERR, "port %u: unexpected mig_status %u",
-				dev->data->port_id, mig);
-			ack = AVP_MIG_ERROR;
-			break;
-		}
-		avp->regs->mig_ack = ack;
-		PMD_DRV_LOG(INFO, "port %u: migration status %u, acknowledged %u",
-			dev->data->port_id, mig, ack);
-	}
-	if ((status & ~AVP_IRQ_CAUSE_MIGRATION) &&
-	    !(avp->unexpected_irq_logged & status & ~AVP_IRQ_CAUSE_MIGRATION)) {
-		PMD_DRV_LOG(WARNING, "port %u: unexpected interrupt cause 0x%08x ignored",
-			dev->data->port_id, status & ~AVP_IRQ_CAUSE_MIGRATION);
-		avp->unexpected_irq_logged |= status;
-	}
-	if (rte_intr_type_get(avp->intr_handle) != RTE_INTR_HANDLE_VDEV)
-		rte_intr_ack(avp->intr_handle);
-}
-
-/* The host removed the port: stop the data path and tell the application. */
-void
-avp_ethdev_notify_removal(struct avp_dev *avp)
-{
-	__atomic_fetch_or(&avp->detached, AVP_BLOCK_UNPLUGGED,
-			__ATOMIC_SEQ_CST);
-	avp->unplugged = 1;
-	avp_set_link(avp, 0);
-	rte_eth_dev_callback_process(avp->eth_dev, RTE_ETH_EVENT_INTR_RMV,
-			NULL);
-}
 
 /*
  * Common probe: bar[] located by the transport, intr_handle the device's

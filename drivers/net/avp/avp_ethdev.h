@@ -37,6 +37,13 @@
 /* Bounded wait for data path threads to leave their bursts. */
 #define AVP_QUIESCE_TIMEOUT_MS	1000
 
+/* Reasons the data path is kept out of shared memory (avp->detached). */
+#define AVP_BLOCK_MIGRATION	0x1	/* host asked us to detach */
+#define AVP_BLOCK_RECONFIG	0x2	/* CONFIGURE while started */
+#define AVP_BLOCK_STOPPED	0x4	/* port stopped or closed */
+#define AVP_BLOCK_UNPLUGGED	0x8	/* host removed the port */
+#define AVP_BLOCK_DETACHED	(AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)
+
 /* Software receive filter (what a frame needs to be accepted). */
 #define AVP_FILTER_NONE		0	/* promiscuous: everything */
 #define AVP_FILTER_UNICAST	1	/* own MAC and broadcast */
@@ -209,7 +216,25 @@ int avp_ethdev_init(struct rte_eth_dev *eth_dev,
 		const struct avp_bar bar[AVP_BAR_COUNT],
 		struct rte_intr_handle *intr_handle);
 int avp_ethdev_uninit(struct rte_eth_dev *eth_dev);
+/* and what the interrupt side needs from it */
+int avp_dp_block(struct avp_dev *avp, uint32_t reason);
+void avp_dp_unblock(struct avp_dev *avp, uint32_t reason);
+void avp_set_link(struct avp_dev *avp, int up);
+int avp_select_paths(struct rte_eth_dev *dev, int strict);
+void avp_queues_refresh(struct rte_eth_dev *dev);
+
+/* avp_intr.c: device interrupt, migration, removal. */
+void avp_intr_handler(void *arg);
+void avp_intr_unregister(struct avp_dev *avp);
 void avp_ethdev_notify_removal(struct avp_dev *avp);
+
+/* avp_stats.c: basic and extended statistics. */
+int avp_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st);
+int avp_stats_reset(struct rte_eth_dev *dev);
+int avp_xstats_get_names(struct rte_eth_dev *dev,
+		struct rte_eth_xstat_name *names, unsigned int size);
+int avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		unsigned int size);
 
 /* avp_rxtx.c: burst functions. */
 uint16_t avp_rx_burst_simple(void *rxq, struct rte_mbuf **pkts,

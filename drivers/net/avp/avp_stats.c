@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * Basic and extended statistics. Counters live in each queue (written by
+ * the data path only); a reset records a base instead of writing them.
+ */
+
+#include <stdio.h>
+
+#include <ethdev_driver.h>
+
+#include "avp_ethdev.h"
+
+int
+avp_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+{
+	unsigned int i;
+	uint64_t nombuf = 0;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct avp_rx_queue *q = dev->data->rx_queues[i];
+		uint64_t p, b, e;
+
+		if (q == NULL)
+			continue;
+		p = q->stats.packets - q->base.packets;
+		b = q->stats.bytes - q->base.bytes;
+		e = q->stats.invalid - q->base.invalid +
+			q->stats.oversize - q->base.oversize;
+		st->ipackets += p;
+		st->ibytes += b;
+		st->ierrors += e;
+		nombuf += q->stats.nombuf - q->base.nombuf;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[i] = p;
+			st->q_ibytes[i] = b;
+			st->q_errors[i] = e;
+		}
+	}
+	st->rx_nombuf = nombuf;
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		const struct avp_tx_queue *q = dev->data->tx_queues[i];
+		uint64_t p, b;
+
+		if (q == NULL)
+			continue;
+		p = q->stats.packets - q->base.packets;
+		b = q->stats.bytes - q->base.bytes;
+		st->opackets += p;
+		st->obytes += b;
+		st->oerrors += q->stats.oversize - q->base.oversize;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[i] = p;
+			st->q_obytes[i] = b;
+		}
+	}
+	return 0;
+}
+
+int
+avp_stats_reset(struct rte_eth_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		struct avp_rx_queue *q = dev->data->rx_queues[i];
+
+		if (q != NULL)
+			q->base = q->stats;
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		struct avp_tx_queue *q = dev->data->tx_queues[i];
+
+		if (q != NULL)
+			q->base = q->stats;
+	}
+	return 0;
+}
+
+/* Extended statistics: one counter per drop cause, per queue and summed. */
+struct avp_xstat {
+	const char *name;
+	size_t off;
+};
+
+static const struct avp_xstat avp_rx_xstats[] = {
+	{ "packets", offsetof(struct avp_rxq_stats, packets) },
+	{ "bytes", offsetof(struct avp_rxq_stats, bytes) },
+	{ "filtered_packets", offsetof(struct avp_rxq_stats, filtered) },
+	{ "invalid_desc_errors", offsetof(struct avp_rxq_stats, invalid) },
+	{ "no_mbuf_errors", offsetof(struct avp_rxq_stats, nombuf) },
+	{ "oversize_errors", offsetof(struct avp_rxq_stats, oversize) },
+};
+
+static const struct avp_xstat avp_tx_xstats[] = {
+	{ "packets", offsetof(struct avp_txq_stats, packets) },
+	{ "bytes", offsetof(struct avp_txq_stats, bytes) },
+	{ "ring_full_packets", offsetof(struct avp_txq_stats, ring_full) },
+	{ "oversize_errors", offsetof(struct avp_txq_stats, oversize) },
+	{ "invalid_desc_errors", offsetof(struct avp_txq_stats, invalid) },
+	{ "detached_packets", offsetof(struct avp_txq_stats, detached) },
+};
+
+#define AVP_NB_RX_XSTATS RTE_DIM(avp_rx_xstats)
+#define AVP_NB_TX_XSTATS RTE_DIM(avp_tx_xstats)
+/* Port totals of the drop causes (the first two of each are basic). */
+#define AVP_NB_TOTAL_XSTATS (AVP_NB_RX_XSTATS - 2 + AVP_NB_TX_XSTATS - 2)
+
+static unsigned int
+avp_xstats_count(const struct rte_eth_dev *dev)
+{
+	return AVP_NB_TOTAL_XSTATS +
+		dev->data->nb_rx_queues * AVP_NB_RX_XSTATS +
+		dev->data->nb_tx_queues * AVP_NB_TX_XSTATS;
+}
+
+static uint64_t
+avp_stat(const void *stats, const void *base, size_t off)
+{
+	return *(const uint64_t *)((const uint8_t *)stats + off) -
+		*(const uint64_t *)((const uint8_t *)base + off);
+}
+
+int
+avp_xstats_get_names(struct rte_eth_dev *dev,
+		struct rte_eth_xstat_name *names, unsigned int size)
+{
+	unsigned int count = avp_xstats_count(dev), n = 0, q, i;
+
+	if (names == NULL || size < count)
+		return count;
+	for (i = 2; i < AVP_NB_RX_XSTATS; i++)
+		snprintf(names[n++].name, sizeof(names[0].name), "rx_%s",
+			avp_rx_xstats[i].name);
+	for (i = 2; i < AVP_NB_TX_XSTATS; i++)
+		snprintf(names[n++].name, sizeof(names[0].name), "tx_%s",
+			avp_tx_xstats[i].name);
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		for (i = 0; i < AVP_NB_RX_XSTATS; i++)
+			snprintf(names[n++].name, sizeof(names[0].name),
+				"rx_q%u_%s", q, avp_rx_xstats[i].name);
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		for (i = 0; i < AVP_NB_TX_XSTATS; i++)
+			snprintf(names[n++].name, sizeof(names[0].name),
+				"tx_q%u_%s", q, avp_tx_xstats[i].name);
+	return count;
+}
+
+int
+avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		unsigned int size)
+{
+	unsigned int count = avp_xstats_count(dev), n, q, i;
+	unsigned int nrx = dev->data->nb_rx_queues;
+	unsigned int ntx = dev->data->nb_tx_queues;
+
+	if (xs == NULL || size < count)
+		return count;
+	for (n = 0; n < count; n++) {
+		xs[n].id = n;
+		xs[n].value = 0;
+	}
+	n = AVP_NB_TOTAL_XSTATS;
+	for (q = 0; q < nrx; q++) {
+		const struct avp_rx_queue *rq = dev->data->rx_queues[q];
+
+		for (i = 0; i < AVP_NB_RX_XSTATS; i++, n++) {
+			uint64_t v;
+
+			if (rq == NULL)
+				continue;
+			v = avp_stat(&rq->stats, &rq->base, avp_rx_xstats[i].off);
+			xs[n].value = v;
+			if (i >= 2)
+				xs[i - 2].value += v;
+		}
+	}
+	for (q = 0; q < ntx; q++) {
+		const struct avp_tx_queue *tq = dev->data->tx_queues[q];
+
+		for (i = 0; i < AVP_NB_TX_XSTATS; i++, n++) {
+			uint64_t v;
+
+			if (tq == NULL)
+				continue;
+			v = avp_stat(&tq->stats, &tq->base, avp_tx_xstats[i].off);
+			xs[n].value = v;
+			if (i >= 2)
+				xs[AVP_NB_RX_XSTATS - 2 + i - 2].value += v;
+		}
+	}
+	return count;
+}
