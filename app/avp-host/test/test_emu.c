@@ -1329,6 +1329,56 @@ t_socket(struct fx *x)
 	return 0;
 }
 
+static int traffic_ok(struct fx *x, uint32_t len, unsigned int nq);
+
+static int
+count_fds(void)
+{
+	char path[64];
+	int fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		if (access(path, F_OK) == 0)
+			n++;
+	}
+	return n;
+}
+
+static int
+t_socket_cycles(struct fx *x)
+{
+	struct avp_tg g;
+	uint64_t deadline;
+	int i, fds;
+
+	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
+		"mode");
+	fds = count_fds();
+	for (i = 0; i < 50; i++) {
+		CHECK(avp_tg_open_socket(&g, sock_path, NULL) == 0, "attach %d",
+			i);
+		x->g = g;
+		x->guest = 1;
+		CHECK(up(&g, 1, 1, 0) == 0, "configure %d", i);
+		CHECK(traffic_ok(x, 100 + (uint32_t)i, 1) == 0, "traffic %d", i);
+		if (i % 2)
+			avp_tg_close_port(&g);
+		x->guest = 0;
+		avp_tg_close(&g);
+		deadline = now_ms() + WAIT_MS;
+		while (avp_emu_port_attached(x->port)) {
+			CHECK(now_ms() < deadline, "close %d not noticed", i);
+			usleep(200);
+		}
+	}
+	CHECK(count_fds() == fds, "no descriptor leaked: %d -> %d", fds,
+		count_fds());
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
 struct unplug_arg {
 	struct avp_tg *g;
 	int respond;
@@ -1893,6 +1943,7 @@ static const struct tcase cases[] = {
 	{ "fault_ctrl", t_fault_ctrl, NULL, 1 },
 	{ "socket", t_socket, NULL, 0 },
 	{ "unplug", t_unplug, NULL, 0 },
+	{ "socket_cycles", t_socket_cycles, NULL, 0 },
 	{ "mig_normal", t_mig_normal, NULL, 1 },
 	{ "mig_timeout", t_mig_timeout, NULL, 1 },
 	{ "mig_error", t_mig_error, NULL, 1 },
