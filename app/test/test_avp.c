@@ -1819,6 +1819,16 @@ test_pci_path(void)
 	/* the interrupt works: a spurious cause is read and ignored */
 	TEST_ASSERT_SUCCESS(avp_emu_port_raise_irq(ep, 0x4), "irq");
 	TEST_ASSERT_SUCCESS(loop_one(t, 99), "traffic after an interrupt");
+	/* and the migration cause through the PCI interrupt handle */
+	{
+		struct avp_emu_migrate_result r;
+
+		memset(&r, 0, sizeof(r));
+		TEST_ASSERT_SUCCESS(avp_emu_port_migrate(ep, NULL, &r),
+			"migrate over PCI");
+		TEST_ASSERT_EQUAL(r.attach_ack, AVP_MIG_ATTACHED, "attach ack");
+		TEST_ASSERT_SUCCESS(loop_one(t, 1514), "traffic after migration");
+	}
 	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(port), "stop");
 	TEST_ASSERT_SUCCESS(drv->remove(pdev), "remove");
 	TEST_ASSERT(!rte_eth_dev_is_valid_port(port), "released");
