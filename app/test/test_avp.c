@@ -1793,6 +1793,15 @@ test_pci_path(void)
 	pdev->driver = drv;
 	pdev->device.driver = &drv->driver;
 
+	/* probing while the host has the device detached: ack 1, -EBUSY */
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(ep, AVP_MIG_DETACHED,
+		0), "mig_status");
+	TEST_ASSERT_EQUAL(drv->probe(drv, pdev), -EBUSY, "probe while detached");
+	TEST_ASSERT_EQUAL(((struct avp_regs *)bars.addr[AVP_BAR_REGS])->mig_ack,
+		(uint32_t)AVP_MIG_DETACHED, "mig_ack");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(ep, AVP_MIG_NONE, 0),
+		"mig_status");
+
 	/* a missing BAR fails the probe */
 	pdev->mem_resource[AVP_BAR_MEMMAP].addr = NULL;
 	TEST_ASSERT(drv->probe(drv, pdev) < 0, "probe without BAR 4");
@@ -1989,6 +1998,113 @@ test_fault_images(void)
 	TEST_ASSERT_SUCCESS(wait_detached(t), "guest still attached");
 	TEST_ASSERT_SUCCESS(avp_emu_port_reset(t->ep), "reset");
 	TEST_ASSERT_SUCCESS(tport_probe(t), "clean image accepted");
+	return test_end();
+}
+
+/* Image mutations the emulator has no knob for, written into the BARs. */
+enum img_bad {
+	IMG_CTRL_STRADDLE, IMG_STRIDE_SMALL, IMG_RING_TOO_BIG, IMG_MAP_BAR2,
+	IMG_BUF_SMALL, IMG_MAC_MCAST, IMG_BUF_SIZE_0, IMG_RXQ_MAX_9,
+	IMG_TXQ_MAX_0, IMG_MAX_FRAME, IMG_MAP_COUNT_BAR4, IMG_COUNT
+};
+
+static void
+img_mutate(struct avp_emu_bars *b, enum img_bad k)
+{
+	struct avp_devinfo *di = b->addr[AVP_BAR_DEVINFO];
+	struct avp_memmap *mm = b->addr[AVP_BAR_MEMMAP];
+	struct avp_ring *r;
+	unsigned int i;
+	uint64_t off = 0;
+
+	switch (k) {
+	case IMG_CTRL_STRADDLE:
+		for (i = 0; i < mm->count; i++)
+			if (di->ctrl_area_pa >= mm->entries[i].host_pa &&
+			    di->ctrl_area_pa < mm->entries[i].host_pa +
+			    mm->entries[i].length)
+				di->ctrl_area_pa = mm->entries[i].host_pa +
+					mm->entries[i].length - 10;
+		break;
+	case IMG_STRIDE_SMALL:
+		di->tx_ring_stride = 64;
+		break;
+	case IMG_RING_TOO_BIG:
+		/* rx ring 0 claims more slots than its stride holds */
+		for (i = 0; i < mm->count; i++) {
+			if (di->rx_ring_pa >= mm->entries[i].host_pa &&
+			    di->rx_ring_pa < mm->entries[i].host_pa +
+			    mm->entries[i].length)
+				break;
+			off += mm->entries[i].length;
+		}
+		r = (struct avp_ring *)((uint8_t *)b->addr[AVP_BAR_SHMEM] +
+			off + (di->rx_ring_pa - mm->entries[i].host_pa));
+		r->nslots = 1u << 20;
+		break;
+	case IMG_MAP_BAR2:
+		mm->entries[0].length = b->len[AVP_BAR_SHMEM] + 4096;
+		break;
+	case IMG_BUF_SMALL:
+		di->pools[0].length = 100;
+		break;
+	case IMG_MAC_MCAST:
+		di->mac[0] |= 1;
+		break;
+	case IMG_BUF_SIZE_0:
+		di->buf_data_size = 0;
+		break;
+	case IMG_RXQ_MAX_9:
+		di->rx_queues_max = 9;
+		break;
+	case IMG_TXQ_MAX_0:
+		di->tx_queues_max = 0;
+		break;
+	case IMG_MAX_FRAME:
+		di->max_frame_len = 10;
+		break;
+	case IMG_MAP_COUNT_BAR4:
+		/* more entries than BAR 4 holds */
+		mm->count = (uint32_t)((b->len[AVP_BAR_MEMMAP] - 16) / 24 + 1);
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+test_validation(void)
+{
+	struct avp_emu_bars b;
+	struct tport *t;
+	unsigned int k;
+
+	t = tport_new(NULL);
+	ASSERT_NOT_NULL(t, "port");
+	for (k = 0; k < IMG_COUNT; k++) {
+		TEST_ASSERT_SUCCESS(wait_detached(t), "guest still attached");
+		TEST_ASSERT_SUCCESS(avp_emu_port_reset(t->ep), "reset");
+		TEST_ASSERT_SUCCESS(avp_emu_port_bars(t->ep, &b), "bars");
+		img_mutate(&b, k);
+		avp_emu_bars_unmap(&b);
+		TEST_ASSERT(tport_probe(t) < 0, "image mutation %u accepted", k);
+		t->probed = 0;
+	}
+	/* a probe during a migration detach: acknowledged, refused */
+	TEST_ASSERT_SUCCESS(wait_detached(t), "guest still attached");
+	TEST_ASSERT_SUCCESS(avp_emu_port_reset(t->ep), "reset");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep, AVP_MIG_DETACHED,
+		0), "mig_status");
+	TEST_ASSERT_SUCCESS(avp_emu_port_bars(t->ep, &b), "bars");
+	TEST_ASSERT_EQUAL(tport_probe(t), -EBUSY, "probe while detached");
+	t->probed = 0;
+	/* (the acknowledgement itself is checked on the PCI path: the
+	 * emulator clears mig_ack as soon as a socket guest leaves)
+	 */
+	avp_emu_bars_unmap(&b);
+	TEST_ASSERT_SUCCESS(wait_detached(t), "guest still attached");
+	TEST_ASSERT_SUCCESS(avp_emu_port_reset(t->ep), "reset");
+	TEST_ASSERT_SUCCESS(tport_probe(t), "clean image");
 	return test_end();
 }
 
@@ -2473,6 +2589,7 @@ static struct unit_test_suite avp_suite = {
 		TEST_CASE_ST(ut_setup, ut_teardown, test_devargs),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_queue_pools),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_images),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_validation),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_ring_index),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_descriptors),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_fault_alloc),
