@@ -19,6 +19,7 @@ import glob
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -44,11 +45,39 @@ def sh(cmd, what, env=None, cwd=None, timeout=600):
     return p.stdout
 
 
+def world_writable_ancestor(path):
+    """The first directory on the way to path that anyone may write."""
+    path = os.path.realpath(path)
+    while True:
+        if os.path.exists(path) and os.stat(path).st_mode & stat.S_IWOTH:
+            return path
+        up = os.path.dirname(path)
+        if up == path:
+            return None
+        path = up
+
+
+def stage_parent():
+    # EAL refuses to load a driver (-d) from below a world-writable
+    # directory such as /tmp: stage in the build directory, or else in
+    # the user's cache directory.
+    cands = [os.path.join(os.path.abspath(ARGS.build), 'app', 'avp-e2e'),
+             os.path.join(os.environ.get('XDG_CACHE_HOME') or
+                          os.path.expanduser('~/.cache'), 'avp-e2e')]
+    for c in cands:
+        if world_writable_ancestor(c) is None:
+            return c
+    raise Failure('no staging directory without a world-writable parent '
+                  '(EAL -d refuses those): tried %s' % ', '.join(
+                      '%s (%s is world-writable)' %
+                      (c, world_writable_ancestor(c)) for c in cands))
+
+
 def stage_install(cln):
-    # EAL refuses to load drivers (-d) from below a world-writable
-    # directory such as /tmp: stage inside the build directory.
-    parent = os.path.join(os.path.abspath(ARGS.build), 'app', 'avp-e2e')
-    os.makedirs(parent, exist_ok=True)
+    parent = stage_parent()
+    if not os.path.isdir(parent):
+        os.makedirs(parent)
+        cln.push('remove ' + parent, os.rmdir, parent)
     stage = tempfile.mkdtemp(prefix='basicfwd-stage.', dir=parent)
     cln.push('remove ' + stage, shutil.rmtree, stage, True)
     sh(['meson', 'install', '-C', ARGS.build, '--no-rebuild', '--quiet',
