@@ -3,8 +3,8 @@
  */
 
 /*
- * ethdev operations of the AVP PMD, common to both transports, and the
- * device interrupt (migration cause).
+ * ethdev operations of the AVP PMD and the probe both transports share:
+ * once the transport has located the BARs, everything runs from here.
  */
 
 #include <errno.h>
