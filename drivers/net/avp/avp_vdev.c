@@ -118,18 +118,20 @@ avp_vdev_handshake(struct avp_vdev *v, const char *name,
 	struct pollfd pfd;
 	struct cmsghdr *cm;
 	ssize_t n;
-	int nfds = 0;
+	int nfds = 0, err;
 
 	v->sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (v->sock < 0) {
-		PMD_INIT_LOG(ERR, "%s: socket: %s", name, strerror(errno));
-		return -errno;
+		err = errno;
+		PMD_INIT_LOG(ERR, "%s: socket: %s", name, strerror(err));
+		return -err;
 	}
 	strlcpy(sa.sun_path, v->path, sizeof(sa.sun_path));
 	if (connect(v->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = errno;
 		PMD_INIT_LOG(ERR, "%s: connect to %s: %s", name, v->path,
-			strerror(errno));
-		return -errno;
+			strerror(err));
+		return -err;
 	}
 
 	memset(&msg, 0, sizeof(msg));
@@ -190,8 +192,9 @@ avp_vdev_map(struct avp_vdev *v, const char *name,
 		const struct avp_attach_msg *m, struct avp_bar bar[AVP_BAR_COUNT])
 {
 	uint64_t size = m->memfd_size;
-	struct stat st;
+	struct stat st = { .st_size = 0 };
 	unsigned int i;
+	int err;
 
 	if (fstat(v->memfd, &st) < 0 || (uint64_t)st.st_size < size ||
 	    size == 0 || size > SIZE_MAX) {
@@ -213,10 +216,11 @@ avp_vdev_map(struct avp_vdev *v, const char *name,
 	v->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			v->memfd, 0);
 	if (v->map == MAP_FAILED) {
+		err = errno;
 		v->map = NULL;
 		PMD_INIT_LOG(ERR, "%s: mmap of %" PRIu64 " bytes: %s", name,
-			size, strerror(errno));
-		return -errno;
+			size, strerror(err));
+		return -err;
 	}
 	v->map_len = size;
 	for (i = 0; i < AVP_BAR_COUNT; i++) {
