@@ -2296,6 +2296,9 @@ test_fault_control(void)
 		(uint64_t)-EOPNOTSUPP, 1), "fault");
 	ret = rte_eth_dev_configure(t->port, 1, 1, &conf);
 	TEST_ASSERT_EQUAL(ret, -EOPNOTSUPP, "host status: %d", ret);
+	/* no reply, late reply, bad token, refused */
+	ASSERT_XSTAT(t->port, "ctrl_request_errors", 4);
+	ASSERT_XSTAT(t->port, "ctrl_stale_replies", 1);
 
 	/* and then everything works */
 	TEST_ASSERT_SUCCESS(port_start(t->port, &conf1), "start");

@@ -182,6 +182,8 @@ struct avp_dev {
 	uint64_t ctrl_sent_tsc;		/* when it was sent */
 	uint64_t ctrl_stale_replies;
 	uint64_t ctrl_errors;
+	uint64_t ctrl_stale_base;	/* values at the last stats reset */
+	uint64_t ctrl_errors_base;
 
 	/* Interrupts. */
 	struct rte_intr_handle *intr_handle;

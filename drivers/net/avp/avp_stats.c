@@ -62,8 +62,11 @@ avp_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 int
 avp_stats_reset(struct rte_eth_dev *dev)
 {
+	struct avp_dev *avp = AVP_DEV(dev);
 	unsigned int i;
 
+	avp->ctrl_errors_base = avp->ctrl_errors;
+	avp->ctrl_stale_base = avp->ctrl_stale_replies;
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct avp_rx_queue *q = dev->data->rx_queues[i];
 
@@ -107,11 +110,13 @@ static const struct avp_xstat avp_tx_xstats[] = {
 #define AVP_NB_TX_XSTATS RTE_DIM(avp_tx_xstats)
 /* Port totals of the drop causes (the first two of each are basic). */
 #define AVP_NB_TOTAL_XSTATS (AVP_NB_RX_XSTATS - 2 + AVP_NB_TX_XSTATS - 2)
+/* Control channel: failed requests, stale replies drained. */
+#define AVP_NB_CTRL_XSTATS 2
 
 static unsigned int
 avp_xstats_count(const struct rte_eth_dev *dev)
 {
-	return AVP_NB_TOTAL_XSTATS +
+	return AVP_NB_TOTAL_XSTATS + AVP_NB_CTRL_XSTATS +
 		dev->data->nb_rx_queues * AVP_NB_RX_XSTATS +
 		dev->data->nb_tx_queues * AVP_NB_TX_XSTATS;
 }
@@ -137,6 +142,10 @@ avp_xstats_get_names(struct rte_eth_dev *dev,
 	for (i = 2; i < AVP_NB_TX_XSTATS; i++)
 		snprintf(names[n++].name, sizeof(names[0].name), "tx_%s",
 			avp_tx_xstats[i].name);
+	snprintf(names[n++].name, sizeof(names[0].name),
+		"ctrl_request_errors");
+	snprintf(names[n++].name, sizeof(names[0].name),
+		"ctrl_stale_replies");
 	for (q = 0; q < dev->data->nb_rx_queues; q++)
 		for (i = 0; i < AVP_NB_RX_XSTATS; i++)
 			snprintf(names[n++].name, sizeof(names[0].name),
@@ -152,6 +161,7 @@ int
 avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		unsigned int size)
 {
+	const struct avp_dev *avp = AVP_DEV(dev);
 	unsigned int count = avp_xstats_count(dev), n, q, i;
 	unsigned int nrx = dev->data->nb_rx_queues;
 	unsigned int ntx = dev->data->nb_tx_queues;
@@ -163,6 +173,8 @@ avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		xs[n].value = 0;
 	}
 	n = AVP_NB_TOTAL_XSTATS;
+	xs[n++].value = avp->ctrl_errors - avp->ctrl_errors_base;
+	xs[n++].value = avp->ctrl_stale_replies - avp->ctrl_stale_base;
 	for (q = 0; q < nrx; q++) {
 		const struct avp_rx_queue *rq = dev->data->rx_queues[q];
 
