@@ -12,6 +12,8 @@
  * sizes snapshotted at attach. A bad frame is dropped and counted.
  */
 
+#include <string.h>
+
 #include <rte_common.h>
 #include <rte_memcpy.h>
 #include <rte_mbuf.h>
@@ -62,19 +64,26 @@ avp_burst_leave(volatile uint32_t *in_burst)
 	__atomic_store_n(in_burst, 0, __ATOMIC_RELEASE);
 }
 
-/* The software MAC filter; one compare for frames to our own address. */
+/*
+ * The software MAC filter: one compare (two loads) for frames to our own
+ * address, the group bit and broadcast only for the others.
+ */
 static __rte_always_inline int
 avp_mac_accept(const struct avp_rx_queue *rxq, const uint8_t *dst)
 {
-	static const uint8_t bcast[RTE_ETHER_ADDR_LEN] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint32_t d0, m0;
+	uint16_t d1, m1;
 
-	if (likely(memcmp(dst, rxq->mac, RTE_ETHER_ADDR_LEN) == 0))
+	memcpy(&d0, dst, sizeof(d0));
+	memcpy(&d1, dst + 4, sizeof(d1));
+	memcpy(&m0, rxq->mac, sizeof(m0));
+	memcpy(&m1, rxq->mac + 4, sizeof(m1));
+	if (likely(((d0 ^ m0) | (uint32_t)(d1 ^ m1)) == 0))
 		return 1;
 	if (dst[0] & 0x01) {
 		if (rxq->filter == AVP_FILTER_MULTICAST)
 			return 1;
-		return memcmp(dst, bcast, RTE_ETHER_ADDR_LEN) == 0;
+		return d0 == UINT32_MAX && d1 == UINT16_MAX;	/* broadcast */
 	}
 	return 0;
 }
