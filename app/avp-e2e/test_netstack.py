@@ -169,9 +169,10 @@ class Tcpdump:
 
 
 def ping(ns, dst, count, interval, size=56, extra=()):
+    # -c without -w: exactly count requests, each waited for 2 s at most
+    # (with -w, ping would keep sending until count replies came back).
     cmd = nsexec(ns, ['ping', '-n', '-q', '-c', str(count), '-i',
-                      str(interval), '-s', str(size), '-W', '2',
-                      '-w', str(int(count * interval * 4) + 30)] +
+                      str(interval), '-s', str(size), '-W', '2'] +
                  list(extra) + [dst])
     p = run(cmd, 'ping', timeout=count * interval * 4 + 60, check=False)
     m = re.search(r'(\d+) packets transmitted, (\d+) received', p.stdout)
@@ -181,6 +182,31 @@ def ping(ns, dst, count, interval, size=56, extra=()):
                       (p.returncode, p.stdout, p.stderr))
     return int(m.group(1)), int(m.group(2)), \
         tuple(float(x) for x in rtt.groups()) if rtt else None, p.stdout
+
+
+def diag(hostd, tp, ports):
+    """After a loss: every non-zero counter on both sides, to say where."""
+    for i, p in enumerate(ports):
+        log('  diag %s host: %s' % (p, hostd.stats_full(p)))
+        log('  diag %s: %s' % (p, ' '.join(
+            l.split(':', 1)[1].strip() for l in hostd.command('stats ' + p))))
+        xs, _ = tp.xstats(i)
+        log('  diag port %d xstats: %s' % (i, {k: v for k, v in xs.items()
+                                               if v}))
+        # Frames the driver placed on tx that the host has not taken yet?
+        sent = xs.get('tx_good_packets', 0)
+        took = hostd.stats(p)['tx_frames']
+        if took < sent:
+            t0 = time.monotonic()
+            try:
+                wait_for(lambda: hostd.stats(p)['tx_frames'] >= sent, 5,
+                         'x', 0.05)
+                log('  diag %s: the host took the last %d of the %d frames '
+                    'the driver sent only %.2f s later' %
+                    (p, sent - took, sent, time.monotonic() - t0))
+            except Failure:
+                log('  diag %s: %d of the %d frames the driver sent never '
+                    'reached the host (5 s)' % (p, sent - took, sent))
 
 
 def check_frames(res, what, frames, n, vlan, avp_mac):
@@ -233,7 +259,8 @@ def case_ping(res, wd):
         frames = dump.stop()
         res.equal('ping: %d echo requests sent' % PING_COUNT, sent,
                   PING_COUNT)
-        res.equal('ping: no loss', got, sent)
+        if not res.equal('ping: no loss', got, sent):
+            diag(hostd, tp, ['avp0'])
         if rtt:
             log('  RTT min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms '
                 '(%d pings, 64 bytes)' % (rtt + (PING_COUNT,)))
@@ -267,8 +294,9 @@ def case_ping(res, wd):
         sent, got, rtt, out = ping(ns, '10.231.0.2', 100, 0.01, size=8000,
                                    extra=['-M', 'do'])
         frames = dump.stop()
-        res.equal('8000-byte pings (no fragmentation): no loss', (sent, got),
-                  (100, 100))
+        if not res.equal('8000-byte pings (no fragmentation): no loss',
+                         (sent, got), (100, 100)):
+            diag(hostd, tp, ['avp0'])
         if rtt:
             log('  RTT min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms '
                 '(100 pings, 8000 bytes)' % rtt)
@@ -309,8 +337,9 @@ def case_ping(res, wd):
                 log('  vlan_ping errors: %s' % r['errors'])
             how = 'raw socket, replies checked byte for byte'
         frames = dump.stop()
-        res.equal('VLAN 100 echo (%s): no loss' % how, (sent, got),
-                  (100, 100))
+        if not res.equal('VLAN 100 echo (%s): no loss' % how, (sent, got),
+                         (100, 100)):
+            diag(hostd, tp, ['avp0'])
         check_frames(res, 'vlan', frames, 100, 100, mac)
         st = tp.fwd_stats(tp.cmd('stop'))
         res.check('testpmd answered on port 0 (TX-packets %d)' %
@@ -347,8 +376,9 @@ def case_iperf3(res, wd):
                      logfile=os.path.join(wd, 'testpmd-iperf.log'))
         tp.cmd('start')
         sent, got, rtt, out = ping(nsa, '10.231.2.2', 20, 0.01)
-        res.equal('namespace a pings namespace b across testpmd',
-                  (sent, got), (20, 20))
+        if not res.equal('namespace a pings namespace b across testpmd',
+                         (sent, got), (20, 20)):
+            diag(hostd, tp, ['avp0', 'avp1'])
         srv = subprocess.Popen(nsexec(nsb, ['iperf3', '-s', '-1', '-B',
                                             '10.231.2.2']),
                                stdout=subprocess.PIPE,
