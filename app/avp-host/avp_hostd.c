@@ -148,17 +148,12 @@ usage(FILE *f)
 		HOSTD_DEF_ACK_MS, HOSTD_DEF_UNPLUG_MS);
 }
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-usage_error(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 0)))
+vlog_err(const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	fprintf(stderr, HOSTD_NAME ": ");
-	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry '" HOSTD_NAME " --help' for more information.\n");
-	exit(2);
+	fprintf(stderr, "\n");
 }
 
 static void __attribute__((format(printf, 1, 2)))
@@ -166,11 +161,21 @@ log_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, HOSTD_NAME ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vlog_err(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
+}
+
+static void __attribute__((format(printf, 1, 2), noreturn))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_err(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '" HOSTD_NAME " --help' for more information.\n");
+	exit(2);
 }
 
 /* Strict unsigned parse: decimal or 0x hex, whole string, in range. */

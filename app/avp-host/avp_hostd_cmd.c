@@ -180,6 +180,30 @@ no_such_port(struct hostd *hd, const char *cmd, const char *arg, FILE *out)
 	fprintf(out, "\n");
 }
 
+/*
+ * The ports a command applies to: every port for NULL or "all", else the
+ * one named. Returns a calloc'd array of *n entries, or NULL after
+ * printing why on out.
+ */
+static struct hostd_port **
+select_all_or_one(struct hostd *hd, const char *cmd, const char *arg,
+		int *n, FILE *out)
+{
+	struct hostd_port **sel = calloc(hd->nports, sizeof(*sel));
+
+	if (sel == NULL) {
+		fprintf(out, "error: out of memory\n");
+		return NULL;
+	}
+	*n = select_ports(hd, cmd, arg, sel, 1);
+	if (*n < 0) {
+		no_such_port(hd, cmd, arg, out);
+		free(sel);
+		return NULL;
+	}
+	return sel;
+}
+
 static int
 parse_uint(const char *s, unsigned long max, unsigned long *v)
 {
@@ -229,14 +253,9 @@ cmd_stats(struct hostd *hd, int argc, char **argv, FILE *out, int reset)
 			return;
 		}
 	}
-	sel = calloc(hd->nports, sizeof(*sel));
-	if (sel == NULL) {
-		fprintf(out, "error: out of memory\n");
+	sel = select_all_or_one(hd, argv[0], port_arg, &n, out);
+	if (sel == NULL)
 		return;
-	}
-	n = select_ports(hd, argv[0], port_arg, sel, 1);
-	if (n < 0)
-		no_such_port(hd, argv[0], port_arg, out);
 	for (int i = 0; i < n; i++) {
 		if (reset) {
 			avp_emu_port_stats_reset(sel[i]->port);
@@ -272,14 +291,10 @@ cmd_state(struct hostd *hd, int argc, char **argv, FILE *out)
 			argv[0]);
 		return;
 	}
-	sel = calloc(hd->nports, sizeof(*sel));
-	if (sel == NULL) {
-		fprintf(out, "error: out of memory\n");
+	sel = select_all_or_one(hd, argv[0], argc > 1 ? argv[1] : NULL, &n,
+		out);
+	if (sel == NULL)
 		return;
-	}
-	n = select_ports(hd, argv[0], argc > 1 ? argv[1] : NULL, sel, 1);
-	if (n < 0)
-		no_such_port(hd, argv[0], argc > 1 ? argv[1] : NULL, out);
 	for (int i = 0; i < n; i++) {
 		struct avp_emu_port_state s;
 
@@ -383,14 +398,9 @@ cmd_migrate(struct hostd *hd, int argc, char **argv, FILE *out)
 	if (parse_mig_opts(argv[0], argc - 1, argv + 1, &opts, &port_arg,
 			out) < 0)
 		return;
-	sel = calloc(hd->nports, sizeof(*sel));
-	if (sel == NULL) {
-		fprintf(out, "error: out of memory\n");
+	sel = select_all_or_one(hd, argv[0], port_arg, &n, out);
+	if (sel == NULL)
 		return;
-	}
-	n = select_ports(hd, argv[0], port_arg, sel, 1);
-	if (n < 0)
-		no_such_port(hd, argv[0], port_arg, out);
 	for (int i = 0; i < n; i++)
 		hostd_cmd_migrate_port(hd, sel[i], &opts, out);
 	free(sel);
