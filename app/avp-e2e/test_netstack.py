@@ -120,6 +120,7 @@ class Tcpdump:
         self.err = open(path + '.err', 'w+')
         self.proc = subprocess.Popen(
             nsexec(ns, ['tcpdump', '-i', dev, '-nn', '-U', '--immediate-mode',
+                        '-B', '32768',
                         '-s', '0',
                         '-w', path]),
             stdout=subprocess.DEVNULL, stderr=self.err)
