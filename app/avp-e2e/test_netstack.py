@@ -415,6 +415,13 @@ def case_iperf3(res, wd):
         st = tp.fwd_stats(tp.cmd('stop'))
         res.check('testpmd forwarded both ways', st[0]['TX-packets'] > 0 and
                   st[1]['TX-packets'] > 0, str(st))
+        h = [hostd.stats(p) for p in ('avp0', 'avp1')]
+        log('  where TCP segments were dropped: testpmd TX-dropped %d/%d, '
+            'TAP write %d/%d, TAP to port %d/%d, host rx %d/%d' % (
+                st[0]['TX-dropped'], st[1]['TX-dropped'],
+                h[0]['to_tap_dropped'], h[1]['to_tap_dropped'],
+                h[0]['from_tap_dropped'], h[1]['from_tap_dropped'],
+                h[0]['rx_dropped'], h[1]['rx_dropped']))
         rc = tp.quit()
         res.equal('testpmd exits with 0', rc, 0)
         for p in ('avp0', 'avp1'):
