@@ -364,6 +364,7 @@ class Hostd:
             self.log = None
 
 
+_EVENT = re.compile(r'\nPort \d+: [a-zA-Z_ ]+ event\n')
 _ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|\r')
 
 
@@ -434,6 +435,11 @@ class Testpmd:
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
+                # testpmd prints events ("\nPort 0: link state change
+                # event\n") from another thread, even in the middle of a
+                # prompt written byte by byte: take them out first (the
+                # transcript keeps them).
+                self.buf = _EVENT.sub('', self.buf)
                 m = rx.search(self.buf)
                 if m:
                     before = self.buf[:m.start()]

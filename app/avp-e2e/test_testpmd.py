@@ -506,6 +506,14 @@ def case_migration(res, wd):
                              % (p, n + 1), timeout=30)
                 res.check('%s: forwarding resumed after migration %d' %
                           (p, n + 1), True)
+            if n == 0:
+                for p in (0, 1):
+                    ev = 'Port %d: link state change event' % p
+                    wait_for(lambda ev=ev: s.tp.log_text().count(ev) >= 2, 10,
+                             'testpmd to report link down and up on port %d '
+                             '(LSC events)' % p)
+                    res.check('testpmd saw port %d go down and up (2 LSC '
+                              'events)' % p, True)
             for p in (0, 1):
                 wait_for(lambda p=p: s.tp.port_stats(p)['RX-packets'] >
                          tp_before[p] + 10000, 30,
@@ -513,10 +521,12 @@ def case_migration(res, wd):
                          '%d' % (p, n + 1), 0.2)
                 res.check('testpmd port %d receives again after migration %d'
                           % (p, n + 1), True)
-        for p in ('avp0', 'avp1'):
+        for i, p in enumerate(('avp0', 'avp1')):
             st = s.hostd.state(p)
             res.check('%s: link up and configured after migrations' % p,
                       st['link'] == 'up' and st['configured'] == 1, str(st))
+            res.check('show port info %d: link up after migrations' % i,
+                      re.search(r'Link status:\s*up', s.tp.port_info(i)), '')
         # Periodic migrations under load.
         out = s.hostd.command('migrate-every avp0 300')
         res.check('migrate-every avp0 300 started', 'ok' in out[0], out[0])
