@@ -30,7 +30,7 @@ if [ "${AVP_SANITIZE:-1}" != 0 ]; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C "$san_build" --no-rebuild --no-suite dpdk \
-		--suite avp --suite emu --print-errorlogs "$@" || rc=$?
+		--suite avp --suite emu --suite fuzz --print-errorlogs "$@" || rc=$?
 	logs="$logs $san_build/meson-logs/testlog.json"
 fi
 
