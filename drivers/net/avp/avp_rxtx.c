@@ -24,18 +24,11 @@
 
 #define AVP_READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 
-/* A descriptor handle to its 64 bytes in BAR 2, or NULL. */
-static __rte_always_inline struct avp_desc *
-avp_desc_get(const struct avp_bufview *b, uint64_t h)
-{
-	uint64_t off = h - b->va;
-
-	if (unlikely(off > b->len - sizeof(struct avp_desc)))
-		return NULL;
-	return (struct avp_desc *)(b->base + off);
-}
-
-/* [h, h + len) in BAR 2, or NULL. len must not exceed b->len. */
+/*
+ * The one check every host-supplied address goes through: [h, h + len)
+ * inside BAR 2's buffer region, translated by one subtraction, or NULL.
+ * len must not exceed b->len.
+ */
 static __rte_always_inline uint8_t *
 avp_data_get(const struct avp_bufview *b, uint64_t h, uint32_t len)
 {
@@ -44,6 +37,14 @@ avp_data_get(const struct avp_bufview *b, uint64_t h, uint32_t len)
 	if (unlikely(off > b->len - len))
 		return NULL;
 	return b->base + off;
+}
+
+/* A descriptor handle to its 64 bytes in BAR 2, or NULL. */
+static __rte_always_inline struct avp_desc *
+avp_desc_get(const struct avp_bufview *b, uint64_t h)
+{
+	return (struct avp_desc *)(void *)avp_data_get(b, h,
+			sizeof(struct avp_desc));
 }
 
 /* Enters a burst unless detached (Dekker pairing with the control side). */
@@ -166,8 +167,12 @@ avp_rx_alloc_short(struct avp_rx_queue *rxq, struct rte_mbuf **pkts,
 	return k;
 }
 
-/* Simple receive from one host ring: single-buffer frames, one mbuf. */
-static uint16_t
+/*
+ * Simple receive from one host ring, the careful way: mbufs are taken
+ * only for the frames that passed, one by one when the pool is short.
+ * Used when the pool cannot give a whole burst at once.
+ */
+static __rte_noinline uint16_t
 avp_rx_ring_simple(struct avp_rx_queue *rxq, unsigned int ri,
 		struct rte_mbuf **pkts, uint32_t nb)
 {
@@ -362,8 +367,8 @@ avp_rx_chain_copy(const struct avp_rx_queue *rxq, const struct avp_rx_chain *c,
 	avp_rx_offload(head, c->flags, c->tci);
 }
 
-/* Scattered receive from one host ring. */
-static uint16_t
+/* Scattered receive from one host ring, the careful way (as above). */
+static __rte_noinline uint16_t
 avp_rx_ring_scattered(struct avp_rx_queue *rxq, unsigned int ri,
 		struct rte_mbuf **pkts, uint32_t nb)
 {
@@ -432,6 +437,174 @@ avp_rx_ring_scattered(struct avp_rx_queue *rxq, unsigned int ri,
 }
 
 /*
+ * A frame that is not a single host buffer fitting one mbuf, on a
+ * scattered queue: checks the whole chain and copies it into head (an
+ * mbuf fresh from the pool) and as many more mbufs as it needs. 1 when
+ * the frame is delivered, 0 when it is dropped (and counted).
+ */
+static __rte_noinline int
+avp_rx_chain_one(struct avp_rx_queue *rxq, struct avp_desc *d,
+		struct rte_mbuf *head)
+{
+	struct rte_mbuf *mb[AVP_MAX_SEGS * 32];
+	struct avp_rx_chain c;
+	int st;
+
+	st = avp_rx_chain_check(rxq, d, &c);
+	if (unlikely(st != AVP_RX_OK)) {
+		if (st == AVP_RX_INVALID)
+			rxq->stats.invalid++;
+		else if (st == AVP_RX_OVERSIZE)
+			rxq->stats.oversize++;
+		else
+			rxq->stats.filtered++;
+		return 0;
+	}
+	if (unlikely(c.need > RTE_DIM(mb))) {
+		rxq->stats.oversize++;
+		return 0;
+	}
+	mb[0] = head;
+	if (c.need > 1 &&
+	    unlikely(rte_pktmbuf_alloc_bulk(rxq->pool, &mb[1],
+					    c.need - 1) != 0)) {
+		rxq->stats.nombuf++;
+		return 0;
+	}
+	rte_pktmbuf_reset(head);
+	avp_rx_chain_copy(rxq, &c, mb);
+	return 1;
+}
+
+/* rearm_data of a fresh single-segment mbuf of this port. */
+static __rte_always_inline uint64_t
+avp_rx_rearm(uint16_t port)
+{
+	struct rte_mbuf mb;
+	uintptr_t p = (uintptr_t)&mb.rearm_data;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, refcnt) !=
+			offsetof(struct rte_mbuf, data_off) + 2);
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
+			offsetof(struct rte_mbuf, data_off) + 4);
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, port) !=
+			offsetof(struct rte_mbuf, data_off) + 6);
+	mb.data_off = RTE_PKTMBUF_HEADROOM;
+	mb.refcnt = 1;
+	mb.nb_segs = 1;
+	mb.port = port;
+	return *(uint64_t *)p;
+}
+
+/*
+ * Receive from one host ring, fast path: one bulk get of raw mbufs for
+ * the whole burst, then one pass that checks each descriptor, copies the
+ * frame and writes the mbuf fields it needs (a raw mbuf from the pool
+ * already has next == NULL). On a scattered queue, frames that need
+ * chaining take avp_rx_chain_one. Unused mbufs go back in one put.
+ */
+static __rte_always_inline uint16_t
+avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
+		struct rte_mbuf **pkts, uint32_t nb, int scattered)
+{
+	struct avp_shring *rx = &rxq->rx[ri], *fr = &rxq->free[ri];
+	const struct avp_bufview bv = rxq->buf;
+	struct rte_mempool *mp = rxq->pool;
+	const volatile uint64_t *slots = rx->ring->slots;
+	const uint32_t lim = scattered ? RTE_MIN(RTE_MIN(rxq->max_len,
+			(uint32_t)rxq->data_room), rxq->buf_size) :
+			rxq->max_len;
+	const uint64_t rearm = avp_rx_rearm(rxq->port_id);
+	const int filter = rxq->filter != AVP_FILTER_NONE;
+	uint32_t cons, fprod, n, i, good = 0, nret = 0;
+	uint64_t h[AVP_BURST_MAX];
+	uint64_t bytes = 0;
+
+	n = RTE_MIN(avp_rx_ready(rxq, rx, fr, &cons, &fprod), nb);
+	if (n == 0)
+		return 0;
+	if (unlikely((rte_pktmbuf_priv_flags(mp) &
+		      RTE_PKTMBUF_POOL_F_PINNED_EXT_BUF) != 0 ||
+		     rte_mempool_get_bulk(mp, (void **)pkts, n) != 0))
+		return scattered ? avp_rx_ring_scattered(rxq, ri, pkts, nb) :
+			avp_rx_ring_simple(rxq, ri, pkts, nb);
+
+	for (i = 0; i < n; i++)
+		h[i] = slots[(cons + i) & rx->mask];
+	rte_prefetch0(bv.base + (h[0] - bv.va));
+
+	for (i = 0; i < n; i++) {
+		uint64_t hv = h[i];
+		struct avp_desc *d = avp_desc_get(&bv, hv);
+		struct rte_mbuf *m = pkts[good];
+		uint32_t flen;
+		uint16_t fl;
+		uint8_t *data;
+
+		/* A prefetch never faults: no need to check the address. */
+		if (i + 1 < n)
+			rte_prefetch0(bv.base + (h[i + 1] - bv.va));
+		if (unlikely(d == NULL)) {
+			PMD_RX_LOG(DEBUG, "bad handle 0x%" PRIx64, hv);
+			rxq->stats.invalid++;
+			continue;
+		}
+		h[nret++] = hv;
+		flen = AVP_READ_ONCE(d->frame_len);
+		if (unlikely(flen - 1 >= lim ||
+			     ((AVP_READ_ONCE(d->seg_len) ^ flen) |
+			      (AVP_READ_ONCE(d->seg_count) ^ 1u)) != 0 ||
+			     AVP_READ_ONCE(d->next_va) != 0)) {
+			if (scattered) {
+				if (avp_rx_chain_one(rxq, d, m)) {
+					bytes += m->pkt_len;
+					good++;
+				}
+			} else if (flen > lim) {
+				rxq->stats.oversize++;
+			} else {
+				rxq->stats.invalid++;
+			}
+			continue;
+		}
+		data = avp_data_get(&bv, AVP_READ_ONCE(d->data_va), flen);
+		if (unlikely(data == NULL)) {
+			rxq->stats.invalid++;
+			continue;
+		}
+		if (filter && (flen < RTE_ETHER_ADDR_LEN ||
+			       !avp_mac_accept(rxq, data))) {
+			rxq->stats.filtered++;
+			continue;
+		}
+		rte_memcpy((uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM, data,
+				flen);
+		*(uint64_t *)(uintptr_t)&m->rearm_data = rearm;
+		fl = AVP_READ_ONCE(d->flags);
+		if (unlikely(fl & AVP_DESC_F_RX_VLAN)) {
+			m->ol_flags = RTE_MBUF_F_RX_VLAN |
+				RTE_MBUF_F_RX_VLAN_STRIPPED;
+			m->vlan_tci = AVP_READ_ONCE(d->vlan_tci);
+		} else {
+			m->ol_flags = 0;
+			m->vlan_tci = 0;
+		}
+		m->packet_type = 0;
+		m->pkt_len = flen;
+		m->data_len = (uint16_t)flen;
+		bytes += flen;
+		good++;
+	}
+	if (unlikely(good != n))
+		rte_mempool_put_bulk(mp, (void **)&pkts[good], n - good);
+
+	avp_rx_return(rx, cons, n, fr, fprod, h, nret);
+	rxq->stats.packets += good;
+	rxq->stats.bytes += bytes;
+	return good;
+}
+
+/*
  * Serves every host ring mapped to the queue, starting with a different
  * one each call, until nb_pkts frames are out or all rings are empty.
  */
@@ -456,11 +629,8 @@ avp_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 
 			if (want == 0)
 				goto out;
-			got = scattered ?
-				avp_rx_ring_scattered(rxq, ri, pkts + nb_rx,
-						want) :
-				avp_rx_ring_simple(rxq, ri, pkts + nb_rx,
-						want);
+			got = avp_rx_ring_fast(rxq, ri, pkts + nb_rx, want,
+					scattered);
 			nb_rx += got;
 			if (got == 0)
 				break;
