@@ -233,6 +233,8 @@ avp_emu_port_set_mig_status(struct avp_emu_port *port, uint32_t status,
 	if (raise) {
 		mig_raise(port, status);
 	} else {
+		/* an acknowledgement not yet polled still ends its event */
+		emu_regs_poll(port);
 		port->regs->mig_ack = 0;
 		port->mig_ack_seen = 0;
 		port->regs->mig_status = status;
