@@ -11,6 +11,7 @@
  * checker saw no violation.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -22,6 +23,8 @@
 #include <bus_driver.h>
 #include <bus_pci_driver.h>
 #include <rte_bus_vdev.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_interrupts.h>
@@ -40,6 +43,7 @@ struct tport {
 	struct avp_emu_port *ep;
 	char name[32];
 	char sock[256];
+	char xargs[32];		/* more devargs, e.g. ",announce=0" */
 	uint16_t port;
 	int probed;
 };
@@ -58,6 +62,8 @@ static uint8_t rbuf[AVP_EMU_FRAME_MAX];
 
 static const uint8_t peer_mac[RTE_ETHER_ADDR_LEN] = {
 	0x02, 0x00, 0x00, 0x00, 0x00, 0x99 };
+
+static int is_rarp(const struct rte_mbuf *m);
 
 static uint64_t
 now_ms(void)
@@ -79,7 +85,7 @@ tport_probe(struct tport *t)
 	char args[300];
 	int ret;
 
-	snprintf(args, sizeof(args), "socket=%s", t->sock);
+	snprintf(args, sizeof(args), "socket=%s%s", t->sock, t->xargs);
 	ret = rte_vdev_init(t->name, args);
 	if (ret != 0)
 		return ret;
@@ -397,6 +403,32 @@ tx_one(uint16_t port, uint16_t q, struct rte_mbuf *m)
 		return -1;
 	}
 	return 0;
+}
+
+/* The gratuitous RARP a port sends after a migration (60 bytes). */
+static void
+rarp_build(uint8_t *f, const uint8_t *mac)
+{
+	memset(f, 0, 60);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac, 6);
+	f[12] = 0x80;		/* EtherType 0x8035 */
+	f[13] = 0x35;
+	f[15] = 1;		/* Ethernet */
+	f[16] = 0x08;		/* IPv4 */
+	f[18] = 6;
+	f[19] = 4;
+	f[21] = 3;		/* reverse request */
+	memcpy(f + 22, mac, 6);
+	memcpy(f + 32, mac, 6);
+}
+
+static int
+is_rarp(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	return m->data_len >= 14 && p[12] == 0x80 && p[13] == 0x35;
 }
 
 /* ---- suite setup ---- */
@@ -1318,8 +1350,16 @@ loop_one(struct tport *t, uint32_t len)
 	m = mbuf_from(pool, fbuf, len, NULL, 0);
 	ASSERT_NOT_NULL(m, "mbuf");
 	TEST_ASSERT_SUCCESS(tx_one(t->port, 0, m), "tx");
-	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "loop");
-	TEST_ASSERT(mbuf_equals(m, fbuf, len), "bytes");
+	for (;;) {
+		TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "loop");
+		if (!is_rarp(m))
+			break;
+		rte_pktmbuf_free(m);	/* an announcement after a migration */
+	}
+	if (!mbuf_equals(m, fbuf, len)) {
+		rte_pktmbuf_free(m);
+		TEST_ASSERT(0, "bytes");
+	}
 	rte_pktmbuf_free(m);
 	return 0;
 }
@@ -1755,6 +1795,7 @@ test_pci_path(void)
 	struct avp_emu_bars bars;
 	struct rte_eth_dev_info info;
 	struct avp_emu_port *ep;
+	struct rte_devargs *da;
 	struct tport *t;
 	uint16_t port;
 	unsigned int i;
@@ -1792,6 +1833,11 @@ test_pci_path(void)
 	rte_intr_fd_set(pdev->intr_handle, bars.irq_fd);
 	pdev->driver = drv;
 	pdev->device.driver = &drv->driver;
+	/* -a 7f:11.0,announce=0: no announcement after the migration below */
+	da = calloc(1, sizeof(*da));
+	ASSERT_NOT_NULL(da, "alloc");
+	da->args = "announce=0";
+	pdev->device.devargs = da;
 
 	/* probing while the host has the device detached: ack 1, -EBUSY */
 	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(ep, AVP_MIG_DETACHED,
@@ -1836,8 +1882,21 @@ test_pci_path(void)
 		TEST_ASSERT_SUCCESS(avp_emu_port_migrate(ep, NULL, &r),
 			"migrate over PCI");
 		TEST_ASSERT_EQUAL(r.attach_ack, AVP_MIG_ATTACHED, "attach ack");
+		ASSERT_XSTAT(port, "mig_announce_frames", 0);
 		TEST_ASSERT_SUCCESS(loop_one(t, 1514), "traffic after migration");
 	}
+	/* a devarg the PCI port does not know fails the probe */
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(port), "stop");
+	TEST_ASSERT_SUCCESS(drv->remove(pdev), "remove");
+	da->args = "announce=yes";
+	TEST_ASSERT_EQUAL(drv->probe(drv, pdev), -EINVAL, "announce=yes");
+	da->args = "socket=/x";
+	TEST_ASSERT(drv->probe(drv, pdev) < 0, "socket= on PCI");
+	da->args = "announce=0";
+	TEST_ASSERT_SUCCESS(drv->probe(drv, pdev), "probe");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_get_port_by_name(pdev->name, &port),
+		"port");
+	TEST_ASSERT_SUCCESS(port_start(port, &conf1), "start");
 	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(port), "stop");
 	TEST_ASSERT_SUCCESS(drv->remove(pdev), "remove");
 	TEST_ASSERT(!rte_eth_dev_is_valid_port(port), "released");
@@ -1850,6 +1909,7 @@ test_pci_path(void)
 		"port");
 	TEST_ASSERT_SUCCESS(drv->remove(pdev), "second remove");
 	rte_intr_instance_free(pdev->intr_handle);
+	free(da);
 	free(pdev);
 	avp_emu_bars_unmap(&bars);
 	return test_end();
@@ -1864,6 +1924,8 @@ test_devargs(void)
 		"socket=",			/* empty path */
 		"socket=/nonexistent/avp.sock",	/* nobody listening */
 		"socket=a,socket=b",		/* twice */
+		"socket=/tmp/x,announce=2",	/* announce is 0 or 1 */
+		"socket=/tmp/x,announce=",	/* announce without value */
 	};
 	char name[32], args[400];
 	struct tport *t;
@@ -1880,9 +1942,13 @@ test_devargs(void)
 	memcpy(args, "socket=/", 8);
 	snprintf(name, sizeof(name), "net_avp_emu%u", seq++);
 	TEST_ASSERT(rte_vdev_init(name, args) < 0, "long path accepted");
-	/* the good one */
+	/* the good ones */
 	t = tport_create(NULL);
 	ASSERT_NOT_NULL(t, "probe with socket=PATH");
+	t = tport_new(NULL);
+	ASSERT_NOT_NULL(t, "port");
+	snprintf(t->xargs, sizeof(t->xargs), ",announce=1");
+	TEST_ASSERT_SUCCESS(tport_probe(t), "probe with announce=1");
 	return test_end();
 }
 
@@ -2439,6 +2505,17 @@ test_interrupts(void)
 		r.attach_ack);
 	TEST_ASSERT(r.reconfigured, "CONFIGURE sent on attach");
 	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+	/* the announcement loops back first: a broadcast RARP */
+	{
+		struct rte_mbuf *m;
+
+		TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u,
+			"announcement looped back");
+		rarp_build(fbuf, tport_mac(t));
+		TEST_ASSERT(mbuf_equals(m, fbuf, 60), "RARP bytes");
+		rte_pktmbuf_free(m);
+		ASSERT_XSTAT(t->port, "mig_announce_frames", 1);
+	}
 	for (i = 0; i < 20; i++)
 		TEST_ASSERT_SUCCESS(loop_one(t, 64 + i * 50),
 			"traffic after migration");
@@ -2562,6 +2639,863 @@ test_migration(void)
 	return test_end();
 }
 
+/* ---- live migration and hot-plug (issue 5) ---- */
+
+/* Configures with LSC interrupts on and starts. */
+static int
+port_start_lsc(uint16_t port, uint16_t nq, uint64_t rxoff)
+{
+	struct rte_eth_conf conf;
+	uint16_t q;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.intr_conf.lsc = 1;
+	conf.rxmode.offloads = rxoff;
+	ret = rte_eth_dev_configure(port, nq, nq, &conf);
+	for (q = 0; ret == 0 && q < nq; q++)
+		ret = rte_eth_rx_queue_setup(port, q, 0, SOCKET_ID_ANY, NULL,
+				pool);
+	for (q = 0; ret == 0 && q < nq; q++)
+		ret = rte_eth_tx_queue_setup(port, q, 0, SOCKET_ID_ANY, NULL);
+	return ret != 0 ? ret : rte_eth_dev_start(port);
+}
+
+/* Traffic on every queue, one thread per queue, with a bounded window. */
+#define MT_QUEUES	4
+#define MT_WINDOW	256	/* frames in flight, all queues together */
+#define MT_BURST	8	/* each thread may overshoot by one burst */
+/* the most a relocation can find on the rx rings: the window, the
+ * overshoot and the last announcement looped back
+ */
+#define MT_BOUND	(MT_WINDOW + MT_QUEUES * MT_BURST + 1)
+struct mt_ctl {
+	uint16_t port;
+	const uint8_t *mac;
+	volatile int stop;
+	uint64_t sent;		/* atomics */
+	uint64_t received;
+	uint64_t lost;		/* reported by the emulator at relocation */
+	uint64_t bad;
+	uint64_t rarp;
+	uint64_t tx_refused;
+};
+struct mt_worker {
+	struct mt_ctl *c;
+	uint16_t q;
+	uint32_t n;
+};
+
+static void *
+mt_main(void *arg)
+{
+	struct mt_worker *w = arg;
+	struct mt_ctl *c = w->c;
+	struct rte_mbuf *m[32];
+	uint8_t f[1600];
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		/* (lost may include an announcement: never below 0) */
+		int64_t inflight = (int64_t)(__atomic_load_n(&c->sent,
+				__ATOMIC_ACQUIRE) -
+			__atomic_load_n(&c->received, __ATOMIC_ACQUIRE) -
+			__atomic_load_n(&c->lost, __ATOMIC_ACQUIRE));
+		unsigned int i, k = 0;
+		uint16_t r;
+
+		while (k < MT_BURST && inflight + (int64_t)k < MT_WINDOW) {
+			uint32_t len = 60 + ((w->n + k) * 29) % 1450;
+
+			avp_emu_frame_build(f, len, (uint64_t)w->q << 32 |
+				(w->n + k), c->mac, peer_mac);
+			m[k] = rte_pktmbuf_alloc(pool);
+			if (m[k] == NULL)
+				break;
+			memcpy(rte_pktmbuf_append(m[k], len), f, len);
+			k++;
+		}
+		r = rte_eth_tx_burst(c->port, w->q, m, k);
+		/* what was not taken stays ours: free it (not lost) */
+		rte_pktmbuf_free_bulk(m + r, k - r);
+		if (r < k)
+			__atomic_fetch_add(&c->tx_refused, k - r,
+				__ATOMIC_RELAXED);
+		w->n += r;
+		__atomic_fetch_add(&c->sent, r, __ATOMIC_RELEASE);
+		r = rte_eth_rx_burst(c->port, w->q, m, 32);
+		for (i = 0; i < r; i++) {
+			uint64_t sq;
+
+			if (is_rarp(m[i])) {
+				__atomic_fetch_add(&c->rarp, 1,
+					__ATOMIC_RELAXED);
+				continue;
+			}
+			if (rte_pktmbuf_linearize(m[i]) != 0 ||
+			    avp_emu_frame_verify(rte_pktmbuf_mtod(m[i],
+				uint8_t *), m[i]->pkt_len, &sq) != 0)
+				__atomic_fetch_add(&c->bad, 1,
+					__ATOMIC_RELAXED);
+			__atomic_fetch_add(&c->received, 1, __ATOMIC_RELEASE);
+		}
+		rte_pktmbuf_free_bulk(m, r);
+		if (r == 0 && k == 0)
+			rte_delay_us_sleep(20);
+	}
+	return NULL;
+}
+
+static int
+mt_start(struct mt_ctl *c, struct mt_worker *w, pthread_t *th,
+		struct tport *t, unsigned int nq)
+{
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	c->port = t->port;
+	c->mac = tport_mac(t);
+	for (i = 0; i < nq; i++) {
+		w[i].c = c;
+		w[i].q = i;
+		w[i].n = 0;
+		if (pthread_create(&th[i], NULL, mt_main, &w[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+mt_stop(struct mt_ctl *c, pthread_t *th, unsigned int nq)
+{
+	unsigned int i;
+
+	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < nq; i++)
+		pthread_join(th[i], NULL);
+}
+
+/* Waits until everything sent came back, was lost or the wait ends. */
+static void
+mt_settle(struct mt_ctl *c, struct tport *t, unsigned int nq)
+{
+	struct rte_mbuf *m[32];
+	uint64_t end = now_ms() + WAIT_MS;
+	unsigned int q, i;
+	uint16_t r;
+
+	while (c->sent > c->received + c->lost && now_ms() < end) {
+		for (q = 0; q < nq; q++) {
+			r = rte_eth_rx_burst(t->port, q, m, 32);
+			for (i = 0; i < r; i++) {
+				uint64_t sq;
+
+				if (is_rarp(m[i])) {
+					c->rarp++;
+					continue;
+				}
+				if (rte_pktmbuf_linearize(m[i]) != 0 ||
+				    avp_emu_frame_verify(rte_pktmbuf_mtod(
+					m[i], uint8_t *), m[i]->pkt_len,
+					&sq) != 0)
+					c->bad++;
+				c->received++;
+			}
+			rte_pktmbuf_free_bulk(m, r);
+		}
+		rte_delay_us_sleep(100);
+	}
+}
+
+/*
+ * 100 migrations while every queue carries traffic: nothing corrupted,
+ * every frame either delivered or counted lost by the host at the
+ * relocation (and no more than was in flight), every mbuf back.
+ */
+static int
+test_mig_traffic(void)
+{
+	struct avp_emu_migrate_opts o;
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_stats st;
+	struct mt_worker w[MT_QUEUES];
+	pthread_t th[MT_QUEUES];
+	struct mt_ctl c;
+	struct tport *t;
+	uint64_t t0, det = 0, att = 0, det_max = 0, att_max = 0, lost_max = 0;
+	uint64_t sent_before, end;
+	unsigned int i;
+	int ret;
+
+	lsc_events = 0;
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_LOOPBACK,
+		NULL), "mode");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_callback_register(t->port,
+		RTE_ETH_EVENT_INTR_LSC, lsc_cb, NULL), "callback");
+	TEST_ASSERT_SUCCESS(port_start_lsc(t->port, MT_QUEUES, 0), "start");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+	TEST_ASSERT_SUCCESS(mt_start(&c, w, th, t, MT_QUEUES), "threads");
+	t0 = now_ms();
+	for (i = 0; i < 100; i++) {
+		/* let traffic build up between migrations */
+		sent_before = __atomic_load_n(&c.sent, __ATOMIC_ACQUIRE);
+		end = now_ms() + 20;
+		while (__atomic_load_n(&c.sent, __ATOMIC_ACQUIRE) <
+		       sent_before + 100 && now_ms() < end)
+			rte_delay_us_sleep(200);
+		memset(&o, 0, sizeof(o));
+		o.reorder_memmap = i & 1;	/* new bases, new layout */
+		memset(&r, 0, sizeof(r));
+		ret = avp_emu_port_migrate(t->ep, &o, &r);
+		if (ret != 0) {
+			mt_stop(&c, th, MT_QUEUES);
+			TEST_ASSERT_SUCCESS(ret, "migration %u: %d (acks %u/%u)",
+				i, ret, r.detach_ack, r.attach_ack);
+		}
+		__atomic_fetch_add(&c.lost, r.frames_lost, __ATOMIC_RELEASE);
+		det += r.detach_us;
+		att += r.attach_us;
+		det_max = RTE_MAX(det_max, r.detach_us);
+		att_max = RTE_MAX(att_max, r.attach_us);
+		lost_max = RTE_MAX(lost_max, r.frames_lost);
+		/* never more than can be in flight */
+		if (r.frames_lost > MT_BOUND) {
+			mt_stop(&c, th, MT_QUEUES);
+			TEST_ASSERT(0, "migration %u lost %" PRIu64
+				" frames, more than the %u in flight", i,
+				r.frames_lost, MT_BOUND);
+		}
+	}
+	t0 = now_ms() - t0;
+	mt_stop(&c, th, MT_QUEUES);
+	mt_settle(&c, t, MT_QUEUES);
+	avp_emu_port_stats_get(t->ep, &st);
+	printf("100 migrations with traffic on %u queues: %" PRIu64 " ms; %"
+		PRIu64 " frames sent, %" PRIu64 " received, %" PRIu64
+		" lost at relocation (%.2f per migration, max %" PRIu64
+		", bound %u), %" PRIu64 " refused while detached, %" PRIu64
+		" announcements\n", MT_QUEUES, t0, c.sent, c.received,
+		c.lost, c.lost / 100.0, lost_max, MT_BOUND, c.tx_refused,
+		c.rarp);
+	printf("detach-to-ack %.0f us average, %" PRIu64
+		" max; attach-to-ack %.0f us average, %" PRIu64 " max\n",
+		det / 100.0, det_max, att / 100.0, att_max);
+	TEST_ASSERT_EQUAL(c.bad, 0u, "%" PRIu64 " corrupted frames", c.bad);
+	/* 100 announcements went out too; one may be lost in a relocation */
+	TEST_ASSERT_EQUAL(c.sent + 100, c.received + c.rarp + c.lost +
+		st.rx_ring_full + st.rx_no_buf + st.rx_not_ready,
+		"sent %" PRIu64 " + 100 != received %" PRIu64 " + %" PRIu64
+		" + lost %" PRIu64 " + host drops %" PRIu64 "/%" PRIu64 "/%"
+		PRIu64, c.sent, c.received, c.rarp, c.lost, st.rx_ring_full,
+		st.rx_no_buf, st.rx_not_ready);
+	ASSERT_XSTAT(t->port, "mig_detach_acks", 100);
+	ASSERT_XSTAT(t->port, "mig_attach_acks", 100);
+	ASSERT_XSTAT(t->port, "mig_error_acks", 0);
+	ASSERT_XSTAT(t->port, "mig_announce_frames", 100);
+	TEST_ASSERT_EQUAL(__atomic_load_n(&lsc_events, __ATOMIC_SEQ_CST), 200,
+		"LSC events %d, expected down and up 100 times", lsc_events);
+	rte_eth_dev_callback_unregister(t->port, RTE_ETH_EVENT_INTR_LSC,
+		lsc_cb, NULL);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	return test_end();
+}
+
+/* rte_log lines go to a memory stream while a check runs. */
+static char *logbuf;
+static size_t loglen;
+static FILE *logf;
+
+static void
+log_capture(void)
+{
+	logf = open_memstream(&logbuf, &loglen);
+	if (logf != NULL)
+		rte_openlog_stream(logf);
+}
+
+/* Ends the capture; 1 when the log holds needle exactly once. */
+static int
+log_release(const char *needle)
+{
+	const char *p;
+	int n = 0;
+
+	rte_openlog_stream(stderr);
+	if (logf == NULL)
+		return 0;
+	fclose(logf);
+	logf = NULL;
+	for (p = logbuf; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	if (n != 1)
+		printf("log (%d x \"%s\"):\n%s\n", n, needle, logbuf);
+	free(logbuf);
+	logbuf = NULL;
+	return n == 1;
+}
+
+/* Each incompatible destination: ERROR, down, one log line saying why. */
+static int
+test_mig_incompatible(void)
+{
+	/* each with the destination that puts things right (none for VLAN) */
+	static const struct {
+		struct avp_emu_migrate_opts o, fix;
+		const char *why;
+	} bad[] = {
+		{ { .rx_queues_max = 1 }, { .rx_queues_max = 8 },
+		  "1 rx / 8 tx queues, the port has 2 / 2 configured" },
+		{ { .buf_data_size = 1024 }, { .buf_data_size = 2048 },
+		  "host buffers of 1024 bytes, the port uses 2048" },
+		{ { .change_mac = 1 }, { .change_mac = 1 }, "MAC changed to" },
+		{ { .drop_vlan_offload = 1 }, { .ack_timeout_ms = 0 },
+		  "lack 0x1 in use (VLAN offload)" },
+	};
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_state s;
+	struct rte_eth_link link;
+	struct rte_mbuf *m;
+	struct tport *t;
+	unsigned int i;
+	uint64_t va0, va1;
+	struct avp_emu_bars b;
+
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_LOOPBACK,
+		NULL), "mode");
+	TEST_ASSERT_SUCCESS(port_start_lsc(t->port, 2,
+		RTE_ETH_RX_OFFLOAD_VLAN_STRIP), "start");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+	TEST_ASSERT_SUCCESS(avp_emu_port_bars(t->ep, &b), "bars");
+	va0 = ((struct avp_devinfo *)b.addr[AVP_BAR_DEVINFO])->buf_region_va;
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		memset(&r, 0, sizeof(r));
+		log_capture();
+		avp_emu_port_migrate(t->ep, &bad[i].o, &r);
+		TEST_ASSERT(log_release(bad[i].why), "case %u: log line \"%s\"",
+			i, bad[i].why);
+		TEST_ASSERT_EQUAL(r.detach_ack, AVP_MIG_DETACHED, "detach");
+		TEST_ASSERT_EQUAL(r.attach_ack, AVP_MIG_ERROR,
+			"case %u: attach ack %u", i, r.attach_ack);
+		TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link),
+			"link");
+		TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_DOWN, "down");
+		TEST_ASSERT_EQUAL(rte_eth_rx_burst(t->port, 0, &m, 1), 0,
+			"rx while detached");
+		TEST_ASSERT_EQUAL(rte_eth_dev_stop(t->port) == 0 &&
+			rte_eth_dev_start(t->port), -EBUSY,
+			"start while detached");
+		if (i == RTE_DIM(bad) - 1)
+			break;	/* VLAN offload does not come back */
+		/* the host tries again with a good destination */
+		memset(&r, 0, sizeof(r));
+		TEST_ASSERT_SUCCESS(avp_emu_port_migrate(t->ep, &bad[i].fix,
+			&r), "case %u: good destination after a bad one", i);
+		TEST_ASSERT_EQUAL(r.attach_ack, AVP_MIG_ATTACHED, "ack");
+		/* stopped meanwhile: the host got link_up 0, start again */
+		avp_emu_port_state_get(t->ep, &s);
+		TEST_ASSERT(s.configured && !s.cfg.link_up, "configured, down");
+		TEST_ASSERT_SUCCESS(rte_eth_dev_start(t->port), "start");
+		TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS),
+			"link up");
+		TEST_ASSERT_SUCCESS(loop_one(t, 100 + i), "traffic");
+	}
+	/* every relocation gave new host addresses */
+	va1 = ((struct avp_devinfo *)b.addr[AVP_BAR_DEVINFO])->buf_region_va;
+	TEST_ASSERT(va0 != va1, "buf_region_va unchanged");
+	avp_emu_bars_unmap(&b);
+	ASSERT_XSTAT(t->port, "mig_error_acks", RTE_DIM(bad));
+	/* closing a port left detached works too */
+	return test_end();
+}
+
+/*
+ * Migration of a port that is probed only, configured but stopped, and
+ * repeated or spurious events: each acknowledged as the ABI says.
+ */
+static int
+test_mig_states(void)
+{
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_state s;
+	struct avp_emu_port_stats st0, st1;
+	struct rte_eth_link link;
+	struct tport *t;
+
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "port");
+	/* probed, never configured: no CONFIGURE, no announcement */
+	memset(&r, 0, sizeof(r));
+	TEST_ASSERT_SUCCESS(avp_emu_port_migrate(t->ep, NULL, &r), "migrate");
+	TEST_ASSERT(!r.reconfigured, "CONFIGURE without configuration");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_CAPTURE,
+		NULL), "mode");
+	/* configured and stopped: CONFIGURE with link_up 0 */
+	TEST_ASSERT_SUCCESS(port_configure(t->port, &conf1), "configure");
+	memset(&r, 0, sizeof(r));
+	TEST_ASSERT_SUCCESS(avp_emu_port_migrate(t->ep, NULL, &r), "migrate");
+	TEST_ASSERT(r.reconfigured, "CONFIGURE on attach");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT(s.configured && !s.cfg.link_up, "stopped: link_up 0");
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_DOWN, "down");
+	ASSERT_XSTAT(t->port, "mig_announce_frames", 0);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(t->port), "start");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+
+	/* a second ATTACHED while attached: acknowledged at once, nothing sent */
+	avp_emu_port_stats_get(t->ep, &st0);
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep,
+		AVP_MIG_ATTACHED, 1), "status");
+	TEST_ASSERT_EQUAL(avp_emu_port_wait_mig_ack(t->ep, AVP_MIG_ATTACHED,
+		WAIT_MS), AVP_MIG_ATTACHED, "ATTACHED acknowledged");
+	avp_emu_port_stats_get(t->ep, &st1);
+	TEST_ASSERT_EQUAL(st1.requests[AVP_OP_CONFIGURE],
+		st0.requests[AVP_OP_CONFIGURE], "no CONFIGURE");
+	/* ERROR as a status, and a cause nobody defined: ERROR / ignored */
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep, AVP_MIG_ERROR,
+		1), "status");
+	TEST_ASSERT_EQUAL(avp_emu_port_wait_mig_ack(t->ep, AVP_MIG_ERROR,
+		WAIT_MS), AVP_MIG_ERROR, "ERROR acknowledged");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep, AVP_MIG_NONE,
+		0), "status");
+	avp_emu_port_stats_get(t->ep, &st0);
+	TEST_ASSERT_SUCCESS(avp_emu_port_raise_irq(t->ep, 0x10), "irq");
+	rte_delay_us_sleep(20000);
+	avp_emu_port_stats_get(t->ep, &st1);
+	TEST_ASSERT_EQUAL(st1.mig_ack_writes, st0.mig_ack_writes,
+		"a spurious cause was acknowledged");
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_UP, "still up");
+	/* a second DETACHED while detached: acknowledged at once */
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep,
+		AVP_MIG_DETACHED, 1), "status");
+	TEST_ASSERT_EQUAL(avp_emu_port_wait_mig_ack(t->ep, AVP_MIG_DETACHED,
+		WAIT_MS), AVP_MIG_DETACHED, "DETACHED acknowledged");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep,
+		AVP_MIG_DETACHED, 1), "status");
+	TEST_ASSERT_EQUAL(avp_emu_port_wait_mig_ack(t->ep, AVP_MIG_DETACHED,
+		WAIT_MS), AVP_MIG_DETACHED, "DETACHED again");
+	/* and back, in place (same memory) */
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep,
+		AVP_MIG_ATTACHED, 1), "status");
+	TEST_ASSERT_EQUAL(avp_emu_port_wait_mig_ack(t->ep, AVP_MIG_ATTACHED,
+		WAIT_MS), AVP_MIG_ATTACHED, "ATTACHED");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep, AVP_MIG_NONE,
+		0), "status");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_UP, "up again");
+	/* drop the two announcements from the capture queue */
+	while (avp_emu_capture_pop(t->ep, &cap) == 1)
+		;
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_LOOPBACK,
+		NULL), "mode");
+	TEST_ASSERT_SUCCESS(loop_one(t, 321), "traffic");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	return test_end();
+}
+
+/* The announcement: its bytes at the host, and announce=0. */
+static int
+test_mig_announce(void)
+{
+	struct avp_emu_migrate_result r;
+	struct tport *t, *t2;
+	uint8_t want[60];
+
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	memset(&r, 0, sizeof(r));
+	TEST_ASSERT_SUCCESS(avp_emu_port_migrate(t->ep, NULL, &r), "migrate");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_captured(t->ep, 1, WAIT_MS),
+		"no announcement at the host");
+	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
+	rarp_build(want, tport_mac(t));
+	TEST_ASSERT_EQUAL(cap.len, 60u, "announcement of %u bytes", cap.len);
+	TEST_ASSERT_EQUAL(memcmp(cap.data, want, 60), 0, "announcement bytes");
+	TEST_ASSERT_EQUAL(cap.queue, 0, "on tx ring 0");
+	TEST_ASSERT_EQUAL(cap.flags, 0, "no flags");
+	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 0, "only one");
+	ASSERT_XSTAT(t->port, "mig_announce_frames", 1);
+
+	/* announce=0: nothing */
+	t2 = tport_new(NULL);
+	ASSERT_NOT_NULL(t2, "port");
+	snprintf(t2->xargs, sizeof(t2->xargs), ",announce=0");
+	TEST_ASSERT_SUCCESS(tport_probe(t2), "probe announce=0");
+	TEST_ASSERT_SUCCESS(port_start(t2->port, &conf1), "start");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t2->ep, 1, WAIT_MS), "link");
+	TEST_ASSERT_SUCCESS(avp_emu_port_migrate(t2->ep, NULL, &r), "migrate");
+	TEST_ASSERT(avp_emu_wait_captured(t2->ep, 1, 100) != 0,
+		"announced with announce=0");
+	ASSERT_XSTAT(t2->port, "mig_announce_frames", 0);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t2->port), "stop");
+	return test_end();
+}
+
+/* Reconfiguration racing migrations: each op succeeds or says -EBUSY. */
+struct race_arg {
+	uint16_t port;
+	volatile int stop;
+	unsigned int ok, busy, other;
+	int last;
+};
+
+static void *
+race_main(void *arg)
+{
+	struct race_arg *a = arg;
+	static const struct pconf cfs[2] = {
+		{ .nrx = 1, .ntx = 1 },
+		{ .nrx = 2, .ntx = 2 },
+	};
+	unsigned int n = 0;
+
+	while (!__atomic_load_n(&a->stop, __ATOMIC_ACQUIRE)) {
+		int ret;
+
+		rte_eth_dev_stop(a->port);
+		ret = port_configure(a->port, &cfs[n++ & 1]);
+		if (ret == 0)
+			ret = rte_eth_dev_start(a->port);
+		if (ret == 0)
+			a->ok++;
+		else if (ret == -EBUSY)
+			a->busy++;
+		else {
+			a->other++;
+			a->last = ret;
+		}
+	}
+	return NULL;
+}
+
+static int
+test_mig_race_configure(void)
+{
+	struct avp_emu_migrate_result r;
+	struct avp_emu_port_state s;
+	struct race_arg a;
+	pthread_t th;
+	struct tport *t;
+	unsigned int i, fails = 0;
+	int ret;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	memset(&a, 0, sizeof(a));
+	a.port = t->port;
+	TEST_ASSERT_SUCCESS(pthread_create(&th, NULL, race_main, &a), "thread");
+	for (i = 0; i < 30; i++) {
+		memset(&r, 0, sizeof(r));
+		ret = avp_emu_port_migrate(t->ep, NULL, &r);
+		if (ret != 0 || r.attach_ack != AVP_MIG_ATTACHED) {
+			fails++;
+			printf("migration %u: %d, acks %u/%u\n", i, ret,
+				r.detach_ack, r.attach_ack);
+		}
+		rte_delay_us_sleep(2000);
+	}
+	__atomic_store_n(&a.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	printf("configure/start racing 30 migrations: %u succeeded, %u refused while detached, %u other\n",
+		a.ok, a.busy, a.other);
+	TEST_ASSERT_EQUAL(fails, 0u, "%u migrations failed", fails);
+	TEST_ASSERT_EQUAL(a.other, 0u, "unexpected error %d", a.last);
+	TEST_ASSERT(a.ok > 0, "no reconfiguration succeeded");
+	/* the host's view matches the port's last configuration */
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	TEST_ASSERT_SUCCESS(port_start(t->port, &conf1), "start");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.cfg.tx_queues, 1, "tx queues at the host");
+	TEST_ASSERT_EQUAL(s.cfg.instance_id, s.instance_id, "instance");
+	/* announcements may be waiting in loopback: skip them */
+	{
+		struct rte_mbuf *m;
+		uint64_t end = now_ms() + 50;
+
+		while (now_ms() < end)
+			if (rte_eth_rx_burst(t->port, 0, &m, 1) == 1)
+				rte_pktmbuf_free(m);
+	}
+	TEST_ASSERT_SUCCESS(loop_one(t, 777), "traffic");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
+	return test_end();
+}
+
+/* ---- hot-plug ---- */
+
+static int
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;	/* the directory's own descriptor */
+}
+
+static uint64_t
+heap_bytes(void)
+{
+	struct rte_malloc_socket_stats ms;
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i),
+				&ms) == 0)
+			sum += ms.heap_allocsz_bytes;
+	return sum;
+}
+
+/* One insert/traffic/remove cycle through rte_dev_probe/rte_dev_remove. */
+static int
+hotplug_vdev_cycle(struct tport *t, unsigned int len, int traffic)
+{
+	struct rte_eth_dev_info info;
+	char devstr[400];
+	uint16_t port;
+	int ret;
+
+	snprintf(devstr, sizeof(devstr), "%s,socket=%s", t->name, t->sock);
+	ret = rte_dev_probe(devstr);
+	if (ret != 0)
+		return ret;
+	if (rte_eth_dev_get_port_by_name(t->name, &port) != 0)
+		return -ENODEV;
+	t->port = port;
+	if (traffic) {
+		ret = port_start(port, &conf1);
+		if (ret == 0)
+			ret = avp_emu_wait_link(t->ep, 1, WAIT_MS);
+		if (ret == 0)
+			ret = loop_one(t, len);
+		if (ret != 0)
+			return ret;
+	}
+	ret = rte_eth_dev_info_get(port, &info);
+	if (ret == 0)
+		ret = rte_dev_remove(info.device);	/* started: stops, closes */
+	if (ret == 0 && rte_eth_dev_is_valid_port(port))
+		ret = -EEXIST;
+	return ret;
+}
+
+static int
+test_hotplug_vdev(void)
+{
+	struct tport *t;
+	uint64_t heap0, heap1, t0;
+	int fd0, fd1;
+	unsigned int i;
+
+	t = tport_new(NULL);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_LOOPBACK,
+		NULL), "mode");
+	/* one cycle first: what EAL allocates once is not a leak */
+	TEST_ASSERT_SUCCESS(hotplug_vdev_cycle(t, 64, 1), "first cycle");
+	while (avp_emu_port_attached(t->ep))
+		rte_delay_us_sleep(100);
+	fd0 = count_fds();
+	heap0 = heap_bytes();
+	t0 = now_ms();
+	for (i = 0; i < 100; i++) {
+		int ret = hotplug_vdev_cycle(t, 60 + i * 13, 1);
+
+		TEST_ASSERT_SUCCESS(ret, "cycle %u: %d", i, ret);
+		/* the host sees the guest go before the next one comes */
+		while (avp_emu_port_attached(t->ep))
+			rte_delay_us_sleep(100);
+	}
+	t0 = now_ms() - t0;
+	fd1 = count_fds();
+	heap1 = heap_bytes();
+	printf("100 vdev remove/insert cycles with traffic: %" PRIu64
+		" ms; fds %d -> %d, heap %" PRIu64 " -> %" PRIu64 " bytes\n",
+		t0, fd0, fd1, heap0, heap1);
+	TEST_ASSERT_EQUAL(fd0, fd1, "file descriptors leaked");
+	TEST_ASSERT_EQUAL(heap0, heap1, "DPDK heap memory leaked");
+	TEST_ASSERT(rte_mempool_full(pool), "mbufs leaked");
+	return test_end();
+}
+
+/* The synthesized PCI function of test_pci_path, for the emulator port. */
+static struct rte_pci_device *
+pci_fake(struct rte_pci_driver *drv, const struct avp_emu_bars *bars)
+{
+	struct rte_pci_device *pdev = calloc(1, sizeof(*pdev));
+	unsigned int i;
+
+	if (pdev == NULL)
+		return NULL;
+	pdev->addr.bus = 0x7e;
+	pdev->addr.devid = 0x12;
+	rte_pci_device_name(&pdev->addr, pdev->name, sizeof(pdev->name));
+	pdev->device.name = pdev->name;
+	pdev->device.numa_node = SOCKET_ID_ANY;
+	pdev->id.vendor_id = AVP_PCI_VENDOR_ID;
+	pdev->id.device_id = AVP_PCI_DEVICE_ID;
+	pdev->id.subsystem_vendor_id = AVP_PCI_SUBSYS_VENDOR_ID;
+	pdev->id.subsystem_device_id = AVP_PCI_SUBSYS_DEVICE_ID;
+	pdev->id.class_id = 0x020000;
+	for (i = 0; i < AVP_BAR_COUNT; i++) {
+		pdev->mem_resource[i].addr = bars->addr[i];
+		pdev->mem_resource[i].len = bars->addr[i] ? bars->len[i] : 0;
+	}
+	pdev->intr_handle = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (pdev->intr_handle == NULL) {
+		free(pdev);
+		return NULL;
+	}
+	rte_intr_type_set(pdev->intr_handle, RTE_INTR_HANDLE_VDEV);
+	rte_intr_fd_set(pdev->intr_handle, bars->irq_fd);
+	pdev->driver = drv;
+	pdev->device.driver = &drv->driver;
+	return pdev;
+}
+
+/*
+ * PCI hot-plug as the PCI bus runs it (the driver's remove and probe on
+ * the same function), 100 times with traffic, plus a migration between.
+ */
+static int
+test_hotplug_pci(void)
+{
+	struct rte_pci_driver *drv = avp_pci_driver();
+	struct rte_pci_device *pdev;
+	struct avp_emu_migrate_result r;
+	struct avp_emu_bars bars;
+	struct tport *t;
+	uint64_t heap0 = 0, heap1, t0 = 0;
+	int fd0 = 0, fd1;
+	unsigned int i;
+	uint16_t port;
+
+	TEST_ASSERT_NOT_NULL(drv, "net_avp PCI driver");
+	t = tport_new(NULL);
+	ASSERT_NOT_NULL(t, "emulator port");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_LOOPBACK,
+		NULL), "mode");
+	TEST_ASSERT_SUCCESS(avp_emu_port_bars(t->ep, &bars), "bars");
+	pdev = pci_fake(drv, &bars);
+	ASSERT_NOT_NULL(pdev, "pci device");
+	for (i = 0; i < 101; i++) {
+		if (i == 1) {	/* after one warm-up cycle */
+			fd0 = count_fds();
+			heap0 = heap_bytes();
+			t0 = now_ms();
+		}
+		TEST_ASSERT_SUCCESS(drv->probe(drv, pdev), "probe %u", i);
+		TEST_ASSERT_SUCCESS(rte_eth_dev_get_port_by_name(pdev->name,
+			&port), "port");
+		t->port = port;
+		TEST_ASSERT_SUCCESS(port_start(port, &conf1), "start");
+		if (i == 50) {
+			struct rte_mbuf *m;
+
+			TEST_ASSERT_SUCCESS(avp_emu_port_migrate(t->ep, NULL,
+				&r), "migrate");
+			TEST_ASSERT_EQUAL(rx_wait(port, 0, &m, 1), 1u,
+				"announcement");
+			TEST_ASSERT(is_rarp(m), "RARP");
+			rte_pktmbuf_free(m);
+		}
+		TEST_ASSERT_SUCCESS(loop_one(t, 64 + i), "traffic %u", i);
+		/* removal of a started port: close stops it */
+		TEST_ASSERT_SUCCESS(drv->remove(pdev), "remove %u", i);
+		TEST_ASSERT(!rte_eth_dev_is_valid_port(port), "released");
+	}
+	t0 = now_ms() - t0;
+	fd1 = count_fds();
+	heap1 = heap_bytes();
+	printf("100 PCI remove/insert cycles with traffic: %" PRIu64
+		" ms; fds %d -> %d, heap %" PRIu64 " -> %" PRIu64 " bytes\n",
+		t0, fd0, fd1, heap0, heap1);
+	rte_intr_instance_free(pdev->intr_handle);
+	free(pdev);
+	avp_emu_bars_unmap(&bars);
+	TEST_ASSERT_EQUAL(fd0, fd1, "file descriptors leaked");
+	TEST_ASSERT_EQUAL(heap0, heap1, "DPDK heap memory leaked");
+	return test_end();
+}
+
+/* The host removes the port while every queue carries traffic. */
+static int
+test_remove_traffic(void)
+{
+	struct mt_worker w[MT_QUEUES];
+	pthread_t th[MT_QUEUES];
+	struct mt_ctl c;
+	struct rte_eth_dev_info info;
+	struct rte_eth_link link;
+	struct tport *t;
+	uint64_t sent;
+	int ret, fd0, fd1;
+
+	t = tport_new(NULL);
+	ASSERT_NOT_NULL(t, "port");
+	fd0 = count_fds();
+	TEST_ASSERT_SUCCESS(tport_probe(t), "probe");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_LOOPBACK,
+		NULL), "mode");
+	rmv_events = 0;
+	TEST_ASSERT_SUCCESS(rte_eth_dev_callback_register(t->port,
+		RTE_ETH_EVENT_INTR_RMV, rmv_cb, NULL), "callback");
+	TEST_ASSERT_SUCCESS(port_start_lsc(t->port, MT_QUEUES, 0), "start");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+	TEST_ASSERT_SUCCESS(mt_start(&c, w, th, t, MT_QUEUES), "threads");
+	while (__atomic_load_n(&c.sent, __ATOMIC_ACQUIRE) < 2000)
+		rte_delay_us_sleep(500);
+	/* surprise removal: the host closes the socket, nobody answers */
+	/* the host asks, nobody releases the port in time: forced close */
+	ret = avp_emu_port_unplug(t->ep, 200);
+	TEST_ASSERT(ret == -ETIMEDOUT, "unplug %d", ret);
+	ret = wait_rmv(2);
+	if (ret != 0)
+		mt_stop(&c, th, MT_QUEUES);
+	TEST_ASSERT_SUCCESS(ret, "no RMV event");
+	/* the threads keep polling a removed port: nothing moves */
+	rte_delay_us_sleep(20000);
+	sent = __atomic_load_n(&c.sent, __ATOMIC_ACQUIRE);
+	rte_delay_us_sleep(20000);
+	TEST_ASSERT_EQUAL(__atomic_load_n(&c.sent, __ATOMIC_ACQUIRE), sent,
+		"transmit after removal");
+	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
+	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_DOWN, "link down");
+	/* the application stops its lcores, then removes the device */
+	mt_stop(&c, th, MT_QUEUES);
+	TEST_ASSERT_EQUAL(c.bad, 0u, "corrupted frames");
+	rte_eth_dev_callback_unregister(t->port, RTE_ETH_EVENT_INTR_RMV,
+		rmv_cb, NULL);
+	TEST_ASSERT_SUCCESS(rte_eth_dev_info_get(t->port, &info), "info");
+	TEST_ASSERT_SUCCESS(rte_dev_remove(info.device), "remove");
+	t->probed = 0;
+	TEST_ASSERT(!rte_eth_dev_is_valid_port(t->port), "released");
+	fd1 = count_fds();
+	TEST_ASSERT_EQUAL(fd0, fd1, "fds %d -> %d", fd0, fd1);
+	printf("removal under traffic: %" PRIu64 " frames sent before, %"
+		PRIu64 " received\n", c.sent, c.received);
+	/* and the host takes a new guest */
+	TEST_ASSERT_SUCCESS(tport_probe(t), "probe after removal");
+	TEST_ASSERT_SUCCESS(port_start(t->port, &conf1), "start");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
+	TEST_ASSERT_SUCCESS(loop_one(t, 99), "traffic");
+	return test_end();
+}
+
 static struct unit_test_suite avp_suite = {
 	.suite_name = "AVP PMD unit test suite",
 	.setup = avp_suite_setup,
@@ -2600,6 +3534,14 @@ static struct unit_test_suite avp_suite = {
 		TEST_CASE_ST(ut_setup, ut_teardown, test_unplug),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_interrupts),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_migration),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_mig_traffic),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_mig_incompatible),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_mig_states),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_mig_announce),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_mig_race_configure),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_hotplug_vdev),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_hotplug_pci),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_remove_traffic),
 		TEST_CASES_END()
 	}
 };

@@ -238,7 +238,7 @@ avp_features(const struct avp_dev *avp, uint64_t rx_offloads)
 }
 
 static int
-avp_dev_configure(struct rte_eth_dev *dev)
+avp_dev_configure_locked(struct rte_eth_dev *dev)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	struct rte_eth_conf *conf = &dev->data->dev_conf;
@@ -296,6 +296,18 @@ avp_dev_configure(struct rte_eth_dev *dev)
 	avp->configured = 1;
 	avp_select_paths(dev, 0);
 	return 0;
+}
+
+static int
+avp_dev_configure(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_dev_configure_locked(dev);
+	avp_dev_unlock(avp_);
+	return ret_;
 }
 
 static int
@@ -380,7 +392,9 @@ avp_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->recip = rte_reciprocal_value(q->data_room);
 	q->detached = &avp->detached;
 	q->filter = avp->filter;
+	avp_dev_lock(avp);
 	dev->data->rx_queues[qid] = q;
+	avp_dev_unlock(avp);
 	return 0;
 }
 
@@ -409,22 +423,32 @@ avp_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->nb_desc = nb_desc;
 	q->offloads = conf->offloads | dev->data->dev_conf.txmode.offloads;
 	q->detached = &avp->detached;
+	avp_dev_lock(avp);
 	dev->data->tx_queues[qid] = q;
+	avp_dev_unlock(avp);
 	return 0;
 }
 
 static void
 avp_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
+	struct avp_dev *avp = AVP_DEV(dev);
+
+	avp_dev_lock(avp);	/* a migration may be refreshing the queues */
 	rte_free(dev->data->rx_queues[qid]);
 	dev->data->rx_queues[qid] = NULL;
+	avp_dev_unlock(avp);
 }
 
 static void
 avp_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
+	struct avp_dev *avp = AVP_DEV(dev);
+
+	avp_dev_lock(avp);
 	rte_free(dev->data->tx_queues[qid]);
 	dev->data->tx_queues[qid] = NULL;
+	avp_dev_unlock(avp);
 }
 
 static void
@@ -439,7 +463,7 @@ avp_queue_states(struct rte_eth_dev *dev, uint8_t state)
 }
 
 static int
-avp_dev_start(struct rte_eth_dev *dev)
+avp_dev_start_locked(struct rte_eth_dev *dev)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	int ret;
@@ -469,7 +493,19 @@ avp_dev_start(struct rte_eth_dev *dev)
 }
 
 static int
-avp_dev_stop(struct rte_eth_dev *dev)
+avp_dev_start(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_dev_start_locked(dev);
+	avp_dev_unlock(avp_);
+	return ret_;
+}
+
+static int
+avp_dev_stop_locked(struct rte_eth_dev *dev)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	int ret;
@@ -489,7 +525,19 @@ avp_dev_stop(struct rte_eth_dev *dev)
 }
 
 static int
-avp_dev_set_link(struct rte_eth_dev *dev, int up)
+avp_dev_stop(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_dev_stop_locked(dev);
+	avp_dev_unlock(avp_);
+	return ret_;
+}
+
+static int
+avp_dev_set_link_locked(struct rte_eth_dev *dev, int up)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	int ret;
@@ -508,6 +556,18 @@ avp_dev_set_link(struct rte_eth_dev *dev, int up)
 		return ret;
 	avp_set_link(avp, up);
 	return 0;
+}
+
+static int
+avp_dev_set_link(struct rte_eth_dev *dev, int up)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_dev_set_link_locked(dev, up);
+	avp_dev_unlock(avp_);
+	return ret_;
 }
 
 static int
@@ -531,10 +591,12 @@ avp_dev_close(struct rte_eth_dev *dev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY || avp->closed)
 		return 0;
+	avp_dev_lock(avp);
 	if (avp->started)
-		avp_dev_stop(dev);
+		avp_dev_stop_locked(dev);
 	avp_dp_block(avp, AVP_BLOCK_STOPPED);
 
+	/* No interrupt, and then no migration event, after this. */
 	if (avp->regs != NULL)
 		avp->regs->irq_mask = AVP_IRQ_MASK_NONE;
 	if (avp->intr_handle != NULL) {
@@ -553,6 +615,9 @@ avp_dev_close(struct rte_eth_dev *dev)
 		avp_tx_queue_release(dev, i);
 	avp->configured = 0;
 	avp->closed = 1;
+	avp_dev_unlock(avp);
+	/* The worker sees closed and ends after the event it handles. */
+	avp_mig_uninit(avp);
 	if (avp->transport_release != NULL)
 		avp->transport_release(avp);
 	avp->transport_release = NULL;
@@ -577,31 +642,79 @@ avp_link_update(struct rte_eth_dev *dev, int wait_to_complete __rte_unused)
 }
 
 static int
-avp_promiscuous_enable(struct rte_eth_dev *dev)
+avp_promiscuous_enable_locked(struct rte_eth_dev *dev)
 {
 	avp_filter_update(dev, 1, dev->data->all_multicast);
 	return 0;
 }
 
 static int
-avp_promiscuous_disable(struct rte_eth_dev *dev)
+avp_promiscuous_enable(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_promiscuous_enable_locked(dev);
+	avp_dev_unlock(avp_);
+	return ret_;
+}
+
+static int
+avp_promiscuous_disable_locked(struct rte_eth_dev *dev)
 {
 	avp_filter_update(dev, 0, dev->data->all_multicast);
 	return 0;
 }
 
 static int
-avp_allmulticast_enable(struct rte_eth_dev *dev)
+avp_promiscuous_disable(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_promiscuous_disable_locked(dev);
+	avp_dev_unlock(avp_);
+	return ret_;
+}
+
+static int
+avp_allmulticast_enable_locked(struct rte_eth_dev *dev)
 {
 	avp_filter_update(dev, dev->data->promiscuous, 1);
 	return 0;
 }
 
 static int
-avp_allmulticast_disable(struct rte_eth_dev *dev)
+avp_allmulticast_enable(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_allmulticast_enable_locked(dev);
+	avp_dev_unlock(avp_);
+	return ret_;
+}
+
+static int
+avp_allmulticast_disable_locked(struct rte_eth_dev *dev)
 {
 	avp_filter_update(dev, dev->data->promiscuous, 0);
 	return 0;
+}
+
+static int
+avp_allmulticast_disable(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_allmulticast_disable_locked(dev);
+	avp_dev_unlock(avp_);
+	return ret_;
 }
 
 static int
@@ -618,7 +731,7 @@ avp_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 }
 
 static int
-avp_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+avp_mtu_set_locked(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	uint32_t max_mtu = avp->max_frame - AVP_FRAME_OVERHEAD;
@@ -659,7 +772,19 @@ avp_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 }
 
 static int
-avp_vlan_offload_set(struct rte_eth_dev *dev, int mask)
+avp_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_mtu_set_locked(dev, mtu);
+	avp_dev_unlock(avp_);
+	return ret_;
+}
+
+static int
+avp_vlan_offload_set_locked(struct rte_eth_dev *dev, int mask)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	uint64_t off = dev->data->dev_conf.rxmode.offloads;
@@ -707,6 +832,18 @@ avp_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 		return ret;	/* the control channel said why */
 	avp->neg_features = features;
 	return 0;
+}
+
+static int
+avp_vlan_offload_set(struct rte_eth_dev *dev, int mask)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_vlan_offload_set_locked(dev, mask);
+	avp_dev_unlock(avp_);
+	return ret_;
 }
 
 static void
@@ -822,6 +959,11 @@ avp_ethdev_init(struct rte_eth_dev *eth_dev,
 	ret = avp_ctrl_init(avp);
 	if (ret != 0)
 		return ret;
+	ret = avp_mig_init(avp);
+	if (ret != 0) {
+		avp_ctrl_uninit(avp);
+		return ret;
+	}
 
 	eth_dev->data->mac_addrs = rte_zmalloc("avp_mac", RTE_ETHER_ADDR_LEN,
 			0);
@@ -866,6 +1008,7 @@ avp_ethdev_init(struct rte_eth_dev *eth_dev,
 		avp->max_rx_queues, avp->max_tx_queues);
 	return 0;
 fail:
+	avp_mig_uninit(avp);
 	avp_ctrl_uninit(avp);
 	return ret;
 }

@@ -42,6 +42,7 @@
 #define AVP_BLOCK_RECONFIG	0x2	/* CONFIGURE while started */
 #define AVP_BLOCK_STOPPED	0x4	/* port stopped or closed */
 #define AVP_BLOCK_UNPLUGGED	0x8	/* host removed the port */
+#define AVP_BLOCK_RELEASING	0x10	/* host asked to release the port */
 #define AVP_BLOCK_DETACHED	(AVP_BLOCK_MIGRATION | AVP_BLOCK_UNPLUGGED)
 
 /* Software receive filter (what a frame needs to be accepted). */
@@ -81,6 +82,14 @@ struct avp_txq_stats {
 	uint64_t oversize;	/* dropped: frame too large */
 	uint64_t invalid;	/* bad host buffers skipped from alloc */
 	uint64_t detached;	/* not accepted: device detached */
+};
+
+/* Migration events, reported as xstats. */
+struct avp_mig_stats {
+	uint64_t detaches;		/* DETACHED acknowledged */
+	uint64_t attaches;		/* ATTACHED acknowledged */
+	uint64_t errors;		/* ERROR acknowledged */
+	uint64_t announces;		/* RARP frames sent after attach */
 };
 
 struct avp_dev;
@@ -193,6 +202,24 @@ struct avp_dev {
 	/* Transport: releases what the transport set up. */
 	void (*transport_release)(struct avp_dev *avp);
 	void *transport_priv;
+
+	/*
+	 * Migration (avp_intr.c). dev_lock (recursive) serialises every
+	 * control operation with the migration worker; lock order is
+	 * dev_lock, then ctrl_lock. The interrupt callback only counts the
+	 * event under mig_mtx and wakes the worker.
+	 */
+	pthread_mutex_t dev_lock;
+	pthread_mutex_t mig_mtx;
+	pthread_cond_t mig_cond;
+	pthread_t mig_thread;
+	uint32_t mig_pending;		/* migration interrupts not handled */
+	uint8_t mig_stop;		/* worker must exit */
+	uint8_t mig_thread_ok;
+	uint8_t locks_ok;
+	uint8_t announce;		/* devarg announce: RARP after attach */
+	struct avp_mig_stats mig;
+	struct avp_mig_stats mig_base;	/* values at the last reset */
 };
 
 #define AVP_DEV(eth_dev) ((struct avp_dev *)(eth_dev)->data->dev_private)
@@ -229,6 +256,17 @@ void avp_queues_refresh(struct rte_eth_dev *dev);
 void avp_intr_handler(void *arg);
 void avp_intr_unregister(struct avp_dev *avp);
 void avp_ethdev_notify_removal(struct avp_dev *avp);
+int avp_mig_init(struct avp_dev *avp);
+void avp_mig_uninit(struct avp_dev *avp);
+void avp_dev_lock(struct avp_dev *avp);
+void avp_dev_unlock(struct avp_dev *avp);
+int avp_send_announce(struct avp_dev *avp);
+
+/* Devarg announce=0|1, for both transports. */
+#define AVP_DEVARG_ANNOUNCE	"announce"
+struct rte_kvargs;
+int avp_kvargs_announce(struct rte_kvargs *kvlist, const char *name,
+		uint8_t *announce);
 
 /* avp_stats.c: basic and extended statistics. */
 int avp_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st);

@@ -3,83 +3,256 @@
  */
 
 /*
- * The device interrupt (MSI-X vector 0, or the emulator's eventfd): reads
- * and clears irq_status, handles the migration cause (section 16 of the
- * ABI, detach and re-attach in place) and ignores any other cause after
- * logging it once. Also what happens when the host removes the port.
+ * The device interrupt (MSI-X vector 0, or the emulator's eventfd) and
+ * live migration (section 16 of the ABI). The interrupt callback runs on
+ * EAL's interrupt thread: it only reads and clears irq_status, logs any
+ * cause other than migration once, and hands a migration event to the
+ * port's own control thread ("avp-mig-N"). That thread takes the device
+ * lock, so a migration is serialised with configure, start, stop, close
+ * and the other control operations, and runs the blocking requests of
+ * detach and attach without holding up other devices' interrupts.
+ * Also what happens when the host removes the port.
  */
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <ethdev_driver.h>
+#include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_interrupts.h>
+#include <rte_kvargs.h>
+#include <rte_lcore.h>
 
 #include "avp_ethdev.h"
 #include "avp_logs.h"
 
+/* CONFIGURE at attach: tries before the attach is given up. */
+#define AVP_ATTACH_TRIES	3
+/* Gratuitous RARP (as virtio and vhost announce a migrated guest). */
+#define AVP_RARP_ETHERTYPE	0x8035
+#define AVP_RARP_OP_REQUEST	3
+#define AVP_RARP_FRAME_LEN	60
+
+void
+avp_dev_lock(struct avp_dev *avp)
+{
+	if (avp->locks_ok)
+		pthread_mutex_lock(&avp->dev_lock);
+}
+
+void
+avp_dev_unlock(struct avp_dev *avp)
+{
+	if (avp->locks_ok)
+		pthread_mutex_unlock(&avp->dev_lock);
+}
+
+int
+avp_kvargs_announce(struct rte_kvargs *kvlist, const char *name,
+		uint8_t *announce)
+{
+	const struct rte_kvargs_pair *p;
+	unsigned int i, n = 0;
+
+	*announce = 1;
+	for (i = 0; kvlist != NULL && i < kvlist->count; i++) {
+		p = &kvlist->pairs[i];
+		if (strcmp(p->key, AVP_DEVARG_ANNOUNCE) != 0)
+			continue;
+		if (++n > 1 || p->value == NULL ||
+		    (strcmp(p->value, "0") != 0 && strcmp(p->value, "1") != 0)) {
+			PMD_INIT_LOG(ERR,
+				"%s: devarg %s=%s invalid: allowed once, 0 or 1",
+				name, AVP_DEVARG_ANNOUNCE,
+				p->value == NULL ? "" : p->value);
+			return -EINVAL;
+		}
+		*announce = p->value[0] == '1';
+	}
+	return 0;
+}
+
 /* Link changes nobody asked for (migration) are reported as LSC events. */
 static void
-avp_link_event(struct avp_dev *avp, int up)
+avp_lsc_event(struct avp_dev *avp)
 {
 	struct rte_eth_dev *dev = avp->eth_dev;
 
-	avp_set_link(avp, up);
 	if (dev->data->dev_conf.intr_conf.lsc)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC,
 				NULL);
 }
 
-/* Migration (section 16), minimal: detach and re-attach in place. */
-static uint32_t
-avp_migrate_detach(struct avp_dev *avp)
+/*
+ * Puts a gratuitous RARP from the port's MAC on tx ring 0. Called with
+ * the data path blocked, so the control thread is the ring's only
+ * producer and alloc ring 0's only consumer.
+ */
+int
+avp_send_announce(struct avp_dev *avp)
 {
+	struct avp_ring *ar = avp->alloc_ring[0].ring;
+	struct avp_ring *tr = avp->tx_ring[0].ring;
+	uint32_t amask = avp->alloc_ring[0].mask, tmask = avp->tx_ring[0].mask;
+	uint32_t aprod, acons, tprod, tcons;
+	const struct avp_bufview *b = &avp->buf;
+	struct avp_desc *d;
+	uint64_t h, off;
+	uint8_t *f;
+
+	if (ar == NULL || tr == NULL)
+		return -ENODEV;
+	aprod = __atomic_load_n(&ar->prod_idx, __ATOMIC_ACQUIRE);
+	acons = ar->cons_idx & amask;
+	tcons = __atomic_load_n(&tr->cons_idx, __ATOMIC_ACQUIRE);
+	tprod = tr->prod_idx & tmask;
+	if ((aprod & ~amask) || (tcons & ~tmask))
+		return -EIO;
+	if (aprod == acons || ((tprod + 1) & tmask) == tcons)
+		return -ENOBUFS;
+	h = ar->slots[acons];
+	off = h - b->va;
+	if (off > b->len - sizeof(*d))
+		return -EIO;
+	d = (struct avp_desc *)(b->base + off);
+	off = d->data_va - b->va;
+	if (avp->buf_size < AVP_RARP_FRAME_LEN ||
+	    off > b->len - AVP_RARP_FRAME_LEN)
+		return -EIO;
+	f = b->base + off;
+	memset(f, 0, AVP_RARP_FRAME_LEN);
+	memset(f, 0xff, RTE_ETHER_ADDR_LEN);		/* broadcast */
+	memcpy(f + 6, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	f[12] = AVP_RARP_ETHERTYPE >> 8;
+	f[13] = AVP_RARP_ETHERTYPE & 0xff;
+	f[14] = 0;					/* hardware: Ethernet */
+	f[15] = 1;
+	f[16] = 0x08;					/* protocol: IPv4 */
+	f[17] = 0x00;
+	f[18] = RTE_ETHER_ADDR_LEN;
+	f[19] = 4;
+	f[20] = 0;
+	f[21] = AVP_RARP_OP_REQUEST;
+	memcpy(f + 22, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN); /* sender */
+	memcpy(f + 32, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN); /* target */
+	d->seg_len = AVP_RARP_FRAME_LEN;
+	d->frame_len = AVP_RARP_FRAME_LEN;
+	d->seg_count = 1;
+	d->next_va = 0;
+	d->flags = 0;
+	d->vlan_tci = 0;
+	__atomic_store_n(&ar->cons_idx, (acons + 1) & amask, __ATOMIC_RELEASE);
+	tr->slots[tprod] = h;
+	__atomic_store_n(&tr->prod_idx, (tprod + 1) & tmask, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Detach (16.1 steps 2 to 4). Device lock held. */
+static uint32_t
+avp_migrate_detach(struct avp_dev *avp, int *lsc)
+{
+	uint16_t port = avp->eth_dev->data->port_id;
 	int ret;
 
 	if (avp->detached & AVP_BLOCK_MIGRATION)
 		return AVP_MIG_DETACHED;
+	/* Every queue outside its burst, or a bounded wait fails. */
 	ret = avp_dp_block(avp, AVP_BLOCK_MIGRATION);
 	if (ret == 0)
 		ret = avp_ctrl_shutdown(avp);
 	if (ret != 0) {
 		avp_dp_unblock(avp, AVP_BLOCK_MIGRATION);
-		PMD_DRV_LOG(ERR, "port %u: detach failed (%d)",
-			avp->eth_dev->data->port_id, ret);
+		PMD_DRV_LOG(ERR, "port %u: migration detach failed (%d): staying attached",
+			port, ret);
 		return AVP_MIG_ERROR;
 	}
-	if (avp->started)
-		avp_link_event(avp, 0);
+	if (avp->link_up) {
+		avp_set_link(avp, 0);
+		*lsc = 1;
+	}
 	return AVP_MIG_DETACHED;
 }
 
+/*
+ * What the destination must offer to carry the port as configured. Returns
+ * 0, or -1 after one log line that says what is missing.
+ */
+static int
+avp_attach_compatible(struct avp_dev *avp, uint32_t old_h,
+		const struct rte_ether_addr *old_mac, uint8_t old_rxmax,
+		uint8_t old_txmax, uint32_t old_feat)
+{
+	struct rte_eth_dev_data *data = avp->eth_dev->data;
+	char why[160];
+
+	why[0] = '\0';
+	if (!rte_is_same_ether_addr(old_mac, &avp->mac))
+		snprintf(why, sizeof(why), "MAC changed to " RTE_ETHER_ADDR_PRT_FMT
+			", the port has " RTE_ETHER_ADDR_PRT_FMT,
+			RTE_ETHER_ADDR_BYTES(&avp->mac),
+			RTE_ETHER_ADDR_BYTES(old_mac));
+	else if (avp->buf_size != old_h)
+		snprintf(why, sizeof(why),
+			"host buffers of %u bytes, the port uses %u",
+			avp->buf_size, old_h);
+	else if (avp->configured && (data->nb_rx_queues > avp->max_rx_queues ||
+				     data->nb_tx_queues > avp->max_tx_queues))
+		snprintf(why, sizeof(why),
+			"%u rx / %u tx queues, the port has %u / %u configured",
+			avp->max_rx_queues, avp->max_tx_queues,
+			data->nb_rx_queues, data->nb_tx_queues);
+	else if (avp->neg_features & ~avp->host_features)
+		snprintf(why, sizeof(why),
+			"features 0x%x lack 0x%x in use (VLAN offload)",
+			avp->host_features,
+			avp->neg_features & ~avp->host_features);
+	else if (avp->max_rx_queues < old_rxmax || avp->max_tx_queues < old_txmax)
+		snprintf(why, sizeof(why),
+			"%u rx / %u tx queues at most, the port reported %u / %u",
+			avp->max_rx_queues, avp->max_tx_queues,
+			old_rxmax, old_txmax);
+	else if ((old_feat & AVP_FEAT_VLAN_OFFLOAD) &&
+		 !(avp->host_features & AVP_FEAT_VLAN_OFFLOAD) &&
+		 (data->dev_conf.txmode.offloads &
+		  RTE_ETH_TX_OFFLOAD_VLAN_INSERT))
+		snprintf(why, sizeof(why),
+			"no VLAN offload, the port inserts VLAN tags");
+	if (why[0] == '\0')
+		return 0;
+	PMD_DRV_LOG(ERR, "port %u: migration destination refused: %s; staying detached",
+		data->port_id, why);
+	return -1;
+}
+
+/*
+ * Attach (16.1 steps 7 to 9), with everything re-read and re-validated.
+ * Device lock held. On success the port is attached again and the ack is
+ * written here (before the announcement); *acked says so.
+ */
 static uint32_t
-avp_migrate_attach(struct avp_dev *avp)
+avp_migrate_attach(struct avp_dev *avp, int *lsc, int *acked)
 {
 	struct rte_eth_dev *dev = avp->eth_dev;
+	uint16_t port = dev->data->port_id;
 	uint32_t h = avp->buf_size, feat = avp->host_features;
 	uint32_t max_frame = avp->max_frame;
 	struct rte_ether_addr mac = avp->mac;
 	uint8_t rxmax = avp->max_rx_queues, txmax = avp->max_tx_queues;
-	int ret;
+	int ret, tries;
 
 	if (!(avp->detached & AVP_BLOCK_MIGRATION))
 		return AVP_MIG_ATTACHED;
-	ret = avp_dev_attach(avp);
-	if (ret != 0)
+	ret = avp_dev_attach(avp);	/* re-validates, re-translates */
+	if (ret != 0) {
+		PMD_DRV_LOG(ERR, "port %u: migration destination refused: device info or memory map invalid (%d); staying detached",
+			port, ret);
 		return AVP_MIG_ERROR;
-	if (avp->buf_size != h || !rte_is_same_ether_addr(&mac, &avp->mac) ||
-	    avp->max_rx_queues < rxmax || avp->max_tx_queues < txmax ||
-	    (avp->neg_features & ~avp->host_features)) {
-		PMD_DRV_LOG(ERR,
-			"port %u: destination cannot carry the port (buffer size %u, was %u; queues %u/%u, were %u/%u; features 0x%x, need 0x%x; MAC %s): staying detached",
-			dev->data->port_id, avp->buf_size, h,
-			avp->max_rx_queues, avp->max_tx_queues, rxmax, txmax,
-			avp->host_features, avp->neg_features,
-			rte_is_same_ether_addr(&mac, &avp->mac) ?
-				"same" : "changed");
+	}
+	if (avp_attach_compatible(avp, h, &mac, rxmax, txmax, feat) != 0) {
 		/* What the port was set up with stays the reference. */
 		avp->buf_size = h;
 		avp->mac = mac;
@@ -89,24 +262,185 @@ avp_migrate_attach(struct avp_dev *avp)
 		avp->max_frame = max_frame;
 		return AVP_MIG_ERROR;
 	}
+	/* Limits the application was given at probe stay what they were. */
+	avp->buf_size = h;
+	avp->max_rx_queues = rxmax;
+	avp->max_tx_queues = txmax;
+	avp->host_features = feat;
+	if (avp->max_frame < max_frame)
+		PMD_DRV_LOG(WARNING, "port %u: destination carries frames of %u bytes at most (was %u)",
+			port, avp->max_frame, max_frame);
 	if (avp->configured) {
 		unsigned int rings = RTE_MAX((unsigned int)avp->min_rx_queues,
 				(unsigned int)dev->data->nb_rx_queues);
 
 		avp->nb_rx_rings = RTE_MIN(rings,
 				(unsigned int)avp->max_rx_queues);
-		ret = avp_ctrl_configure(avp, dev->data->nb_tx_queues,
-				avp->nb_rx_rings, avp->neg_features,
-				avp->started);
-		if (ret != 0)
+		for (tries = 0; tries < AVP_ATTACH_TRIES; tries++) {
+			ret = avp_ctrl_configure(avp, dev->data->nb_tx_queues,
+					avp->nb_rx_rings, avp->neg_features,
+					avp->started);
+			if (ret == 0 || ret == -ENXIO)
+				break;
+			PMD_DRV_LOG(WARNING, "port %u: CONFIGURE at attach failed (%d), try %d of %d",
+				port, ret, tries + 1, AVP_ATTACH_TRIES);
+		}
+		if (ret != 0) {
+			PMD_DRV_LOG(ERR, "port %u: migration destination refused: CONFIGURE failed (%d); staying detached",
+				port, ret);
 			return AVP_MIG_ERROR;
+		}
 		avp_select_paths(dev, 0);
 		avp_queues_refresh(dev);
 	}
+	/* Acknowledge, then announce while the data path is still out. */
+	avp->regs->mig_ack = AVP_MIG_ATTACHED;
+	*acked = 1;
+	if (avp->started && avp->announce && dev->data->nb_tx_queues > 0) {
+		ret = avp_send_announce(avp);
+		if (ret == 0)
+			avp->mig.announces++;
+		else
+			PMD_DRV_LOG(WARNING, "port %u: MAC announcement not sent (%d)",
+				port, ret);
+	}
 	avp_dp_unblock(avp, AVP_BLOCK_MIGRATION);
-	if (avp->started)
-		avp_link_event(avp, 1);
+	if (avp->started && !avp->link_up) {
+		avp_set_link(avp, 1);
+		*lsc = 1;
+	}
 	return AVP_MIG_ATTACHED;
+}
+
+/* One migration event, on the port's control thread. */
+static void
+avp_migration_event(struct avp_dev *avp)
+{
+	uint16_t port = avp->eth_dev->data->port_id;
+	uint32_t mig, ack = AVP_MIG_ERROR;
+	int lsc = 0, acked = 0;
+
+	avp_dev_lock(avp);
+	if (avp->closed || avp->unplugged || avp->regs == NULL) {
+		avp_dev_unlock(avp);
+		return;
+	}
+	mig = avp->regs->mig_status;
+	switch (mig) {
+	case AVP_MIG_DETACHED:
+		ack = avp_migrate_detach(avp, &lsc);
+		break;
+	case AVP_MIG_ATTACHED:
+		ack = avp_migrate_attach(avp, &lsc, &acked);
+		break;
+	default:
+		PMD_DRV_LOG(ERR, "port %u: migration interrupt with mig_status %u: acknowledging ERROR",
+			port, mig);
+		break;
+	}
+	if (ack == AVP_MIG_DETACHED)
+		avp->mig.detaches++;
+	else if (ack == AVP_MIG_ATTACHED)
+		avp->mig.attaches++;
+	else
+		avp->mig.errors++;
+	avp_dev_unlock(avp);
+	/* Link down is seen before DETACHED is acknowledged. */
+	if (lsc)
+		avp_lsc_event(avp);
+	if (!acked)
+		avp->regs->mig_ack = ack;
+	PMD_DRV_LOG(INFO, "port %u: migration status %u, acknowledged %u",
+		port, mig, ack);
+}
+
+static void *
+avp_mig_thread(void *arg)
+{
+	struct avp_dev *avp = arg;
+
+	pthread_mutex_lock(&avp->mig_mtx);
+	for (;;) {
+		while (avp->mig_pending == 0 && !avp->mig_stop)
+			pthread_cond_wait(&avp->mig_cond, &avp->mig_mtx);
+		if (avp->mig_stop)
+			break;
+		avp->mig_pending = 0;
+		pthread_mutex_unlock(&avp->mig_mtx);
+		avp_migration_event(avp);
+		pthread_mutex_lock(&avp->mig_mtx);
+	}
+	pthread_mutex_unlock(&avp->mig_mtx);
+	return NULL;
+}
+
+int
+avp_mig_init(struct avp_dev *avp)
+{
+	pthread_mutexattr_t ma;
+	char name[RTE_MAX_THREAD_NAME_LEN];
+	int ret;
+
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+	ret = pthread_mutex_init(&avp->dev_lock, &ma);
+	pthread_mutexattr_destroy(&ma);
+	if (ret == 0) {
+		ret = pthread_mutex_init(&avp->mig_mtx, NULL);
+		if (ret != 0)
+			pthread_mutex_destroy(&avp->dev_lock);
+	}
+	if (ret == 0) {
+		ret = pthread_cond_init(&avp->mig_cond, NULL);
+		if (ret != 0) {
+			pthread_mutex_destroy(&avp->mig_mtx);
+			pthread_mutex_destroy(&avp->dev_lock);
+		}
+	}
+	if (ret != 0) {
+		PMD_INIT_LOG(ERR, "%s: migration locks: %s",
+			avp->eth_dev->data->name, strerror(ret));
+		return -ret;
+	}
+	avp->locks_ok = 1;
+	avp->mig_pending = 0;
+	avp->mig_stop = 0;
+	snprintf(name, sizeof(name), "avp-mig-%u", avp->eth_dev->data->port_id);
+	ret = rte_ctrl_thread_create(&avp->mig_thread, name, NULL,
+			avp_mig_thread, avp);
+	if (ret != 0) {
+		PMD_INIT_LOG(ERR, "%s: migration thread: %s",
+			avp->eth_dev->data->name, strerror(ret));
+		avp_mig_uninit(avp);
+		return -ret;
+	}
+	avp->mig_thread_ok = 1;
+	return 0;
+}
+
+/* Stops the worker (after the event it handles, if any). */
+void
+avp_mig_uninit(struct avp_dev *avp)
+{
+	if (!avp->locks_ok)
+		return;
+	if (avp->mig_thread_ok) {
+		pthread_mutex_lock(&avp->mig_mtx);
+		avp->mig_stop = 1;
+		pthread_cond_signal(&avp->mig_cond);
+		pthread_mutex_unlock(&avp->mig_mtx);
+		if (pthread_equal(pthread_self(), avp->mig_thread))
+			pthread_detach(avp->mig_thread);	/* closed from a callback */
+		else
+			pthread_join(avp->mig_thread, NULL);
+		avp->mig_thread_ok = 0;
+	}
+	if (pthread_equal(pthread_self(), avp->mig_thread))
+		return;	/* the thread still uses the locks on its way out */
+	pthread_cond_destroy(&avp->mig_cond);
+	pthread_mutex_destroy(&avp->mig_mtx);
+	pthread_mutex_destroy(&avp->dev_lock);
+	avp->locks_ok = 0;
 }
 
 void
@@ -114,7 +448,7 @@ avp_intr_handler(void *arg)
 {
 	struct rte_eth_dev *dev = arg;
 	struct avp_dev *avp = AVP_DEV(dev);
-	uint32_t status, mig, ack;
+	uint32_t status, other;
 
 	if (rte_intr_type_get(avp->intr_handle) == RTE_INTR_HANDLE_VDEV) {
 		/* EAL leaves the eventfd to us: drain it without blocking. */
@@ -132,30 +466,18 @@ avp_intr_handler(void *arg)
 		return;
 
 	status = avp->regs->irq_status;	/* reading clears it */
-	if (status & AVP_IRQ_CAUSE_MIGRATION) {
-		mig = avp->regs->mig_status;
-		switch (mig) {
-		case AVP_MIG_DETACHED:
-			ack = avp_migrate_detach(avp);
-			break;
-		case AVP_MIG_ATTACHED:
-			ack = avp_migrate_attach(avp);
-			break;
-		default:
-			PMD_DRV_LOG(ERR, "port %u: unexpected mig_status %u",
-				dev->data->port_id, mig);
-			ack = AVP_MIG_ERROR;
-			break;
-		}
-		avp->regs->mig_ack = ack;
-		PMD_DRV_LOG(INFO, "port %u: migration status %u, acknowledged %u",
-			dev->data->port_id, mig, ack);
+	if ((status & AVP_IRQ_CAUSE_MIGRATION) && avp->mig_thread_ok) {
+		/* The work is done on the port's control thread. */
+		pthread_mutex_lock(&avp->mig_mtx);
+		avp->mig_pending++;
+		pthread_cond_signal(&avp->mig_cond);
+		pthread_mutex_unlock(&avp->mig_mtx);
 	}
-	if ((status & ~AVP_IRQ_CAUSE_MIGRATION) &&
-	    !(avp->unexpected_irq_logged & status & ~AVP_IRQ_CAUSE_MIGRATION)) {
+	other = status & ~AVP_IRQ_CAUSE_MIGRATION;
+	if (other && !(avp->unexpected_irq_logged & other)) {
 		PMD_DRV_LOG(WARNING, "port %u: unexpected interrupt cause 0x%08x ignored",
-			dev->data->port_id, status & ~AVP_IRQ_CAUSE_MIGRATION);
-		avp->unexpected_irq_logged |= status;
+			dev->data->port_id, other);
+		avp->unexpected_irq_logged |= other;
 	}
 	if (rte_intr_type_get(avp->intr_handle) != RTE_INTR_HANDLE_VDEV)
 		rte_intr_ack(avp->intr_handle);

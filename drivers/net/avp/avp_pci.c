@@ -9,8 +9,38 @@
 
 #include <bus_pci_driver.h>
 #include <ethdev_pci.h>
+#include <rte_devargs.h>
+#include <rte_kvargs.h>
 
 #include "avp_ethdev.h"
+#include "avp_logs.h"
+
+static const char * const avp_pci_valid_args[] = {
+	AVP_DEVARG_ANNOUNCE,
+	NULL
+};
+
+/* Devargs of a PCI port (-a BDF,announce=0): the same keys as the vdev's. */
+static int
+avp_pci_parse(struct rte_pci_device *pci_dev, uint8_t *announce)
+{
+	const struct rte_devargs *da = pci_dev->device.devargs;
+	struct rte_kvargs *kvlist;
+	int ret;
+
+	*announce = 1;
+	if (da == NULL || da->args == NULL || da->args[0] == '\0')
+		return 0;
+	kvlist = rte_kvargs_parse(da->args, avp_pci_valid_args);
+	if (kvlist == NULL) {
+		PMD_INIT_LOG(ERR, "%s: devargs \"%s\" invalid: allowed keys: %s=0|1",
+			pci_dev->name, da->args, AVP_DEVARG_ANNOUNCE);
+		return -EINVAL;
+	}
+	ret = avp_kvargs_announce(kvlist, pci_dev->name, announce);
+	rte_kvargs_free(kvlist);
+	return ret;
+}
 
 static const struct rte_pci_id avp_pci_id_map[] = {
 	{
@@ -28,14 +58,22 @@ avp_pci_dev_init(struct rte_eth_dev *eth_dev)
 {
 	struct rte_pci_device *pci_dev = RTE_ETH_DEV_TO_PCI(eth_dev);
 	struct avp_bar bar[AVP_BAR_COUNT];
+	uint8_t announce;
 	unsigned int i;
+	int ret;
 
+	ret = avp_pci_parse(pci_dev, &announce);
+	if (ret != 0)
+		return ret;
 	/* BARs 0, 2, 4 and 5 and their sizes are checked by the common code. */
 	for (i = 0; i < AVP_BAR_COUNT; i++) {
 		bar[i].addr = pci_dev->mem_resource[i].addr;
 		bar[i].len = pci_dev->mem_resource[i].len;
 	}
-	return avp_ethdev_init(eth_dev, bar, pci_dev->intr_handle);
+	ret = avp_ethdev_init(eth_dev, bar, pci_dev->intr_handle);
+	if (ret == 0)
+		AVP_DEV(eth_dev)->announce = announce;
+	return ret;
 }
 
 static int
@@ -61,4 +99,5 @@ static struct rte_pci_driver avp_pci_driver = {
 
 RTE_PMD_REGISTER_PCI(net_avp, avp_pci_driver);
 RTE_PMD_REGISTER_PCI_TABLE(net_avp, avp_pci_id_map);
+RTE_PMD_REGISTER_PARAM_STRING(net_avp, AVP_DEVARG_ANNOUNCE "=0|1");
 RTE_PMD_REGISTER_KMOD_DEP(net_avp, "* igb_uio | uio_pci_generic | vfio-pci");

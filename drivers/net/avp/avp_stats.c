@@ -67,6 +67,7 @@ avp_stats_reset(struct rte_eth_dev *dev)
 
 	avp->ctrl_errors_base = avp->ctrl_errors;
 	avp->ctrl_stale_base = avp->ctrl_stale_replies;
+	avp->mig_base = avp->mig;
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct avp_rx_queue *q = dev->data->rx_queues[i];
 
@@ -113,10 +114,19 @@ static const struct avp_xstat avp_tx_xstats[] = {
 /* Control channel: failed requests, stale replies drained. */
 #define AVP_NB_CTRL_XSTATS 2
 
+/* Migration events. */
+static const struct avp_xstat avp_mig_xstats[] = {
+	{ "mig_detach_acks", offsetof(struct avp_mig_stats, detaches) },
+	{ "mig_attach_acks", offsetof(struct avp_mig_stats, attaches) },
+	{ "mig_error_acks", offsetof(struct avp_mig_stats, errors) },
+	{ "mig_announce_frames", offsetof(struct avp_mig_stats, announces) },
+};
+#define AVP_NB_MIG_XSTATS RTE_DIM(avp_mig_xstats)
+
 static unsigned int
 avp_xstats_count(const struct rte_eth_dev *dev)
 {
-	return AVP_NB_TOTAL_XSTATS + AVP_NB_CTRL_XSTATS +
+	return AVP_NB_TOTAL_XSTATS + AVP_NB_CTRL_XSTATS + AVP_NB_MIG_XSTATS +
 		dev->data->nb_rx_queues * AVP_NB_RX_XSTATS +
 		dev->data->nb_tx_queues * AVP_NB_TX_XSTATS;
 }
@@ -146,6 +156,9 @@ avp_xstats_get_names(struct rte_eth_dev *dev,
 		"ctrl_request_errors");
 	snprintf(names[n++].name, sizeof(names[0].name),
 		"ctrl_stale_replies");
+	for (i = 0; i < AVP_NB_MIG_XSTATS; i++)
+		snprintf(names[n++].name, sizeof(names[0].name), "%s",
+			avp_mig_xstats[i].name);
 	for (q = 0; q < dev->data->nb_rx_queues; q++)
 		for (i = 0; i < AVP_NB_RX_XSTATS; i++)
 			snprintf(names[n++].name, sizeof(names[0].name),
@@ -175,6 +188,9 @@ avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 	n = AVP_NB_TOTAL_XSTATS;
 	xs[n++].value = avp->ctrl_errors - avp->ctrl_errors_base;
 	xs[n++].value = avp->ctrl_stale_replies - avp->ctrl_stale_base;
+	for (i = 0; i < AVP_NB_MIG_XSTATS; i++)
+		xs[n++].value = avp_stat(&avp->mig, &avp->mig_base,
+				avp_mig_xstats[i].off);
 	for (q = 0; q < nrx; q++) {
 		const struct avp_rx_queue *rq = dev->data->rx_queues[q];
 

@@ -36,6 +36,7 @@
 
 static const char * const avp_vdev_valid_args[] = {
 	AVP_VDEV_ARG_SOCKET,
+	AVP_DEVARG_ANNOUNCE,
 	NULL
 };
 
@@ -49,6 +50,7 @@ struct avp_vdev {
 	struct rte_intr_handle *irq_intr;	/* eventfd, type VDEV */
 	struct rte_intr_handle *sock_intr;	/* socket, type EXT */
 	int sock_cb;				/* callback registered */
+	uint8_t announce;			/* devarg announce */
 };
 
 static int
@@ -81,8 +83,9 @@ avp_vdev_parse(struct rte_vdev_device *vdev, struct avp_vdev *v)
 	}
 	kvlist = rte_kvargs_parse(args, avp_vdev_valid_args);
 	if (kvlist == NULL) {
-		PMD_INIT_LOG(ERR, "%s: devargs \"%s\" invalid: allowed keys: %s=PATH",
-			rte_vdev_device_name(vdev), args, AVP_VDEV_ARG_SOCKET);
+		PMD_INIT_LOG(ERR, "%s: devargs \"%s\" invalid: allowed keys: %s=PATH, %s=0|1",
+			rte_vdev_device_name(vdev), args, AVP_VDEV_ARG_SOCKET,
+			AVP_DEVARG_ANNOUNCE);
 		return -EINVAL;
 	}
 	if (rte_kvargs_count(kvlist, AVP_VDEV_ARG_SOCKET) != 1) {
@@ -95,6 +98,9 @@ avp_vdev_parse(struct rte_vdev_device *vdev, struct avp_vdev *v)
 			avp_vdev_arg_socket, v);
 	if (ret != 0)
 		ret = -EINVAL;
+	if (ret == 0)
+		ret = avp_kvargs_announce(kvlist, rte_vdev_device_name(vdev),
+				&v->announce);
 out:
 	rte_kvargs_free(kvlist);
 	return ret;
@@ -247,6 +253,15 @@ avp_vdev_sock_handler(void *arg)
 	    msg.type == AVP_ATTACH_MSG_UNPLUG) {
 		PMD_DRV_LOG(NOTICE, "port %u: host asks to release the port",
 			avp->eth_dev->data->port_id);
+		/*
+		 * The host may take the memory back at any time now: no new
+		 * burst touches it (and bursts under way end in microseconds,
+		 * long before a host gives up waiting). Close still sends
+		 * SHUTDOWN, as the host expects of a guest that lets go.
+		 */
+		__atomic_fetch_or(&avp->detached, AVP_BLOCK_RELEASING,
+				__ATOMIC_SEQ_CST);
+		avp_set_link(avp, 0);
 		rte_eth_dev_callback_process(avp->eth_dev,
 				RTE_ETH_EVENT_INTR_RMV, NULL);
 		return;
@@ -382,6 +397,7 @@ avp_vdev_probe(struct rte_vdev_device *vdev)
 	}
 	avp->transport_priv = v;
 	avp->transport_release = avp_vdev_release;
+	avp->announce = v->announce;
 
 	ret = rte_intr_callback_register(v->sock_intr, avp_vdev_sock_handler,
 			avp);
@@ -416,4 +432,5 @@ static struct rte_vdev_driver avp_vdev_driver = {
 };
 
 RTE_PMD_REGISTER_VDEV(net_avp_emu, avp_vdev_driver);
-RTE_PMD_REGISTER_PARAM_STRING(net_avp_emu, AVP_VDEV_ARG_SOCKET "=<path>");
+RTE_PMD_REGISTER_PARAM_STRING(net_avp_emu, AVP_VDEV_ARG_SOCKET "=<path> "
+		AVP_DEVARG_ANNOUNCE "=0|1");
