@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include <bus_pci_driver.h>
 #include <ethdev_driver.h>
@@ -364,13 +365,31 @@ apply_patches(struct fz_in *in, struct fz_image *img)
 	}
 }
 
+#define ACK_NONE	0xa5a5a5a5u
+
+/*
+ * Raises an interrupt and, for a migration event, waits (up to 3 s) for
+ * the acknowledgement: the driver may handle the event in the callback
+ * or hand it to a thread of its own.
+ */
 static void
 interrupt(struct avp_regs *regs, uint32_t cause, uint32_t mig)
 {
+	struct timespec ts = { 0, 200000 };
+	unsigned int i;
+
+	regs->mig_ack = ACK_NONE;
 	regs->irq_status = cause;
 	regs->mig_status = mig;
-	if (host.cb != NULL)
-		host.cb(host.cb_arg);
+	if (host.cb == NULL)
+		return;
+	host.cb(host.cb_arg);
+	if (!(cause & AVP_IRQ_CAUSE_MIGRATION))
+		return;
+	for (i = 0; i < 15000 && regs->mig_ack == ACK_NONE; i++)
+		nanosleep(&ts, NULL);
+	FZ_CHECK(regs->mig_ack != ACK_NONE,
+		"migration event (mig_status %u) not acknowledged in 3 s", mig);
 }
 
 static size_t
