@@ -775,116 +775,189 @@ avp_tx_gather(uint8_t *dst, const struct rte_mbuf *m, uint32_t len)
 	return done;
 }
 
-static uint16_t
-avp_tx_sub_simple(struct avp_tx_queue *txq, struct rte_mbuf **pkts,
-		uint16_t nb)
+/* The fast path met a bad alloc handle: skip it (and count it). */
+static __rte_noinline int
+avp_tx_take_slow(struct avp_tx_queue *txq, struct avp_tx_ctx *c,
+		uint64_t *h, struct avp_desc **d, uint8_t **data)
 {
+	return avp_tx_take(txq, c, 1, h, d, data);
+}
+
+/*
+ * A packet the fast path does not take: an mbuf chain, or longer than
+ * one host buffer. Returns 0 with *h and *len set when it is placed in
+ * host buffers, 1 when it is dropped as oversize, -1 when the host has
+ * no room for it now.
+ */
+static __rte_noinline int
+avp_tx_one_slow(struct avp_tx_queue *txq, struct avp_tx_ctx *c,
+		struct rte_mbuf *m, int scattered, uint64_t *hp, uint32_t *lenp)
+{
+	uint32_t len = m->pkt_len, need, left, room, b = 0;
+	uint64_t h[AVP_MAX_SEGS];
+	struct avp_desc *d[AVP_MAX_SEGS];
+	uint8_t *data[AVP_MAX_SEGS] = { NULL };
+	uint16_t slen[AVP_MAX_SEGS] = { 0 };
+	struct rte_mbuf *seg;
+	uint8_t *dst;
+
+	if (unlikely(len > txq->max_len)) {
+		txq->stats.oversize++;
+		return 1;
+	}
+	need = !scattered || len <= txq->buf_size ? 1 :
+		rte_reciprocal_divide(len + txq->buf_size - 1, txq->recip);
+	if (unlikely(c->placed == c->space) ||
+	    unlikely(avp_tx_take(txq, c, need, h, d, data) != 0))
+		return -1;
+	if (!scattered) {
+		len = avp_tx_gather(data[0], m, len);
+		d[0]->seg_len = len;
+		d[0]->next_va = 0;
+		avp_tx_head(txq, d[0], m, 1, len);
+		*hp = h[0];
+		*lenp = len;
+		return 0;
+	}
+
+	/* Fill each host buffer up to H bytes, in order. */
+	dst = data[0];
+	room = txq->buf_size;
+	left = len;
+	for (seg = m; seg != NULL && left != 0; seg = seg->next) {
+		const uint8_t *src = rte_pktmbuf_mtod(seg, const uint8_t *);
+		uint32_t sl = RTE_MIN((uint32_t)seg->data_len, left);
+
+		left -= sl;
+		while (sl != 0) {
+			uint32_t n;
+
+			if (room == 0) {
+				dst = data[++b];
+				room = txq->buf_size;
+			}
+			n = RTE_MIN(sl, room);
+			rte_memcpy(dst, src, n);
+			dst += n;
+			src += n;
+			sl -= n;
+			room -= n;
+			slen[b] += n;
+		}
+	}
+	len -= left;	/* short mbuf chain: send what is there */
+	for (b = 0; b < need; b++) {
+		d[b]->seg_len = slen[b];
+		d[b]->next_va = b + 1 < need ? h[b + 1] : 0;
+	}
+	avp_tx_head(txq, d[0], m, need, len);
+	*hp = h[0];
+	*lenp = len;
+	return 0;
+}
+
+/*
+ * Up to AVP_BURST_MAX packets. The fast path takes a single-segment mbuf
+ * that fits one host buffer: one alloc slot, one checked translation of
+ * the descriptor and of its data area, one copy. The mbufs go back to
+ * their pool in one put when they all come from the same pool and
+ * nothing else holds them; otherwise rte_pktmbuf_free_bulk.
+ */
+static __rte_always_inline uint16_t
+avp_tx_sub(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
+		int scattered)
+{
+	const struct avp_bufview bv = txq->buf;
+	const uint32_t H = txq->buf_size;
+	const uint32_t lim = RTE_MIN(H, txq->max_len);
+	const int vlan_insert = txq->vlan_insert;
+	volatile uint64_t *aslots = txq->alloc.ring->slots;
+	volatile uint64_t *tslots = txq->tx.ring->slots;
+	const uint32_t amask = txq->alloc.mask, tmask = txq->tx.mask;
+	struct rte_mempool *mp = pkts[0]->pool;
+	uint32_t acons, avail, aused, tprod, space, placed;
 	struct avp_tx_ctx c;
 	uint64_t bytes = 0;
+	int fast_free = 1;
 	uint16_t i;
 
+	/* The loop keeps the ring state in registers; c is for slow paths. */
 	avp_tx_ctx_init(txq, &c);
+	acons = c.acons;
+	avail = c.avail;
+	aused = 0;
+	tprod = c.tprod;
+	space = c.space;
+	placed = 0;
 	for (i = 0; i < nb; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint32_t len = m->pkt_len;
+		uint64_t ol = m->ol_flags;
 		struct avp_desc *d;
 		uint8_t *data;
-		uint64_t h;
+		uint64_t hv;
 
-		if (unlikely(len > txq->max_len)) {
-			txq->stats.oversize++;
-			continue;
-		}
-		if (unlikely(c.placed == c.space) ||
-		    unlikely(avp_tx_take(txq, &c, 1, &h, &d, &data) != 0))
-			break;
-		if (likely(m->nb_segs == 1))
+		if (i + 1 < nb)
+			rte_prefetch0(pkts[i + 1]);
+		fast_free &= (m->pool == mp) &
+			(rte_mbuf_refcnt_read(m) == 1) &
+			((ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) == 0);
+		if (likely(m->nb_segs == 1 && len <= lim)) {
+			if (unlikely(placed == space || aused == avail))
+				break;
+			hv = aslots[(acons + aused) & amask];
+			d = avp_desc_get(&bv, hv);
+			data = likely(d != NULL) ? avp_data_get(&bv,
+					AVP_READ_ONCE(d->data_va), H) : NULL;
+			if (likely(data != NULL)) {
+				aused++;
+			} else {
+				int ret;
+
+				c.aused = aused;
+				c.placed = placed;
+				ret = avp_tx_take_slow(txq, &c, &hv, &d, &data);
+				aused = c.aused;
+				if (ret != 0)
+					break;	/* only bad handles were left */
+			}
 			rte_memcpy(data, rte_pktmbuf_mtod(m, const void *),
 					len);
-		else
-			len = avp_tx_gather(data, m, len);
-		d->seg_len = len;
-		d->next_va = 0;
-		avp_tx_head(txq, d, m, 1, len);
-		txq->tx.ring->slots[(c.tprod + c.placed) & txq->tx.mask] = h;
-		c.placed++;
-		bytes += len;
-	}
-	avp_tx_ctx_publish(txq, &c);
-	rte_pktmbuf_free_bulk(pkts, i);
-	txq->stats.packets += c.placed;
-	txq->stats.bytes += bytes;
-	return i;
-}
-
-static uint16_t
-avp_tx_sub_scattered(struct avp_tx_queue *txq, struct rte_mbuf **pkts,
-		uint16_t nb)
-{
-	struct avp_tx_ctx c;
-	uint64_t bytes = 0;
-	uint16_t i;
-
-	avp_tx_ctx_init(txq, &c);
-	for (i = 0; i < nb; i++) {
-		struct rte_mbuf *m = pkts[i], *seg;
-		uint32_t len = m->pkt_len, need, left, room, b = 0;
-		uint64_t h[AVP_MAX_SEGS];
-		struct avp_desc *d[AVP_MAX_SEGS];
-		uint8_t *data[AVP_MAX_SEGS];
-		uint16_t slen[AVP_MAX_SEGS] = { 0 };
-		uint8_t *dst;
-
-		if (unlikely(len > txq->max_len)) {
-			txq->stats.oversize++;
-			continue;
-		}
-		need = likely(len <= txq->buf_size) ? 1 :
-			rte_reciprocal_divide(len + txq->buf_size - 1,
-					txq->recip);
-		if (unlikely(c.placed == c.space) ||
-		    unlikely(avp_tx_take(txq, &c, need, h, d, data) != 0))
-			break;
-
-		/* Fill each host buffer up to H bytes, in order. */
-		dst = data[0];
-		room = txq->buf_size;
-		left = len;
-		for (seg = m; seg != NULL && left != 0; seg = seg->next) {
-			const uint8_t *src = rte_pktmbuf_mtod(seg,
-					const uint8_t *);
-			uint32_t sl = RTE_MIN((uint32_t)seg->data_len, left);
-
-			left -= sl;
-			while (sl != 0) {
-				uint32_t n;
-
-				if (room == 0) {
-					dst = data[++b];
-					room = txq->buf_size;
-				}
-				n = RTE_MIN(sl, room);
-				rte_memcpy(dst, src, n);
-				dst += n;
-				src += n;
-				sl -= n;
-				room -= n;
-				slen[b] += n;
+			d->seg_len = (uint16_t)len;
+			d->next_va = 0;
+			d->seg_count = 1;
+			d->frame_len = (uint16_t)len;
+			if (vlan_insert && (ol & RTE_MBUF_F_TX_VLAN)) {
+				d->flags = AVP_DESC_F_TX_VLAN;
+				d->vlan_tci = m->vlan_tci;
+			} else {
+				d->flags = 0;
+				d->vlan_tci = 0;
 			}
+		} else {
+			int ret;
+
+			fast_free = 0;
+			c.aused = aused;
+			c.placed = placed;
+			ret = avp_tx_one_slow(txq, &c, m, scattered, &hv, &len);
+			aused = c.aused;
+			if (ret < 0)
+				break;
+			if (ret > 0)
+				continue;	/* dropped, freed below */
 		}
-		len -= left;	/* short mbuf chain: send what is there */
-		for (b = 0; b < need; b++) {
-			d[b]->seg_len = slen[b];
-			d[b]->next_va = b + 1 < need ? h[b + 1] : 0;
-		}
-		avp_tx_head(txq, d[0], m, need, len);
-		txq->tx.ring->slots[(c.tprod + c.placed) & txq->tx.mask] =
-			h[0];
-		c.placed++;
+		tslots[(tprod + placed) & tmask] = hv;
+		placed++;
 		bytes += len;
 	}
+	c.aused = aused;
+	c.placed = placed;
 	avp_tx_ctx_publish(txq, &c);
-	rte_pktmbuf_free_bulk(pkts, i);
+	if (likely(fast_free))
+		rte_mempool_put_bulk(mp, (void **)pkts, i);
+	else
+		rte_pktmbuf_free_bulk(pkts, i);
 	txq->stats.packets += c.placed;
 	txq->stats.bytes += bytes;
 	return i;
@@ -903,9 +976,8 @@ avp_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	}
 	while (sent < nb_pkts) {
 		uint16_t want = RTE_MIN(nb_pkts - sent, AVP_BURST_MAX);
-		uint16_t done = scattered ?
-			avp_tx_sub_scattered(txq, pkts + sent, want) :
-			avp_tx_sub_simple(txq, pkts + sent, want);
+		uint16_t done = avp_tx_sub(txq, pkts + sent, want,
+				scattered);
 
 		sent += done;
 		if (done < want) {
