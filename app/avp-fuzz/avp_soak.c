@@ -15,7 +15,7 @@
  * nothing. Prints the totals; exit status 0 when all of that holds.
  *
  *   avp-soak [EAL options] -- [-t SECONDS] [-m MIGRATE_MS] [-u UNPLUG_MS]
- *                             [-q QUEUES]
+ *                             [-q QUEUES] [-n (no migrations)]
  */
 
 #include <dirent.h>
@@ -45,6 +45,7 @@
 
 static unsigned int duration_s = 300, mig_ms = 200, unplug_ms = 3000;
 static unsigned int nq = 4;
+static int no_migration;
 
 static struct avp_emu *emu;
 static struct avp_emu_port *ep;
@@ -53,7 +54,7 @@ static char sock[128], tdir[64];
 static uint16_t port;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static volatile int attached, stop, removed;
+static volatile int attached, stop, removed, unplugging;
 static volatile uint64_t rmv_at, unplug_at;
 static uint64_t release_max_ms, notice_max_ms;
 
@@ -120,9 +121,11 @@ rte_allocs(void)
 static int
 rmv_cb(uint16_t p, enum rte_eth_event_type type, void *arg, void *ret)
 {
-	(void)p;
 	(void)arg;
 	(void)ret;
+	if (getenv("AVP_SOAK_DEBUG") != NULL && type == RTE_ETH_EVENT_INTR_RMV)
+		printf("soak: RMV on port %u, %" PRIu64 " ms after the unplug, removed %d\n",
+			p, now_ms() - unplug_at, removed);
 	if (type == RTE_ETH_EVENT_INTR_RMV && !removed) {
 		rmv_at = now_ms();
 		removed = 1;
@@ -185,7 +188,7 @@ host_main(void *arg)
 	while (!stop) {
 		msleep(mig_ms);
 		pthread_mutex_lock(&lock);
-		if (attached && !stop) {
+		if (attached && !stop && !no_migration) {
 			struct avp_emu_migrate_opts o;
 			struct avp_emu_migrate_result r;
 
@@ -204,7 +207,9 @@ host_main(void *arg)
 
 			attached = 0;
 			unplug_at = now_ms();
+			unplugging = 1;
 			ret = avp_emu_port_unplug(ep, 5000);
+			unplugging = 0;
 			unplugs++;
 			if (ret != 0)
 				unplug_forced++;
@@ -304,12 +309,13 @@ parse(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "t:m:u:q:")) != -1) {
+	while ((c = getopt(argc, argv, "t:m:u:q:n")) != -1) {
 		switch (c) {
 		case 't': duration_s = (unsigned int)atoi(optarg); break;
 		case 'm': mig_ms = (unsigned int)atoi(optarg); break;
 		case 'u': unplug_ms = (unsigned int)atoi(optarg); break;
 		case 'q': nq = (unsigned int)atoi(optarg); break;
+		case 'n': no_migration = 1; break;
 		default: return -1;
 		}
 	}
@@ -381,6 +387,11 @@ main(int argc, char **argv)
 					rmv_at - unplug_at);
 			unplug_release();
 			release_max_ms = RTE_MAX(release_max_ms, now_ms() - t1);
+			/* plug in again once the host has seen the port go
+			 * (a guest does not come back in the middle of it)
+			 */
+			while (unplugging && now_ms() - t1 < 10000)
+				rte_delay_us_sleep(1000);
 			removed = 0;
 			if (plug() != 0) {
 				fail = 1;
@@ -440,7 +451,9 @@ main(int argc, char **argv)
 		rte_mempool_in_use_count(pool), viol);
 	if (corrupt != 0 || fds1 != fds0 || rte1 != rte0 ||
 	    heap1 > heap0 + (1u << 20) || !rte_mempool_full(pool) ||
-	    viol != 0 || mig_failed != 0 || migrations == 0 || unplugs == 0)
+	    viol != 0 || mig_failed != 0 || unplugs == 0 ||
+	    unplug_forced != 0 ||
+	    (migrations == 0 && !no_migration))
 		fail = 1;
 	if (received == 0)
 		fail = 1;
