@@ -165,6 +165,12 @@ avp_ring_attach(const struct avp_map *map, struct avp_shring *sr,
 			name, q, pa);
 		return -EINVAL;
 	}
+	if (((uintptr_t)r & (sizeof(uint64_t) - 1)) != 0) {
+		PMD_INIT_LOG(ERR,
+			"%s ring %u at PA 0x%" PRIx64 " is not 8-byte aligned",
+			name, q, pa);
+		return -EINVAL;
+	}
 	n = r->nslots;	/* read once: this snapshot is all we ever use */
 	if (n < 2 || !rte_is_power_of_2(n) || n > (1u << 24)) {
 		PMD_INIT_LOG(ERR,
