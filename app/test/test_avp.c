@@ -2676,6 +2676,7 @@ struct mt_ctl {
 	uint64_t sent;		/* atomics */
 	uint64_t received;
 	uint64_t lost;		/* reported by the emulator at relocation */
+	uint64_t announced;	/* migrations done: one RARP each */
 	uint64_t bad;
 	uint64_t rarp;
 	uint64_t tx_refused;
@@ -2693,12 +2694,15 @@ mt_main(void *arg)
 	struct mt_ctl *c = w->c;
 	struct rte_mbuf *m[32];
 	uint8_t f[1600];
+	uint16_t moved;
 
 	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
-		/* (lost may include an announcement: never below 0) */
+		/* announcements are in flight too (and may be lost) */
 		int64_t inflight = (int64_t)(__atomic_load_n(&c->sent,
-				__ATOMIC_ACQUIRE) -
+				__ATOMIC_ACQUIRE) +
+			__atomic_load_n(&c->announced, __ATOMIC_ACQUIRE) -
 			__atomic_load_n(&c->received, __ATOMIC_ACQUIRE) -
+			__atomic_load_n(&c->rarp, __ATOMIC_ACQUIRE) -
 			__atomic_load_n(&c->lost, __ATOMIC_ACQUIRE));
 		unsigned int i, k = 0;
 		uint16_t r;
@@ -2715,6 +2719,7 @@ mt_main(void *arg)
 			k++;
 		}
 		r = rte_eth_tx_burst(c->port, w->q, m, k);
+		moved = r;
 		/* what was not taken stays ours: free it (not lost) */
 		rte_pktmbuf_free_bulk(m + r, k - r);
 		if (r < k)
@@ -2739,8 +2744,8 @@ mt_main(void *arg)
 			__atomic_fetch_add(&c->received, 1, __ATOMIC_RELEASE);
 		}
 		rte_pktmbuf_free_bulk(m, r);
-		if (r == 0 && k == 0)
-			rte_delay_us_sleep(20);
+		if (r == 0 && moved == 0)
+			rte_delay_us_sleep(50);	/* idle or detached */
 	}
 	return NULL;
 }
@@ -2774,16 +2779,21 @@ mt_stop(struct mt_ctl *c, pthread_t *th, unsigned int nq)
 		pthread_join(th[i], NULL);
 }
 
-/* Waits until everything sent came back, was lost or the wait ends. */
+/*
+ * Waits until everything sent (and the announcements) came back or was
+ * lost, or the wait ends.
+ */
 static void
-mt_settle(struct mt_ctl *c, struct tport *t, unsigned int nq)
+mt_settle(struct mt_ctl *c, struct tport *t, unsigned int nq,
+		uint64_t announced)
 {
 	struct rte_mbuf *m[32];
 	uint64_t end = now_ms() + WAIT_MS;
 	unsigned int q, i;
 	uint16_t r;
 
-	while (c->sent > c->received + c->lost && now_ms() < end) {
+	while (c->sent + announced > c->received + c->rarp + c->lost &&
+	       now_ms() < end) {
 		for (q = 0; q < nq; q++) {
 			r = rte_eth_rx_burst(t->port, q, m, 32);
 			for (i = 0; i < r; i++) {
@@ -2822,7 +2832,8 @@ test_mig_traffic(void)
 	struct mt_ctl c;
 	struct tport *t;
 	uint64_t t0, det = 0, att = 0, det_max = 0, att_max = 0, lost_max = 0;
-	uint64_t sent_before, end;
+	uint64_t sent_before, end, infl = 0;
+	uint64_t drops, drops_seen = 0, mig_lost, ring_lost = 0;
 	unsigned int i;
 	int ret;
 
@@ -2847,48 +2858,66 @@ test_mig_traffic(void)
 		memset(&o, 0, sizeof(o));
 		o.reorder_memmap = i & 1;	/* new bases, new layout */
 		memset(&r, 0, sizeof(r));
+		infl += __atomic_load_n(&c.sent, __ATOMIC_ACQUIRE) + c.announced -
+			__atomic_load_n(&c.received, __ATOMIC_ACQUIRE) -
+			__atomic_load_n(&c.rarp, __ATOMIC_ACQUIRE) - c.lost;
 		ret = avp_emu_port_migrate(t->ep, &o, &r);
 		if (ret != 0) {
 			mt_stop(&c, th, MT_QUEUES);
 			TEST_ASSERT_SUCCESS(ret, "migration %u: %d (acks %u/%u)",
 				i, ret, r.detach_ack, r.attach_ack);
 		}
-		__atomic_fetch_add(&c.lost, r.frames_lost, __ATOMIC_RELEASE);
+		/*
+		 * Lost: what the relocation found on the rx rings, and what
+		 * the host dropped meanwhile (looped back while the port was
+		 * shut down).
+		 */
+		avp_emu_port_stats_get(t->ep, &st);
+		drops = st.rx_ring_full + st.rx_no_buf + st.rx_not_ready;
+		mig_lost = r.frames_lost + drops - drops_seen;
+		drops_seen = drops;
+		ring_lost += r.frames_lost;
+		__atomic_fetch_add(&c.lost, mig_lost, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&c.announced, 1, __ATOMIC_RELEASE);
 		det += r.detach_us;
 		att += r.attach_us;
 		det_max = RTE_MAX(det_max, r.detach_us);
 		att_max = RTE_MAX(att_max, r.attach_us);
-		lost_max = RTE_MAX(lost_max, r.frames_lost);
+		lost_max = RTE_MAX(lost_max, mig_lost);
 		/* never more than can be in flight */
-		if (r.frames_lost > MT_BOUND) {
+		if (mig_lost > MT_BOUND) {
 			mt_stop(&c, th, MT_QUEUES);
 			TEST_ASSERT(0, "migration %u lost %" PRIu64
 				" frames, more than the %u in flight", i,
-				r.frames_lost, MT_BOUND);
+				mig_lost, MT_BOUND);
 		}
 	}
 	t0 = now_ms() - t0;
 	mt_stop(&c, th, MT_QUEUES);
-	mt_settle(&c, t, MT_QUEUES);
+	mt_settle(&c, t, MT_QUEUES, 100);
 	avp_emu_port_stats_get(t->ep, &st);
 	printf("100 migrations with traffic on %u queues: %" PRIu64 " ms; %"
 		PRIu64 " frames sent, %" PRIu64 " received, %" PRIu64
-		" lost at relocation (%.2f per migration, max %" PRIu64
-		", bound %u), %" PRIu64 " refused while detached, %" PRIu64
-		" announcements\n", MT_QUEUES, t0, c.sent, c.received,
-		c.lost, c.lost / 100.0, lost_max, MT_BOUND, c.tx_refused,
-		c.rarp);
+		" lost (%.2f per migration, max %" PRIu64 ", bound %u; %"
+		PRIu64 " on the rx rings at relocation, the rest dropped by"
+		" the host while shut down), %" PRIu64
+		" refused while detached, %" PRIu64 " announcements back\n",
+		MT_QUEUES, t0, c.sent, c.received, c.lost, c.lost / 100.0,
+		lost_max, MT_BOUND, ring_lost, c.tx_refused, c.rarp);
+	printf("in flight when a migration began: %.2f frames on average\n",
+		infl / 100.0);
 	printf("detach-to-ack %.0f us average, %" PRIu64
 		" max; attach-to-ack %.0f us average, %" PRIu64 " max\n",
 		det / 100.0, det_max, att / 100.0, att_max);
 	TEST_ASSERT_EQUAL(c.bad, 0u, "%" PRIu64 " corrupted frames", c.bad);
-	/* 100 announcements went out too; one may be lost in a relocation */
+	/* 100 announcements went out too; some may be lost */
+	drops = st.rx_ring_full + st.rx_no_buf + st.rx_not_ready;
 	TEST_ASSERT_EQUAL(c.sent + 100, c.received + c.rarp + c.lost +
-		st.rx_ring_full + st.rx_no_buf + st.rx_not_ready,
+		drops - drops_seen,
 		"sent %" PRIu64 " + 100 != received %" PRIu64 " + %" PRIu64
-		" + lost %" PRIu64 " + host drops %" PRIu64 "/%" PRIu64 "/%"
-		PRIu64, c.sent, c.received, c.rarp, c.lost, st.rx_ring_full,
-		st.rx_no_buf, st.rx_not_ready);
+		" + lost %" PRIu64 " + host drops after the last migration %"
+		PRIu64, c.sent, c.received, c.rarp, c.lost,
+		drops - drops_seen);
 	ASSERT_XSTAT(t->port, "mig_detach_acks", 100);
 	ASSERT_XSTAT(t->port, "mig_attach_acks", 100);
 	ASSERT_XSTAT(t->port, "mig_error_acks", 0);

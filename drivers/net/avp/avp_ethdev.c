@@ -38,14 +38,14 @@ avp_dp_block(struct avp_dev *avp, uint32_t reason)
 	for (;;) {
 		int busy = 0;
 
-		for (i = 0; i < data->nb_rx_queues && !busy; i++) {
-			struct avp_rx_queue *q = data->rx_queues[i];
+		for (i = 0; i < AVP_MAX_QUEUES && !busy; i++) {
+			struct avp_rx_queue *q = avp->rxq[i];
 
 			busy = q != NULL && __atomic_load_n(&q->in_burst,
 						__ATOMIC_SEQ_CST);
 		}
-		for (i = 0; i < data->nb_tx_queues && !busy; i++) {
-			struct avp_tx_queue *q = data->tx_queues[i];
+		for (i = 0; i < AVP_MAX_QUEUES && !busy; i++) {
+			struct avp_tx_queue *q = avp->txq[i];
 
 			busy = q != NULL && __atomic_load_n(&q->in_burst,
 						__ATOMIC_SEQ_CST);
@@ -91,8 +91,8 @@ avp_filter_update(struct rte_eth_dev *dev, int promisc, int allmulti)
 
 	avp->filter = promisc ? AVP_FILTER_NONE :
 		allmulti ? AVP_FILTER_MULTICAST : AVP_FILTER_UNICAST;
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		struct avp_rx_queue *q = dev->data->rx_queues[i];
+	for (i = 0; i < avp->nb_rxq; i++) {
+		struct avp_rx_queue *q = avp->rxq[i];
 
 		if (q != NULL)
 			q->filter = avp->filter;
@@ -125,8 +125,8 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 	uint32_t gmin = UINT16_MAX, i;
 	int rx_scattered, tx_scattered;
 
-	for (i = 0; i < data->nb_rx_queues; i++) {
-		struct avp_rx_queue *q = data->rx_queues[i];
+	for (i = 0; i < avp->nb_rxq; i++) {
+		struct avp_rx_queue *q = avp->rxq[i];
 
 		if (q == NULL) {
 			if (!strict)
@@ -137,8 +137,8 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 		}
 		gmin = RTE_MIN(gmin, (uint32_t)q->data_room);
 	}
-	for (i = 0; strict && i < data->nb_tx_queues; i++) {
-		if (data->tx_queues[i] == NULL) {
+	for (i = 0; strict && i < avp->nb_txq; i++) {
+		if (avp->txq[i] == NULL) {
 			PMD_DRV_LOG(ERR, "port %u: tx queue %u not set up",
 				data->port_id, i);
 			return -EINVAL;
@@ -169,8 +169,8 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 	dev->tx_pkt_burst = tx_scattered ? avp_tx_burst_scattered :
 		avp_tx_burst_simple;
 
-	for (i = 0; i < data->nb_rx_queues; i++) {
-		struct avp_rx_queue *q = data->rx_queues[i];
+	for (i = 0; i < avp->nb_rxq; i++) {
+		struct avp_rx_queue *q = avp->rxq[i];
 
 		if (q == NULL)
 			continue;
@@ -179,8 +179,8 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 			RTE_MIN(RTE_MIN((uint32_t)q->data_room, avp->buf_size),
 				avp->max_frame);
 	}
-	for (i = 0; i < data->nb_tx_queues; i++) {
-		struct avp_tx_queue *q = data->tx_queues[i];
+	for (i = 0; i < avp->nb_txq; i++) {
+		struct avp_tx_queue *q = avp->txq[i];
 
 		if (q == NULL)
 			continue;
@@ -198,12 +198,12 @@ avp_queues_refresh(struct rte_eth_dev *dev)
 	struct rte_eth_dev_data *data = dev->data;
 	unsigned int i;
 
-	for (i = 0; i < data->nb_rx_queues; i++) {
-		struct avp_rx_queue *q = data->rx_queues[i];
+	for (i = 0; i < avp->nb_rxq; i++) {
+		struct avp_rx_queue *q = avp->rxq[i];
 
 		if (q == NULL)
 			continue;
-		avp_dev_queue_map(avp->nb_rx_rings, data->nb_rx_queues, i,
+		avp_dev_queue_map(avp->nb_rx_rings, avp->nb_rxq, i,
 				&q->first, &q->nrings);
 		q->cur = q->first;
 		memcpy(q->rx, avp->rx_ring, sizeof(q->rx));
@@ -213,8 +213,8 @@ avp_queues_refresh(struct rte_eth_dev *dev)
 		q->filter = avp->filter;
 		memcpy(q->mac, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	}
-	for (i = 0; i < data->nb_tx_queues; i++) {
-		struct avp_tx_queue *q = data->tx_queues[i];
+	for (i = 0; i < avp->nb_txq; i++) {
+		struct avp_tx_queue *q = avp->txq[i];
 
 		if (q == NULL)
 			continue;
@@ -294,6 +294,8 @@ avp_dev_configure_locked(struct rte_eth_dev *dev)
 	avp->nb_rx_rings = rings;
 	avp->neg_features = features;
 	avp->configured = 1;
+	avp->nb_rxq = nb_rx;
+	avp->nb_txq = nb_tx;
 	avp_select_paths(dev, 0);
 	return 0;
 }
@@ -394,6 +396,8 @@ avp_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->filter = avp->filter;
 	avp_dev_lock(avp);
 	dev->data->rx_queues[qid] = q;
+	if (qid < AVP_MAX_QUEUES)
+		avp->rxq[qid] = q;
 	avp_dev_unlock(avp);
 	return 0;
 }
@@ -425,6 +429,8 @@ avp_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->detached = &avp->detached;
 	avp_dev_lock(avp);
 	dev->data->tx_queues[qid] = q;
+	if (qid < AVP_MAX_QUEUES)
+		avp->txq[qid] = q;
 	avp_dev_unlock(avp);
 	return 0;
 }
@@ -435,6 +441,8 @@ avp_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	struct avp_dev *avp = AVP_DEV(dev);
 
 	avp_dev_lock(avp);	/* a migration may be refreshing the queues */
+	if (qid < AVP_MAX_QUEUES)
+		avp->rxq[qid] = NULL;
 	rte_free(dev->data->rx_queues[qid]);
 	dev->data->rx_queues[qid] = NULL;
 	avp_dev_unlock(avp);
@@ -446,6 +454,8 @@ avp_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	struct avp_dev *avp = AVP_DEV(dev);
 
 	avp_dev_lock(avp);
+	if (qid < AVP_MAX_QUEUES)
+		avp->txq[qid] = NULL;
 	rte_free(dev->data->tx_queues[qid]);
 	dev->data->tx_queues[qid] = NULL;
 	avp_dev_unlock(avp);

@@ -220,6 +220,15 @@ struct avp_dev {
 	uint8_t announce;		/* devarg announce: RARP after attach */
 	struct avp_mig_stats mig;
 	struct avp_mig_stats mig_base;	/* values at the last reset */
+	/*
+	 * The queues as this driver set them up, changed under dev_lock
+	 * only (ethdev may free or resize its own arrays while a failed
+	 * configure rolls back, without any driver lock).
+	 */
+	struct avp_rx_queue *rxq[AVP_MAX_QUEUES];
+	struct avp_tx_queue *txq[AVP_MAX_QUEUES];
+	uint16_t nb_rxq;		/* at the last successful configure */
+	uint16_t nb_txq;
 };
 
 #define AVP_DEV(eth_dev) ((struct avp_dev *)(eth_dev)->data->dev_private)

@@ -36,6 +36,8 @@
 #define AVP_RARP_ETHERTYPE	0x8035
 #define AVP_RARP_OP_REQUEST	3
 #define AVP_RARP_FRAME_LEN	60
+/* Detach: longest wait for the application to empty the rx rings. */
+#define AVP_DRAIN_MS		10
 
 void
 avp_dev_lock(struct avp_dev *avp)
@@ -151,22 +153,57 @@ avp_send_announce(struct avp_dev *avp)
 	return 0;
 }
 
-/* Detach (16.1 steps 2 to 4). Device lock held. */
+/* Frames waiting on the receive rings the port uses. */
+static uint32_t
+avp_rx_pending(const struct avp_dev *avp)
+{
+	uint32_t n = 0;
+	unsigned int r;
+
+	for (r = 0; r < avp->nb_rx_rings && r < AVP_MAX_QUEUES; r++) {
+		const struct avp_shring *sr = &avp->rx_ring[r];
+
+		if (sr->ring == NULL)
+			continue;
+		n += (__atomic_load_n(&sr->ring->prod_idx, __ATOMIC_ACQUIRE) -
+		      sr->ring->cons_idx) & sr->mask;
+	}
+	return n;
+}
+
+/*
+ * Detach (16.1 steps 2 to 4). Device lock held. SHUTDOWN goes first, as
+ * in the reference: the host stops producing into the rx rings but keeps
+ * them, so the application may still receive what is on them; the data
+ * path is blocked once they are empty (or after AVP_DRAIN_MS), and every
+ * queue is waited out of its burst before DETACHED is acknowledged.
+ */
 static uint32_t
 avp_migrate_detach(struct avp_dev *avp, int *lsc)
 {
 	uint16_t port = avp->eth_dev->data->port_id;
+	uint64_t end;
 	int ret;
 
 	if (avp->detached & AVP_BLOCK_MIGRATION)
 		return AVP_MIG_DETACHED;
-	/* Every queue outside its burst, or a bounded wait fails. */
+	ret = avp_ctrl_shutdown(avp);
+	if (ret != 0) {
+		PMD_DRV_LOG(ERR, "port %u: migration detach failed: SHUTDOWN %d; staying attached",
+			port, ret);
+		return AVP_MIG_ERROR;
+	}
+	if (avp->started) {
+		end = rte_get_timer_cycles() +
+			rte_get_timer_hz() * AVP_DRAIN_MS / 1000;
+		while (avp_rx_pending(avp) != 0 &&
+		       rte_get_timer_cycles() < end)
+			rte_delay_us_sleep(100);
+	}
 	ret = avp_dp_block(avp, AVP_BLOCK_MIGRATION);
-	if (ret == 0)
-		ret = avp_ctrl_shutdown(avp);
 	if (ret != 0) {
 		avp_dp_unblock(avp, AVP_BLOCK_MIGRATION);
-		PMD_DRV_LOG(ERR, "port %u: migration detach failed (%d): staying attached",
+		PMD_DRV_LOG(ERR, "port %u: migration detach failed: data path busy (%d); staying attached",
 			port, ret);
 		return AVP_MIG_ERROR;
 	}
@@ -199,12 +236,12 @@ avp_attach_compatible(struct avp_dev *avp, uint32_t old_h,
 		snprintf(why, sizeof(why),
 			"host buffers of %u bytes, the port uses %u",
 			avp->buf_size, old_h);
-	else if (avp->configured && (data->nb_rx_queues > avp->max_rx_queues ||
-				     data->nb_tx_queues > avp->max_tx_queues))
+	else if (avp->configured && (avp->nb_rxq > avp->max_rx_queues ||
+				     avp->nb_txq > avp->max_tx_queues))
 		snprintf(why, sizeof(why),
 			"%u rx / %u tx queues, the port has %u / %u configured",
 			avp->max_rx_queues, avp->max_tx_queues,
-			data->nb_rx_queues, data->nb_tx_queues);
+			avp->nb_rxq, avp->nb_txq);
 	else if (avp->neg_features & ~avp->host_features)
 		snprintf(why, sizeof(why),
 			"features 0x%x lack 0x%x in use (VLAN offload)",
@@ -272,12 +309,12 @@ avp_migrate_attach(struct avp_dev *avp, int *lsc, int *acked)
 			port, avp->max_frame, max_frame);
 	if (avp->configured) {
 		unsigned int rings = RTE_MAX((unsigned int)avp->min_rx_queues,
-				(unsigned int)dev->data->nb_rx_queues);
+				(unsigned int)avp->nb_rxq);
 
 		avp->nb_rx_rings = RTE_MIN(rings,
 				(unsigned int)avp->max_rx_queues);
 		for (tries = 0; tries < AVP_ATTACH_TRIES; tries++) {
-			ret = avp_ctrl_configure(avp, dev->data->nb_tx_queues,
+			ret = avp_ctrl_configure(avp, avp->nb_txq,
 					avp->nb_rx_rings, avp->neg_features,
 					avp->started);
 			if (ret == 0 || ret == -ENXIO)
@@ -296,7 +333,7 @@ avp_migrate_attach(struct avp_dev *avp, int *lsc, int *acked)
 	/* Acknowledge, then announce while the data path is still out. */
 	avp->regs->mig_ack = AVP_MIG_ATTACHED;
 	*acked = 1;
-	if (avp->started && avp->announce && dev->data->nb_tx_queues > 0) {
+	if (avp->started && avp->announce && avp->nb_txq > 0) {
 		ret = avp_send_announce(avp);
 		if (ret == 0)
 			avp->mig.announces++;
