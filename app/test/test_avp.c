@@ -3064,6 +3064,20 @@ test_mig_states(void)
 
 	t = tport_create(NULL);
 	ASSERT_NOT_NULL(t, "port");
+	/* probed while the host has it detached: -EBUSY and ack 1 */
+	tport_unprobe(t);
+	TEST_ASSERT_SUCCESS(wait_detached(t), "guest still attached");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep,
+		AVP_MIG_DETACHED, 0), "status");
+	TEST_ASSERT_EQUAL(tport_probe(t), -EBUSY, "probe while detached");
+	t->probed = 0;
+	TEST_ASSERT_SUCCESS(wait_detached(t), "guest still attached");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.last_mig_ack, (uint32_t)AVP_MIG_DETACHED,
+		"ack of the probe seen over the socket: %u", s.last_mig_ack);
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_mig_status(t->ep, AVP_MIG_NONE,
+		0), "status");
+	TEST_ASSERT_SUCCESS(tport_probe(t), "probe");
 	/* probed, never configured: no CONFIGURE, no announcement */
 	memset(&r, 0, sizeof(r));
 	TEST_ASSERT_SUCCESS(avp_emu_port_migrate(t->ep, NULL, &r), "migrate");

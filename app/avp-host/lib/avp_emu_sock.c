@@ -104,6 +104,10 @@ guest_gone(struct avp_emu_port *port)
 	port->cfd = -1;
 	port->attached = 0;
 	port->force_close = 0;
+	/* record what the guest wrote last (an ack of a probe while
+	 * detached) before the release clears the registers
+	 */
+	emu_regs_poll(port);
 	if (port->mig_phase == MIG_IDLE)
 		emu_port_release(port, 1);
 	/* frames queued for that guest are not for the next one */
