@@ -75,6 +75,14 @@ class Session:
         return False
 
     def show_logs(self):
+        # What the host saw, for the failure report.
+        hostd = getattr(self, 'hostd', None)
+        for p in hostd.names if hostd else []:
+            try:
+                log('   host %s: %s' % (p, hostd.state(p)))
+                log('   host %s: %s' % (p, hostd.stats_full(p)))
+            except Exception as e:  # the report must not hide the failure
+                log('   host %s: no answer (%s)' % (p, str(e)[:200]))
         for f in ('hostd.log', 'testpmd.log'):
             path = os.path.join(self.dir, f)
             if os.path.exists(path):
