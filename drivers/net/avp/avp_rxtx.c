@@ -195,6 +195,17 @@ avp_rx_return(struct avp_shring *rx, uint32_t cons, uint32_t n,
 			__ATOMIC_RELEASE);
 }
 
+/* avp_rx_return for a caller that already wrote the nret free slots. */
+static __rte_always_inline void
+avp_rx_publish(struct avp_shring *rx, uint32_t cons, uint32_t n,
+		struct avp_shring *fr, uint32_t fprod, uint32_t nret)
+{
+	__atomic_store_n(&rx->ring->cons_idx, (cons + n) & rx->mask,
+			__ATOMIC_RELEASE);
+	__atomic_store_n(&fr->ring->prod_idx, (fprod + nret) & fr->mask,
+			__ATOMIC_RELEASE);
+}
+
 /*
  * Frames ready on rx[ri] that can also be given back on free[ri]. An
  * index the host wrote out of range means the ring cannot be trusted:
@@ -594,8 +605,9 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 	const uint64_t rearm = avp_rx_rearm(rxq->port_id);
 	const int filter = rxq->filter != AVP_FILTER_NONE;
 	const uint64_t mac = avp_mac64(rxq->mac);
+	volatile uint64_t *fslots = fr->ring->slots;
+	uint32_t rmask = rx->mask, fmask = fr->mask;
 	uint32_t cons, fprod, n, i, good = 0, nret = 0;
-	uint64_t h[AVP_BURST_MAX + 1];
 	uint64_t bytes = 0;
 
 	n = RTE_MIN(avp_rx_ready(rxq, rx, fr, &cons, &fprod), nb);
@@ -607,13 +619,9 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 		return scattered ? avp_rx_ring_scattered(rxq, ri, pkts, nb) :
 			avp_rx_ring_simple(rxq, ri, pkts, nb);
 
-	for (i = 0; i < n; i++)
-		h[i] = slots[(cons + i) & rx->mask];
-	h[n] = h[n - 1];
-	rte_prefetch0(bv.base + (h[0] - bv.va));
-
+	rte_prefetch0(bv.base + (slots[cons] - bv.va));
 	for (i = 0; i < n; i++) {
-		uint64_t hv = h[i];
+		uint64_t hv = slots[(cons + i) & rmask];
 		struct avp_desc *d = avp_desc_get(&bv, hv);
 		struct rte_mbuf *m = pkts[good];
 		uint64_t w;
@@ -621,24 +629,29 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 		uint16_t fl;
 		uint8_t *data;
 
-		/* A prefetch never faults: no need to check the address. */
-		rte_prefetch0(bv.base + (h[i + 1] - bv.va));
+		/*
+		 * A prefetch never faults: no need to check the address (nor
+		 * that the slot after the last one holds a handle yet).
+		 */
+		rte_prefetch0(bv.base + (slots[(cons + i + 1) & rmask] - bv.va));
 		if (unlikely(d == NULL)) {
 			PMD_RX_LOG(DEBUG, "bad handle 0x%" PRIx64, hv);
 			rxq->stats.invalid++;
 			continue;
 		}
-		h[nret++] = hv;
+		/* Back on free[ri]; published with the indexes below. */
+		fslots[(fprod + nret++) & fmask] = hv;
 		/*
 		 * seg_len, seg_count and frame_len in one load: a single
 		 * buffer holds the whole frame (host-private bytes masked).
 		 */
 		w = *(const volatile uint64_t *)(uintptr_t)((uintptr_t)d +
-				offsetof(struct avp_desc, seg_len));
-		flen = (uint32_t)(w >> 32) & 0xffff;
+				offsetof(struct avp_desc, seg_len)) &
+			AVP_DESC_W_MASK;
+		flen = (uint32_t)(w >> 32);
 		if (unlikely(flen - 1 >= lim ||
-			     (w & AVP_DESC_W_MASK) !=
-			     (((uint64_t)flen << 32) | (1u << 16) | flen) ||
+			     w != (w >> 32) * UINT64_C(0x100000001) +
+			     (1u << 16) ||
 			     AVP_READ_ONCE(d->next_va) != 0)) {
 			if (scattered) {
 				if (avp_rx_chain_one(rxq, d, m)) {
@@ -682,7 +695,7 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 	if (unlikely(good != n))
 		rte_mempool_put_bulk(mp, (void **)&pkts[good], n - good);
 
-	avp_rx_return(rx, cons, n, fr, fprod, h, nret);
+	avp_rx_publish(rx, cons, n, fr, fprod, nret);
 	rxq->stats.packets += good;
 	rxq->stats.bytes += bytes;
 	return good;
@@ -954,25 +967,25 @@ avp_tx_sub(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
 	const struct avp_bufview bv = txq->buf;
 	const uint32_t H = txq->buf_size;
 	const uint32_t lim = RTE_MIN(H, txq->max_len);
-	const int vlan_insert = txq->vlan_insert;
+	const uint64_t vmask = txq->vlan_insert ? RTE_MBUF_F_TX_VLAN : 0;
 	volatile uint64_t *aslots = txq->alloc.ring->slots;
 	volatile uint64_t *tslots = txq->tx.ring->slots;
 	const uint32_t amask = txq->alloc.mask, tmask = txq->tx.mask;
 	struct rte_mempool *mp = pkts[0]->pool;
-	uint32_t acons, avail, aused, tprod, space, placed;
+	uint32_t aidx, tidx, room;
 	struct avp_tx_ctx c;
 	uint64_t bytes = 0;
-	int fast_free = 1;
+	uintptr_t slow_free = 0;
 	uint16_t i;
 
-	/* The loop keeps the ring state in registers; c is for slow paths. */
+	/*
+	 * The loop keeps running ring positions in registers and the room
+	 * left on both rings as one count; c is for the slow paths.
+	 */
 	avp_tx_ctx_init(txq, &c);
-	acons = c.acons;
-	avail = c.avail;
-	aused = 0;
-	tprod = c.tprod;
-	space = c.space;
-	placed = 0;
+	aidx = c.acons;
+	tidx = c.tprod;
+	room = RTE_MIN(c.avail, c.space);
 	for (i = 0; i < nb; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint32_t len = m->pkt_len;
@@ -981,37 +994,39 @@ avp_tx_sub(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
 		uint8_t *data;
 		uint64_t hv;
 
-		if (i + 1 < nb)
-			rte_prefetch0(pkts[i + 1]);
-		fast_free &= (m->pool == mp) &
-			(rte_mbuf_refcnt_read(m) == 1) &
-			((ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) == 0);
+		/* Anything but direct, unshared, single-segment, from mp. */
+		slow_free |= ((uintptr_t)m->pool ^ (uintptr_t)mp) |
+			(rte_mbuf_refcnt_read(m) ^ 1u) | (m->nb_segs ^ 1u) |
+			(ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL));
 		if (likely(m->nb_segs == 1 && len <= lim)) {
-			if (unlikely(placed == space || aused == avail))
+			if (unlikely(room == 0))
 				break;
-			hv = aslots[(acons + aused) & amask];
+			hv = aslots[aidx & amask];
 			d = avp_desc_get(&bv, hv);
 			data = likely(d != NULL) ? avp_data_get(&bv,
 					AVP_READ_ONCE(d->data_va), H) : NULL;
 			if (likely(data != NULL)) {
-				aused++;
+				aidx++;
+				room--;
 			} else {
 				int ret;
 
-				c.aused = aused;
-				c.placed = placed;
+				c.aused = aidx - c.acons;
+				c.placed = tidx - c.tprod;
 				ret = avp_tx_take_slow(txq, &c, &hv, &d, &data);
-				aused = c.aused;
+				aidx = c.acons + c.aused;
 				if (ret != 0)
 					break;	/* only bad handles were left */
+				/* less the tx slot this packet takes below */
+				room = RTE_MIN(c.avail - c.aused,
+						c.space - c.placed - 1);
 			}
-			avp_copy(data, rte_pktmbuf_mtod(m, const void *),
-					len);
+			avp_copy(data, rte_pktmbuf_mtod(m, const void *), len);
 			d->seg_len = (uint16_t)len;
 			d->next_va = 0;
 			d->seg_count = 1;
 			d->frame_len = (uint16_t)len;
-			if (vlan_insert && (ol & RTE_MBUF_F_TX_VLAN)) {
+			if (ol & vmask) {
 				d->flags = AVP_DESC_F_TX_VLAN;
 				d->vlan_tci = m->vlan_tci;
 			} else {
@@ -1021,24 +1036,26 @@ avp_tx_sub(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
 		} else {
 			int ret;
 
-			fast_free = 0;
-			c.aused = aused;
-			c.placed = placed;
+			c.aused = aidx - c.acons;
+			c.placed = tidx - c.tprod;
 			ret = avp_tx_one_slow(txq, &c, m, scattered, &hv, &len);
-			aused = c.aused;
+			aidx = c.acons + c.aused;
 			if (ret < 0)
 				break;
 			if (ret > 0)
 				continue;	/* dropped, freed below */
+			/* less the tx slot this packet takes below */
+			room = RTE_MIN(c.avail - c.aused,
+					c.space - c.placed - 1);
 		}
-		tslots[(tprod + placed) & tmask] = hv;
-		placed++;
+		tslots[tidx & tmask] = hv;
+		tidx++;
 		bytes += len;
 	}
-	c.aused = aused;
-	c.placed = placed;
+	c.aused = aidx - c.acons;
+	c.placed = tidx - c.tprod;
 	avp_tx_ctx_publish(txq, &c);
-	if (likely(fast_free))
+	if (likely(slow_free == 0))
 		rte_mempool_put_bulk(mp, (void **)pkts, i);
 	else
 		rte_pktmbuf_free_bulk(pkts, i);
