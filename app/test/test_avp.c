@@ -3420,14 +3420,18 @@ pci_fake(struct rte_pci_driver *drv, const struct avp_emu_bars *bars)
 }
 
 /*
- * PCI hot-plug as the PCI bus runs it (the driver's remove and probe on
- * the same function), 100 times with traffic, plus a migration between.
+ * PCI hot-plug, 100 times with traffic and a migration between: each
+ * time a new function on the PCI bus's device list, probed as the bus
+ * probes it once mapped (the driver's probe), removed with
+ * rte_dev_remove (the bus's unplug: driver remove, unmap, interrupt
+ * handle and device freed).
  */
 static int
 test_hotplug_pci(void)
 {
 	struct rte_pci_driver *drv = avp_pci_driver();
 	struct rte_pci_device *pdev;
+	struct test_pci_bus *pb;
 	struct avp_emu_migrate_result r;
 	struct avp_emu_bars bars;
 	struct tport *t;
@@ -3442,14 +3446,18 @@ test_hotplug_pci(void)
 	TEST_ASSERT_SUCCESS(avp_emu_port_set_mode(t->ep, AVP_EMU_MODE_LOOPBACK,
 		NULL), "mode");
 	TEST_ASSERT_SUCCESS(avp_emu_port_bars(t->ep, &bars), "bars");
-	pdev = pci_fake(drv, &bars);
-	ASSERT_NOT_NULL(pdev, "pci device");
+	pb = container_of(rte_bus_find_by_name("pci"), struct test_pci_bus,
+			bus);
 	for (i = 0; i < 101; i++) {
 		if (i == 1) {	/* after one warm-up cycle */
 			fd0 = count_fds();
 			heap0 = heap_bytes();
 			t0 = now_ms();
 		}
+		pdev = pci_fake(drv, &bars);
+		ASSERT_NOT_NULL(pdev, "pci device");
+		pdev->device.bus = &pb->bus;
+		TAILQ_INSERT_TAIL(&pb->device_list, pdev, next);
 		TEST_ASSERT_SUCCESS(drv->probe(drv, pdev), "probe %u", i);
 		TEST_ASSERT_SUCCESS(rte_eth_dev_get_port_by_name(pdev->name,
 			&port), "port");
@@ -3467,7 +3475,8 @@ test_hotplug_pci(void)
 		}
 		TEST_ASSERT_SUCCESS(loop_one(t, 64 + i), "traffic %u", i);
 		/* removal of a started port: close stops it */
-		TEST_ASSERT_SUCCESS(drv->remove(pdev), "remove %u", i);
+		TEST_ASSERT_SUCCESS(rte_dev_remove(&pdev->device), "remove %u",
+			i);
 		TEST_ASSERT(!rte_eth_dev_is_valid_port(port), "released");
 	}
 	t0 = now_ms() - t0;
@@ -3476,8 +3485,6 @@ test_hotplug_pci(void)
 	printf("100 PCI remove/insert cycles with traffic: %" PRIu64
 		" ms; fds %d -> %d, heap %" PRIu64 " -> %" PRIu64 " bytes\n",
 		t0, fd0, fd1, heap0, heap1);
-	rte_intr_instance_free(pdev->intr_handle);
-	free(pdev);
 	avp_emu_bars_unmap(&bars);
 	TEST_ASSERT_EQUAL(fd0, fd1, "file descriptors leaked");
 	TEST_ASSERT_EQUAL(heap0, heap1, "DPDK heap memory leaked");
