@@ -55,6 +55,7 @@
 #define PERF_LOOP_FILL	512	/* frames in flight per queue, loopback */
 #define PERF_MAX_Q	2
 #define PERF_WAIT_MS	5000
+#define PERF_GEN_BURST	512	/* frames the generator places per pass */
 
 enum perf_mode { PERF_RX, PERF_TX, PERF_LOOP, PERF_NB_MODES };
 static const char *const mode_name[PERF_NB_MODES] = { "rx", "tx", "loop" };
@@ -512,7 +513,7 @@ perf_case(enum perf_mode mode, unsigned int nq, uint16_t size, int scatter,
 		gp.sizes = &size;
 		gp.nsizes = 1;
 		gp.count = count;
-		gp.burst = PERF_BURST;
+		gp.burst = PERF_GEN_BURST;
 		ret = avp_emu_port_set_gen(pp.ep, &gp);
 	}
 	if (ret == 0 && mode != PERF_RX) {
