@@ -18,6 +18,7 @@ import re
 import sys
 import time
 
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from avp_e2e import (Cleanup, Failure, Hostd, Testpmd,  # noqa: E402
                      need_file)

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from avp_e2e import (Cleanup, Failure, Hostd, log, remove_runtime_dir,  # noqa
                      run_main, stop_process, wait_for, need_file,

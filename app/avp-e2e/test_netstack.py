@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from avp_e2e import (Cleanup, Failure, Hostd, Skipped, Testpmd,  # noqa: E402
                      check_violations, log, run_main, stop_process,

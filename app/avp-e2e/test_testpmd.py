@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from avp_e2e import (Cleanup, Failure, Hostd, Testpmd, log,  # noqa: E402
                      run_main, wait_for, need_file, check_violations)
