@@ -3474,6 +3474,25 @@ test_hotplug_pci(void)
 			rte_pktmbuf_free(m);
 		}
 		TEST_ASSERT_SUCCESS(loop_one(t, 64 + i), "traffic %u", i);
+		if (i == 100) {
+			/* EAL's removal notice: RMV, nothing moves */
+			struct rte_mbuf *m;
+
+			rmv_events = 0;
+			TEST_ASSERT_SUCCESS(rte_eth_dev_callback_register(port,
+				RTE_ETH_EVENT_INTR_RMV, rmv_cb, NULL), "cb");
+			rte_dev_event_callback_process(pdev->name,
+				RTE_DEV_EVENT_REMOVE);
+			TEST_ASSERT_EQUAL(rmv_events, 1, "RMV events %d",
+				rmv_events);
+			fill_frame(fbuf, 64, tport_mac(t), 9);
+			m = mbuf_from(pool, fbuf, 64, NULL, 0);
+			TEST_ASSERT_EQUAL(rte_eth_tx_burst(port, 0, &m, 1), 0,
+				"tx after removal");
+			rte_pktmbuf_free(m);
+			rte_eth_dev_callback_unregister(port,
+				RTE_ETH_EVENT_INTR_RMV, rmv_cb, NULL);
+		}
 		/* removal of a started port: close stops it */
 		TEST_ASSERT_SUCCESS(rte_dev_remove(&pdev->device), "remove %u",
 			i);

@@ -9,6 +9,7 @@
 
 #include <bus_pci_driver.h>
 #include <ethdev_pci.h>
+#include <rte_dev.h>
 #include <rte_devargs.h>
 #include <rte_kvargs.h>
 
@@ -53,6 +54,40 @@ static const struct rte_pci_id avp_pci_id_map[] = {
 	{ .vendor_id = 0, /* sentinel */ },
 };
 
+static struct rte_pci_driver avp_pci_driver;
+
+/*
+ * EAL's removal notice for a PCI function (VFIO request, hot-unplug
+ * uevent): the port stops touching the device and the application gets
+ * RTE_ETH_EVENT_INTR_RMV. The port is looked up by name, so a notice
+ * for a port already closed finds nothing.
+ */
+static void
+avp_pci_dev_event(const char *name, enum rte_dev_event_type type,
+		void *arg __rte_unused)
+{
+	struct rte_eth_dev *eth_dev;
+
+	if (type != RTE_DEV_EVENT_REMOVE || name == NULL)
+		return;
+	eth_dev = rte_eth_dev_allocated(name);
+	if (eth_dev == NULL || eth_dev->device == NULL ||
+	    eth_dev->device->driver != &avp_pci_driver.driver ||
+	    AVP_DEV(eth_dev)->closed)
+		return;
+	PMD_DRV_LOG(NOTICE, "port %u: PCI device %s removed",
+		eth_dev->data->port_id, name);
+	avp_ethdev_notify_removal(AVP_DEV(eth_dev));
+}
+
+static void
+avp_pci_release(struct avp_dev *avp)
+{
+	/* -EAGAIN when closed from inside the notice: harmless then */
+	rte_dev_event_callback_unregister(avp->eth_dev->device->name,
+			avp_pci_dev_event, NULL);
+}
+
 static int
 avp_pci_dev_init(struct rte_eth_dev *eth_dev)
 {
@@ -71,9 +106,17 @@ avp_pci_dev_init(struct rte_eth_dev *eth_dev)
 		bar[i].len = pci_dev->mem_resource[i].len;
 	}
 	ret = avp_ethdev_init(eth_dev, bar, pci_dev->intr_handle);
-	if (ret == 0)
-		AVP_DEV(eth_dev)->announce = announce;
-	return ret;
+	if (ret != 0)
+		return ret;
+	AVP_DEV(eth_dev)->announce = announce;
+	ret = rte_dev_event_callback_register(pci_dev->device.name,
+			avp_pci_dev_event, NULL);
+	if (ret == 0 || ret == -EEXIST)
+		AVP_DEV(eth_dev)->transport_release = avp_pci_release;
+	else
+		PMD_INIT_LOG(WARNING, "%s: no removal notices from EAL (%d)",
+			pci_dev->name, ret);
+	return 0;
 }
 
 static int
