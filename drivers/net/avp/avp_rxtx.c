@@ -1009,11 +1009,18 @@ avp_tx_sub(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
 				aidx++;
 				room--;
 			} else {
+				/* not &hv, &d, &data: they stay in registers */
+				struct avp_desc *sd;
+				uint8_t *sdata;
+				uint64_t sh;
 				int ret;
 
 				c.aused = aidx - c.acons;
 				c.placed = tidx - c.tprod;
-				ret = avp_tx_take_slow(txq, &c, &hv, &d, &data);
+				ret = avp_tx_take_slow(txq, &c, &sh, &sd, &sdata);
+				hv = sh;
+				d = sd;
+				data = sdata;
 				aidx = c.acons + c.aused;
 				if (ret != 0)
 					break;	/* only bad handles were left */
@@ -1034,11 +1041,15 @@ avp_tx_sub(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
 				d->vlan_tci = 0;
 			}
 		} else {
+			uint32_t slen;
+			uint64_t sh;
 			int ret;
 
 			c.aused = aidx - c.acons;
 			c.placed = tidx - c.tprod;
-			ret = avp_tx_one_slow(txq, &c, m, scattered, &hv, &len);
+			ret = avp_tx_one_slow(txq, &c, m, scattered, &sh, &slen);
+			hv = sh;
+			len = slen;
 			aidx = c.acons + c.aused;
 			if (ret < 0)
 				break;
