@@ -267,11 +267,12 @@ avp_attach_compatible(struct avp_dev *avp, uint32_t old_h,
 
 /*
  * Attach (16.1 steps 7 to 9), with everything re-read and re-validated.
- * Device lock held. On success the port is attached again and the ack is
- * written here (before the announcement); *acked says so.
+ * Device lock held. As in the reference, the data path is back before
+ * ATTACHED is acknowledged, so the port is fully up (link, announcement
+ * queued) when the host sees the acknowledgement.
  */
 static uint32_t
-avp_migrate_attach(struct avp_dev *avp, int *lsc, int *acked)
+avp_migrate_attach(struct avp_dev *avp, int *lsc)
 {
 	struct rte_eth_dev *dev = avp->eth_dev;
 	uint16_t port = dev->data->port_id;
@@ -330,9 +331,7 @@ avp_migrate_attach(struct avp_dev *avp, int *lsc, int *acked)
 		avp_select_paths(dev, 0);
 		avp_queues_refresh(dev);
 	}
-	/* Acknowledge, then announce while the data path is still out. */
-	avp->regs->mig_ack = AVP_MIG_ATTACHED;
-	*acked = 1;
+	/* Announce while the data path is still out: ring 0 is ours. */
 	if (avp->started && avp->announce && avp->nb_txq > 0) {
 		ret = avp_send_announce(avp);
 		if (ret == 0)
@@ -355,7 +354,7 @@ avp_migration_event(struct avp_dev *avp)
 {
 	uint16_t port = avp->eth_dev->data->port_id;
 	uint32_t mig, ack = AVP_MIG_ERROR;
-	int lsc = 0, acked = 0;
+	int lsc = 0;
 
 	avp_dev_lock(avp);
 	if (avp->closed || avp->unplugged || avp->regs == NULL) {
@@ -368,7 +367,7 @@ avp_migration_event(struct avp_dev *avp)
 		ack = avp_migrate_detach(avp, &lsc);
 		break;
 	case AVP_MIG_ATTACHED:
-		ack = avp_migrate_attach(avp, &lsc, &acked);
+		ack = avp_migrate_attach(avp, &lsc);
 		break;
 	default:
 		PMD_DRV_LOG(ERR, "port %u: migration interrupt with mig_status %u: acknowledging ERROR",
@@ -382,11 +381,10 @@ avp_migration_event(struct avp_dev *avp)
 	else
 		avp->mig.errors++;
 	avp_dev_unlock(avp);
-	/* Link down is seen before DETACHED is acknowledged. */
+	/* The application hears of the link before the host of the ack. */
 	if (lsc)
 		avp_lsc_event(avp);
-	if (!acked)
-		avp->regs->mig_ack = ack;
+	avp->regs->mig_ack = ack;
 	PMD_DRV_LOG(INFO, "port %u: migration status %u, acknowledged %u",
 		port, mig, ack);
 }
