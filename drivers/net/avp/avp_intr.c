@@ -285,12 +285,11 @@ avp_migrate_attach(struct avp_dev *avp, int *lsc)
 	if (!(avp->detached & AVP_BLOCK_MIGRATION))
 		return AVP_MIG_ATTACHED;
 	ret = avp_dev_attach(avp);	/* re-validates, re-translates */
-	if (ret != 0) {
+	if (ret != 0)
 		PMD_DRV_LOG(ERR, "port %u: migration destination refused: device info or memory map invalid (%d); staying detached",
 			port, ret);
-		return AVP_MIG_ERROR;
-	}
-	if (avp_attach_compatible(avp, h, &mac, rxmax, txmax, feat) != 0) {
+	if (ret != 0 ||
+	    avp_attach_compatible(avp, h, &mac, rxmax, txmax, feat) != 0) {
 		/* What the port was set up with stays the reference. */
 		avp->buf_size = h;
 		avp->mac = mac;
