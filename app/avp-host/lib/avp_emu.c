@@ -19,9 +19,14 @@
 
 #include "avp_emu_priv.h"
 
-/* Service thread idle nap: keeps request latency well under 1 ms. */
+/* Service thread idle nap: keeps request latency well under 1 ms. It
+ * naps only once EMU_IDLE_SPINS passes in a row and EMU_IDLE_SPIN_US have
+ * gone by without work, so that traffic in bursts (a guest forwarding
+ * frames back) never waits for a nap to end.
+ */
 #define EMU_IDLE_NAP_NS		100000
 #define EMU_IDLE_SPINS		64
+#define EMU_IDLE_SPIN_US	1000
 
 uint64_t
 emu_now_us(void)
@@ -128,6 +133,7 @@ emu_service_thread(void *arg)
 	struct avp_emu_port *port;
 	struct timespec nap = { 0, EMU_IDLE_NAP_NS };
 	unsigned int idle = 0;
+	uint64_t idle_since = 0;
 	int work;
 
 	while (!__atomic_load_n(&emu->stop, __ATOMIC_ACQUIRE)) {
@@ -146,7 +152,10 @@ emu_service_thread(void *arg)
 		pthread_mutex_unlock(&emu->lock);
 		if (work) {
 			idle = 0;
-		} else if (++idle >= EMU_IDLE_SPINS) {
+		} else if (idle < EMU_IDLE_SPINS) {
+			if (++idle == EMU_IDLE_SPINS)
+				idle_since = emu_now_us();
+		} else if (emu_now_us() - idle_since >= EMU_IDLE_SPIN_US) {
 			nanosleep(&nap, NULL);
 		}
 	}
