@@ -83,6 +83,17 @@ avp_desc_get(const struct avp_bufview *b, uint64_t h)
 	return (struct avp_desc *)p;
 }
 
+/*
+ * Where a handle's descriptor would be, for a prefetch only: a prefetch
+ * never faults, so the handle is not checked, and the sum is formed on
+ * integers because a stale slot may point anywhere.
+ */
+static __rte_always_inline const void *
+avp_desc_prefetch_addr(const struct avp_bufview *b, uint64_t h)
+{
+	return (const void *)((uintptr_t)b->base + (h - b->va));
+}
+
 /* Enters a burst unless detached (Dekker pairing with the control side). */
 static __rte_always_inline int
 avp_burst_enter(volatile uint32_t *in_burst, const volatile uint32_t *detached)
@@ -619,7 +630,7 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 		return scattered ? avp_rx_ring_scattered(rxq, ri, pkts, nb) :
 			avp_rx_ring_simple(rxq, ri, pkts, nb);
 
-	rte_prefetch0(bv.base + (slots[cons] - bv.va));
+	rte_prefetch0(avp_desc_prefetch_addr(&bv, slots[cons]));
 	for (i = 0; i < n; i++) {
 		uint64_t hv = slots[(cons + i) & rmask];
 		struct avp_desc *d = avp_desc_get(&bv, hv);
@@ -629,11 +640,9 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 		uint16_t fl;
 		uint8_t *data;
 
-		/*
-		 * A prefetch never faults: no need to check the address (nor
-		 * that the slot after the last one holds a handle yet).
-		 */
-		rte_prefetch0(bv.base + (slots[(cons + i + 1) & rmask] - bv.va));
+		/* The slot after the last one may hold no handle yet. */
+		rte_prefetch0(avp_desc_prefetch_addr(&bv,
+				slots[(cons + i + 1) & rmask]));
 		if (unlikely(d == NULL)) {
 			PMD_RX_LOG(DEBUG, "bad handle 0x%" PRIx64, hv);
 			rxq->stats.invalid++;
