@@ -176,6 +176,7 @@ struct avp_emu_port {
 	unsigned int mig_configures;
 
 	uint64_t req_idle_us;		/* last pass without a request */
+	uint32_t req_idle_passes;	/* passes since req_idle_us was read */
 
 	/* control faults: one reply held back */
 	int late_pending;
