@@ -417,7 +417,7 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		d = emu_buf_desc(port, idx[i]);
 		if (i < nseg) {
 			chunk = len - off < per ? len - off : per;
-			memcpy(emu_buf_data(port, idx[i]), f + off, chunk);
+			memmove(emu_buf_data(port, idx[i]), f + off, chunk);
 			off += chunk;
 		}
 		d->seg_len = (uint16_t)chunk;
@@ -675,6 +675,7 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 	while (cur != 0) {
 		struct avp_desc *d;
 		uint16_t seg_len;
+		uint64_t next;
 
 		if (emu_buf_index(port, cur, &idx) != 0) {
 			emu_violation(port, emu_bogus_is(port, cur) ?
@@ -695,17 +696,25 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 		seg[n++] = idx;
 		d = emu_buf_desc(port, idx);
 		seg_len = d->seg_len;
+		next = *(volatile uint64_t *)&d->next_va;	/* read once */
 		if (seg_len > H) {
 			emu_violation(port, AVP_EMU_V_SEG_LEN);
 			ok = 0;
 		} else if (d->data_va != emu_buf_data_va(port, idx)) {
 			emu_violation(port, AVP_EMU_V_DATA_VA);
 			ok = 0;
+		} else if (ok && n == 1 && next == 0) {
+			/* one buffer: hand its bytes on without a copy. It is
+			 * back in the pool before dispatch, so a loopback
+			 * may deliver into this very buffer: deliver moves
+			 * with memmove.
+			 */
+			f = emu_buf_data(port, idx);
 		} else if (ok) {
 			memcpy(f + sum, emu_buf_data(port, idx), seg_len);
 		}
 		sum += seg_len;
-		cur = d->next_va;
+		cur = next;
 	}
 	if (n == 0)
 		return;
