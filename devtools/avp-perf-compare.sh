@@ -209,9 +209,13 @@ sep = '  '.join('=' * x for x in w)
 table = [sep, '  '.join(h.ljust(w[i]) for i, h in enumerate(hdr)), sep]
 table += ['  '.join(r[i].ljust(w[i]) for i in range(3)) for r in rows]
 table += [sep]
+table = [t.rstrip() for t in table]
 text = ['testpmd io forwarding, one forwarding core, bursts of 32, '
         'measured by', '``devtools/avp-perf-compare.sh`` on %s' % date,
-        '(%s, %d CPUs, no hugepages):' % (cpu, nproc), ''] + table
+        '(%s, %d CPUs, no hugepages):' % (cpu, nproc), ''] + table + [
+        '', 'AVP: avp-hostd in loopback mode on the other core; memif: the',
+        'second testpmd on the other core. On a machine shared with other',
+        'work the figures vary from run to run; compare within one run.']
 print('\n'.join(text))
 
 if os.environ.get('AVP_PERF_NO_DOC') != '1':
