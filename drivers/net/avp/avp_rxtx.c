@@ -1009,11 +1009,17 @@ avp_tx_sub(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
 		uint8_t *data;
 		uint64_t hv;
 
-		/* Anything but direct, unshared, single-segment, from mp. */
+		/*
+		 * Anything but direct, unshared (refcnt 1), single-segment
+		 * (nb_segs 1), from mp: refcnt and nb_segs from one load of
+		 * the rearm word (avp_rx_rearm checks the layout).
+		 */
+		uint64_t rw = *(const uint64_t *)(uintptr_t)&m->rearm_data;
+
 		slow_free |= ((uintptr_t)m->pool ^ (uintptr_t)mp) |
-			(rte_mbuf_refcnt_read(m) ^ 1u) | (m->nb_segs ^ 1u) |
+			(((rw >> 16) & UINT32_MAX) ^ UINT32_C(0x10001)) |
 			(ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL));
-		if (likely(m->nb_segs == 1 && len <= lim)) {
+		if (likely((uint16_t)(rw >> 32) == 1 && len <= lim)) {
 			if (unlikely(room == 0))
 				break;
 			hv = aslots[aidx & amask];
