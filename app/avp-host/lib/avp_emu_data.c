@@ -771,7 +771,12 @@ consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 	struct emu_ring *er = &port->tx[q];
 	uint32_t n;
 
-	if (prod == SNAP_BAD)
+	/* A re-attaching guest may transmit (its announcement) before it
+	 * acknowledges ATTACHED; the host resumes only after the ack, so
+	 * those frames wait on the ring (ABI 16.1 step 10) instead of
+	 * meeting a receive side that is not ready yet.
+	 */
+	if (prod == SNAP_BAD || port->mig_phase == MIG_ATTACHING)
 		return 0;
 	n = emu_ring_avail(er, prod);
 	if (n == 0)
