@@ -154,25 +154,6 @@ avp_mac64(const uint8_t *mac)
 }
 
 /*
- * The filter of the fast receive path, with the MAC preloaded by
- * avp_mac64: one load and one compare for frames to our own address.
- * data holds flen checked bytes.
- */
-static __rte_always_inline int
-avp_mac_accept_fast(const struct avp_rx_queue *rxq, const uint8_t *data,
-		uint32_t flen, uint64_t mac)
-{
-	uint64_t dst;
-
-	if (likely(flen >= sizeof(dst))) {
-		memcpy(&dst, data, sizeof(dst));
-		if (likely(((dst ^ mac) << 16) == 0))
-			return 1;
-	}
-	return flen >= RTE_ETHER_ADDR_LEN && avp_mac_accept(rxq, data);
-}
-
-/*
  * seg_len, seg_count and frame_len of a descriptor as one little-endian
  * 64-bit word (bytes 48..55); the mask drops the host-private bytes.
  */
@@ -594,6 +575,9 @@ avp_rx_rearm(uint16_t port)
 			offsetof(struct rte_mbuf, data_off) + 4);
 	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, port) !=
 			offsetof(struct rte_mbuf, data_off) + 6);
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, packet_type) % 8 != 0);
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, pkt_len) !=
+			offsetof(struct rte_mbuf, packet_type) + 4);
 	mb.data_off = RTE_PKTMBUF_HEADROOM;
 	mb.refcnt = 1;
 	mb.nb_segs = 1;
@@ -620,12 +604,16 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 			(uint32_t)rxq->data_room), rxq->buf_size) :
 			rxq->max_len;
 	const uint64_t rearm = avp_rx_rearm(rxq->port_id);
-	const int filter = rxq->filter != AVP_FILTER_NONE;
+	/* The filter flag folded into the MAC compare: no bits, no filter. */
+	const uint64_t fmask = rxq->filter != AVP_FILTER_NONE ?
+		UINT64_C(0x0000ffffffffffff) : 0;
 	const uint64_t mac = avp_mac64(rxq->mac);
 	volatile uint64_t *fslots = fr->ring->slots;
-	uint32_t rmask = rx->mask, fmask = fr->mask;
-	uint32_t cons, fprod, n, i, good = 0, nret = 0;
-	uint64_t bytes = 0;
+	uint32_t rmask = rx->mask, fmask_r = fr->mask;
+	uint32_t cons, fprod, n, ci, stop, fi;
+	struct rte_mbuf **out = pkts;
+	uint64_t bytes = 0, next;
+	uint32_t good;
 
 	n = RTE_MIN(avp_rx_ready(rxq, rx, fr, &cons, &fprod), nb);
 	if (n == 0)
@@ -636,42 +624,53 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 		return scattered ? avp_rx_ring_scattered(rxq, ri, pkts, nb) :
 			avp_rx_ring_simple(rxq, ri, pkts, nb);
 
-	rte_prefetch0(avp_desc_prefetch_addr(&bv, slots[cons]));
-	for (i = 0; i < n; i++) {
-		uint64_t hv = slots[(cons + i) & rmask];
+	/*
+	 * Running positions: ci on rx, fi on free, out over the mbufs; the
+	 * handle of the next slot is carried from one pass to the next.
+	 */
+	fi = fprod;
+	stop = cons + n;
+	next = slots[cons & rmask];
+	rte_prefetch0(avp_desc_prefetch_addr(&bv, next));
+	for (ci = cons; ci != stop; ) {
+		uint64_t hv = next;
 		struct avp_desc *d = avp_desc_get(&bv, hv);
-		struct rte_mbuf *m = pkts[good];
-		uint64_t w;
+		struct rte_mbuf *m = *out;
+		uint64_t w, dst;
 		uint32_t flen;
 		uint16_t fl;
 		uint8_t *data;
 
 		/* The slot after the last one may hold no handle yet. */
-		rte_prefetch0(avp_desc_prefetch_addr(&bv,
-				slots[(cons + i + 1) & rmask]));
+		next = slots[++ci & rmask];
+		rte_prefetch0(avp_desc_prefetch_addr(&bv, next));
 		if (unlikely(d == NULL)) {
 			PMD_RX_LOG(DEBUG, "bad handle 0x%" PRIx64, hv);
 			rxq->stats.invalid++;
 			continue;
 		}
 		/* Back on free[ri]; published with the indexes below. */
-		fslots[(fprod + nret++) & fmask] = hv;
+		fslots[fi++ & fmask_r] = hv;
 		/*
 		 * seg_len, seg_count and frame_len in one load: a single
 		 * buffer holds the whole frame (host-private bytes masked).
+		 * Frames of fewer than 8 bytes (no 8-byte MAC load) take
+		 * the careful path too.
 		 */
 		w = *(const volatile uint64_t *)(uintptr_t)((uintptr_t)d +
 				offsetof(struct avp_desc, seg_len)) &
 			AVP_DESC_W_MASK;
 		flen = (uint32_t)(w >> 32);
-		if (unlikely(flen - 1 >= lim ||
+		if (unlikely(flen - sizeof(dst) >= lim - (sizeof(dst) - 1) ||
 			     w != (w >> 32) * UINT64_C(0x100000001) +
 			     (1u << 16) ||
 			     AVP_READ_ONCE(d->next_va) != 0)) {
-			if (scattered) {
+			if (scattered || (flen - 1 < sizeof(dst) - 1 &&
+			    w == (w >> 32) * UINT64_C(0x100000001) +
+			    (1u << 16) && AVP_READ_ONCE(d->next_va) == 0)) {
 				if (avp_rx_chain_one(rxq, d, m)) {
 					bytes += m->pkt_len;
-					good++;
+					out++;
 				}
 			} else if (flen > lim) {
 				rxq->stats.oversize++;
@@ -685,7 +684,9 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 			rxq->stats.invalid++;
 			continue;
 		}
-		if (filter && !avp_mac_accept_fast(rxq, data, flen, mac)) {
+		memcpy(&dst, data, sizeof(dst));
+		if (unlikely(((dst ^ mac) & fmask) != 0) &&
+		    !avp_mac_accept(rxq, data)) {
 			rxq->stats.filtered++;
 			continue;
 		}
@@ -701,16 +702,19 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 			m->ol_flags = 0;
 			m->vlan_tci = 0;
 		}
-		m->packet_type = 0;
-		m->pkt_len = flen;
+		/* packet_type 0 and pkt_len in one store */
+		*(uint64_t *)((uintptr_t)m +
+			offsetof(struct rte_mbuf, packet_type)) =
+			(uint64_t)flen << 32;
 		m->data_len = (uint16_t)flen;
 		bytes += flen;
-		good++;
+		out++;
 	}
+	good = out - pkts;
 	if (unlikely(good != n))
 		rte_mempool_put_bulk(mp, (void **)&pkts[good], n - good);
 
-	avp_rx_publish(rx, cons, n, fr, fprod, nret);
+	avp_rx_publish(rx, cons, n, fr, fprod, fi - fprod);
 	rxq->stats.packets += good;
 	rxq->stats.bytes += bytes;
 	return good;
