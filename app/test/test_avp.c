@@ -1572,6 +1572,28 @@ test_tx_ring_full(void)
 	return test_end();
 }
 
+/*
+ * Injects n numbered frames of len bytes and waits until the host has put
+ * them all on rx ring 0, so that one burst sees every one of them.
+ */
+static int
+inject_on_ring0(struct tport *t, unsigned int n, uint32_t len)
+{
+	struct avp_emu_port_stats est;
+	uint64_t end = now_ms() + WAIT_MS;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		fill_frame(fbuf, len, tport_mac(t), i);
+		TEST_ASSERT_SUCCESS(inject(t, fbuf, len, NULL), "inject");
+	}
+	do {
+		avp_emu_port_stats_get(t->ep, &est);
+	} while (est.rx_frames[0] < n && now_ms() < end);
+	TEST_ASSERT_EQUAL(est.rx_frames[0], n, "%u frames on the ring", n);
+	return 0;
+}
+
 static int
 test_rx_nombuf(void)
 {
@@ -1590,19 +1612,7 @@ test_rx_nombuf(void)
 		rte_mempool_free(tiny);
 		return TEST_FAILED;
 	}
-	for (i = 0; i < 64; i++) {
-		fill_frame(fbuf, 64, tport_mac(t), i);
-		TEST_ASSERT_SUCCESS(inject(t, fbuf, 64, NULL), "inject");
-	}
-	{
-		struct avp_emu_port_stats est;
-		uint64_t end = now_ms() + WAIT_MS;
-
-		do {
-			avp_emu_port_stats_get(t->ep, &est);
-		} while (est.rx_frames[0] < 64 && now_ms() < end);
-		TEST_ASSERT_EQUAL(est.rx_frames[0], 64u, "on the ring");
-	}
+	TEST_ASSERT_SUCCESS(inject_on_ring0(t, 64, 64), "64 frames");
 	n = rte_eth_rx_burst(t->port, 0, m, 64);
 	TEST_ASSERT_EQUAL(n, 40u, "64 frames, 40 mbufs: %u delivered", n);
 	for (i = 0; i < n; i++) {
@@ -1639,19 +1649,7 @@ test_rx_nombuf(void)
 		rte_mempool_free(tiny);
 		return TEST_FAILED;
 	}
-	for (i = 0; i < 4; i++) {
-		fill_frame(fbuf, 1000, tport_mac(t), i);
-		TEST_ASSERT_SUCCESS(inject(t, fbuf, 1000, NULL), "inject");
-	}
-	{
-		struct avp_emu_port_stats est;
-		uint64_t end = now_ms() + WAIT_MS;
-
-		do {
-			avp_emu_port_stats_get(t->ep, &est);
-		} while (est.rx_frames[0] < 4 && now_ms() < end);
-		TEST_ASSERT_EQUAL(est.rx_frames[0], 4u, "on the ring");
-	}
+	TEST_ASSERT_SUCCESS(inject_on_ring0(t, 4, 1000), "4 frames");
 	n = rte_eth_rx_burst(t->port, 0, m, 64);
 	TEST_ASSERT_EQUAL(n, 2u, "two chains of 4 fit in 10 mbufs, got %u", n);
 	for (i = 0; i < n; i++) {
