@@ -48,8 +48,14 @@ frame_sum(uint64_t seq, uint32_t len)
 	return (uint32_t)(s ^ (s >> 32));
 }
 
-/* 0..255 twice: payload byte k is (seq + k) & 0xff, copied in runs. */
-static uint8_t pat_bytes[512];
+/*
+ * 0..255 repeated: payload byte k is (seq + k) & 0xff, so the payload of
+ * any frame up to PAT_RUN bytes is the one run starting at seq & 0xff:
+ * one copy to build it, one compare to check it. Longer payloads go in
+ * PAT_RUN-byte pieces (PAT_RUN is a multiple of 256).
+ */
+#define PAT_RUN		9728
+static uint8_t pat_bytes[256 + PAT_RUN];
 static pthread_once_t pat_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -88,7 +94,7 @@ avp_emu_frame_build(uint8_t *buf, uint32_t len, uint64_t seq,
 	pl = buf + 14 + FRAME_HDR;
 	n = len - 14 - FRAME_HDR;
 	for (i = 0; i < n; i += chunk) {
-		chunk = n - i < 256 ? n - i : 256;
+		chunk = n - i < PAT_RUN ? n - i : PAT_RUN;
 		memcpy(pl + i, pat, chunk);
 	}
 	put32(buf + 30, frame_sum(seq, len));
@@ -98,7 +104,7 @@ int
 avp_emu_frame_verify(const uint8_t *buf, uint32_t len, uint64_t *seq)
 {
 	uint32_t off = 12, flen, i, n, chunk;
-	const uint8_t *h, *pl;
+	const uint8_t *h, *pl, *pat;
 	uint64_t s;
 
 	if (buf == NULL || len < FRAME_MIN)
@@ -121,9 +127,10 @@ avp_emu_frame_verify(const uint8_t *buf, uint32_t len, uint64_t *seq)
 	n = len - 14 - FRAME_HDR;
 	if (get32(h + 16) != frame_sum(s, flen))
 		return -EINVAL;
+	pat = pattern() + (s & 0xff);
 	for (i = 0; i < n; i += chunk) {
-		chunk = n - i < 256 ? n - i : 256;
-		if (memcmp(pl + i, pattern() + (s & 0xff), chunk) != 0)
+		chunk = n - i < PAT_RUN ? n - i : PAT_RUN;
+		if (memcmp(pl + i, pat, chunk) != 0)
 			return -EINVAL;
 	}
 	if (seq != NULL)
