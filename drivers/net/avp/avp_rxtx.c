@@ -603,6 +603,8 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 	const uint32_t lim = scattered ? RTE_MIN(RTE_MIN(rxq->max_len,
 			(uint32_t)rxq->data_room), rxq->buf_size) :
 			rxq->max_len;
+	/* flen in [8, lim] is flen - 8 < lim8 (lim is at least 64) */
+	const uint32_t lim8 = lim - 7;
 	const uint64_t rearm = avp_rx_rearm(rxq->port_id);
 	/* The filter flag folded into the MAC compare: no bits, no filter. */
 	const uint64_t fmask = rxq->filter != AVP_FILTER_NONE ?
@@ -661,7 +663,7 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 				offsetof(struct avp_desc, seg_len)) &
 			AVP_DESC_W_MASK;
 		flen = (uint32_t)(w >> 32);
-		if (unlikely(flen - sizeof(dst) >= lim - (sizeof(dst) - 1) ||
+		if (unlikely(flen - sizeof(dst) >= lim8 ||
 			     w != (w >> 32) * UINT64_C(0x100000001) +
 			     (1u << 16) ||
 			     AVP_READ_ONCE(d->next_va) != 0)) {
