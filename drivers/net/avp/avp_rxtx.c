@@ -612,7 +612,7 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 	const uint64_t mac = avp_mac64(rxq->mac);
 	volatile uint64_t *fslots = fr->ring->slots;
 	uint32_t rmask = rx->mask, fmask_r = fr->mask;
-	uint32_t cons, fprod, n, ci, stop, fi;
+	uint32_t cons, fprod, n, ci, stop, fd;
 	struct rte_mbuf **out = pkts;
 	uint64_t bytes = 0, next;
 	uint32_t good;
@@ -627,10 +627,12 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 			avp_rx_ring_simple(rxq, ri, pkts, nb);
 
 	/*
-	 * Running positions: ci on rx, fi on free, out over the mbufs; the
-	 * handle of the next slot is carried from one pass to the next.
+	 * Running positions: ci on rx (one ahead of the frame at hand) and
+	 * out over the mbufs; the frame's slot on free is ci + fd, and fd
+	 * only changes when a handle is dropped. The handle of the next
+	 * slot is carried from one pass to the next.
 	 */
-	fi = fprod;
+	fd = fprod - cons - 1;
 	stop = cons + n;
 	next = slots[cons & rmask];
 	rte_prefetch0(avp_desc_prefetch_addr(&bv, next));
@@ -649,10 +651,11 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 		if (unlikely(d == NULL)) {
 			PMD_RX_LOG(DEBUG, "bad handle 0x%" PRIx64, hv);
 			rxq->stats.invalid++;
+			fd--;
 			continue;
 		}
 		/* Back on free[ri]; published with the indexes below. */
-		fslots[fi++ & fmask_r] = hv;
+		fslots[(ci + fd) & fmask_r] = hv;
 		/*
 		 * seg_len, seg_count and frame_len in one load: a single
 		 * buffer holds the whole frame (host-private bytes masked).
@@ -716,7 +719,7 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 	if (unlikely(good != n))
 		rte_mempool_put_bulk(mp, (void **)&pkts[good], n - good);
 
-	avp_rx_publish(rx, cons, n, fr, fprod, fi - fprod);
+	avp_rx_publish(rx, cons, n, fr, fprod, stop + fd + 1 - fprod);
 	rxq->stats.packets += good;
 	rxq->stats.bytes += bytes;
 	return good;
