@@ -915,8 +915,10 @@ emu_restock(struct avp_emu_port *port)
 	}
 }
 
-int
-emu_consume_tx(struct avp_emu_port *port)
+/* Consumes every ring of one guest-produced kind (tx or free). */
+static int
+consume_rings(struct avp_emu_port *port, struct emu_ring *rings,
+		int (*consume)(struct avp_emu_port *, unsigned int, uint32_t))
 {
 	unsigned int q;
 	int work = 0;
@@ -924,33 +926,26 @@ emu_consume_tx(struct avp_emu_port *port)
 	for (q = 0; q < AVP_MAX_QUEUES; q++) {
 		uint32_t prod;
 
-		if (emu_ring_peer_idx(&port->tx[q].r->prod_idx,
-				port->tx[q].mask, &prod) != 0) {
-			bad_index(port, &port->tx[q], prod);
+		if (emu_ring_peer_idx(&rings[q].r->prod_idx, rings[q].mask,
+				&prod) != 0) {
+			bad_index(port, &rings[q], prod);
 			continue;
 		}
-		work |= consume_tx_ring(port, q, prod);
+		work |= consume(port, q, prod);
 	}
 	return work;
 }
 
 int
+emu_consume_tx(struct avp_emu_port *port)
+{
+	return consume_rings(port, port->tx, consume_tx_ring);
+}
+
+int
 emu_consume_free(struct avp_emu_port *port)
 {
-	unsigned int q;
-	int work = 0;
-
-	for (q = 0; q < AVP_MAX_QUEUES; q++) {
-		uint32_t prod;
-
-		if (emu_ring_peer_idx(&port->fr[q].r->prod_idx,
-				port->fr[q].mask, &prod) != 0) {
-			bad_index(port, &port->fr[q], prod);
-			continue;
-		}
-		work |= consume_free_ring(port, q, prod);
-	}
-	return work;
+	return consume_rings(port, port->fr, consume_free_ring);
 }
 
 /* One service pass over a port (port->lock held). */
