@@ -38,6 +38,7 @@
 #include <rte_mbuf.h>
 
 #include "avp_emu.h"
+#include "fuzz_common.h"
 
 #define BURST		32
 #define NB_MBUF		8191
@@ -103,19 +104,6 @@ heap_in_use(void)
 	struct mallinfo2 mi = mallinfo2();
 
 	return mi.uordblks;
-}
-
-static size_t
-rte_allocs(void)
-{
-	struct rte_malloc_socket_stats st;
-	size_t n = 0;
-	int s;
-
-	for (s = 0; s < RTE_MAX_NUMA_NODES; s++)
-		if (rte_malloc_get_socket_stats(s, &st) == 0)
-			n += st.alloc_count;
-	return n;
 }
 
 static int
@@ -368,7 +356,7 @@ main(int argc, char **argv)
 		traffic(mac.addr_bytes);
 	fds0 = count_fds();
 	heap0 = heap_in_use();
-	rte0 = rte_allocs();
+	rte0 = fz_rte_alloc_count();
 
 	printf("soak: %u s, %u queues, migration every %u ms, unplug every %u ms\n",
 		duration_s, nq, mig_ms, unplug_ms);
@@ -428,7 +416,7 @@ main(int argc, char **argv)
 	}
 	fds1 = count_fds();
 	heap1 = heap_in_use();
-	rte1 = rte_allocs();
+	rte1 = fz_rte_alloc_count();
 	viol = avp_emu_port_violations(ep);
 
 	unplug_release();

@@ -9,6 +9,7 @@
 #include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_log.h>
+#include <rte_malloc.h>
 
 #include "fuzz_common.h"
 
@@ -130,4 +131,17 @@ fz_image_free(struct fz_image *img)
 	for (i = 0; i < AVP_BAR_COUNT; i++)
 		free(img->addr[i]);
 	memset(img, 0, sizeof(*img));
+}
+
+size_t
+fz_rte_alloc_count(void)
+{
+	struct rte_malloc_socket_stats st;
+	size_t n = 0;
+	int s;
+
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++)
+		if (rte_malloc_get_socket_stats(s, &st) == 0)
+			n += st.alloc_count;
+	return n;
 }

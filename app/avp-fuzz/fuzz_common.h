@@ -25,6 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  */
 void fz_eal_init(const char *name);
 
+/* Live rte_malloc allocations on every socket (leak checks). */
+size_t fz_rte_alloc_count(void);
+
 /* Fails the run: prints why and aborts (the fuzzer records the input). */
 #define FZ_CHECK(cond, ...) do { \
 	if (!(cond)) { \

@@ -392,19 +392,6 @@ interrupt(struct avp_regs *regs, uint32_t cause, uint32_t mig)
 		"migration event (mig_status %u) not acknowledged in 3 s", mig);
 }
 
-static size_t
-heap_allocs(void)
-{
-	struct rte_malloc_socket_stats st;
-	size_t n = 0;
-	int s;
-
-	for (s = 0; s < RTE_MAX_NUMA_NODES; s++)
-		if (rte_malloc_get_socket_stats(s, &st) == 0)
-			n += st.alloc_count;
-	return n;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -427,7 +414,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_image_read(&in, &img);
 	memset(&host, 0, sizeof(host));
 	host.replies = k.replies;
-	allocs = heap_allocs();
+	allocs = fz_rte_alloc_count();
 
 	pdev_setup(&img);
 	ret = avp_drv->probe(avp_drv, &pdev);
@@ -544,9 +531,9 @@ out:
 		rte_mempool_avail_count(pool_small), NB_MBUF);
 	/* The first input also sets up what ethdev keeps for good. */
 	if (runs++ > 0)
-		FZ_CHECK(heap_allocs() <= allocs,
+		FZ_CHECK(fz_rte_alloc_count() <= allocs,
 			"rte_malloc memory leaked: %zu allocations, %zu before",
-			heap_allocs(), allocs);
+			fz_rte_alloc_count(), allocs);
 	fz_image_free(&img);
 	return 0;
 }
