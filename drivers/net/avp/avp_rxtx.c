@@ -57,36 +57,64 @@ avp_copy(void *dst, const void *src, uint32_t n)
 #endif
 }
 
-/*
- * The one check every host-supplied address goes through: [h, h + len)
- * inside BAR 2's buffer region, translated by one subtraction, or NULL.
- * len must not exceed b->len.
- */
-static __rte_always_inline uint8_t *
-avp_data_get(const struct avp_bufview *b, uint64_t h, uint32_t len)
+/* 64 bytes, for a copy that may run past the frame (see avp_rx_run). */
+static __rte_always_inline void
+avp_copy64(void *dst, const void *src)
 {
-	uint64_t off = h - b->va;
-
-	if (unlikely(off > b->len - len))
-		return NULL;
-	return b->base + off;
+#ifdef RTE_ARCH_X86
+	rte_mov64(dst, src);
+#else
+	memcpy(dst, src, 64);
+#endif
 }
 
 /*
- * A descriptor handle to its 64 bytes in BAR 2, or NULL. The descriptor
- * must also sit at its natural 64-byte alignment: a host that hands out a
+ * The one check every host-supplied address goes through: [h, h + len)
+ * inside BAR 2's buffer region, translated by one subtraction. *p is set
+ * either way; the result says whether it may be used. len must not
+ * exceed b->len. Written as a test to branch on, so that a loop can leave
+ * on failure without testing a NULL afterwards.
+ */
+static __rte_always_inline int
+avp_data_ok(const struct avp_bufview *b, uint64_t h, uint32_t len,
+		uint8_t **p)
+{
+	uint64_t off = h - b->va;
+
+	*p = (uint8_t *)((uintptr_t)b->base + off);
+	return off <= b->len - len;
+}
+
+static __rte_always_inline uint8_t *
+avp_data_get(const struct avp_bufview *b, uint64_t h, uint32_t len)
+{
+	uint8_t *p;
+
+	return likely(avp_data_ok(b, h, len, &p)) ? p : NULL;
+}
+
+/*
+ * A descriptor handle to its 64 bytes in BAR 2. The descriptor must also
+ * sit at its natural 64-byte alignment: a host that hands out a
  * misaligned handle would otherwise make every field access undefined.
  */
-static __rte_always_inline struct avp_desc *
-avp_desc_get(const struct avp_bufview *b, uint64_t h)
+static __rte_always_inline int
+avp_desc_ok(const struct avp_bufview *b, uint64_t h, struct avp_desc **d)
 {
 	uint64_t off = h - b->va;
 	uintptr_t p = (uintptr_t)b->base + off;
 
-	if (unlikely(off > b->len - sizeof(struct avp_desc) ||
-		     (p & (_Alignof(struct avp_desc) - 1)) != 0))
-		return NULL;
-	return (struct avp_desc *)p;
+	*d = (struct avp_desc *)p;
+	return off <= b->len - sizeof(struct avp_desc) &&
+		(p & (_Alignof(struct avp_desc) - 1)) == 0;
+}
+
+static __rte_always_inline struct avp_desc *
+avp_desc_get(const struct avp_bufview *b, uint64_t h)
+{
+	struct avp_desc *d;
+
+	return likely(avp_desc_ok(b, h, &d)) ? d : NULL;
 }
 
 /*
@@ -586,23 +614,34 @@ avp_rx_rearm(uint16_t port)
 }
 
 /*
- * Receive from one host ring, fast path: one bulk get of raw mbufs for
+ * The largest frame the fast passes copy into one mbuf: on a scattered
+ * queue, longer ones need a chain.
+ */
+static __rte_always_inline uint32_t
+avp_rx_fast_lim(const struct avp_rx_queue *rxq, int scattered)
+{
+	return scattered ? RTE_MIN(RTE_MIN(rxq->max_len,
+			(uint32_t)rxq->data_room), rxq->buf_size) :
+		rxq->max_len;
+}
+
+/*
+ * Receive from one host ring, general pass: one bulk get of raw mbufs for
  * the whole burst, then one pass that checks each descriptor, copies the
  * frame and writes the mbuf fields it needs (a raw mbuf from the pool
- * already has next == NULL). On a scattered queue, frames that need
- * chaining take avp_rx_chain_one. Unused mbufs go back in one put.
+ * already has next == NULL), dropping and counting bad frames as it
+ * goes. On a scattered queue, frames that need chaining take
+ * avp_rx_chain_one. Unused mbufs go back in one put.
  */
-static __rte_always_inline uint16_t
-avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
+static __rte_noinline uint16_t
+avp_rx_ring_general(struct avp_rx_queue *rxq, unsigned int ri,
 		struct rte_mbuf **pkts, uint32_t nb, int scattered)
 {
 	struct avp_shring *rx = &rxq->rx[ri], *fr = &rxq->free[ri];
 	const struct avp_bufview bv = rxq->buf;
 	struct rte_mempool *mp = rxq->pool;
 	const volatile uint64_t *slots = rx->ring->slots;
-	const uint32_t lim = scattered ? RTE_MIN(RTE_MIN(rxq->max_len,
-			(uint32_t)rxq->data_room), rxq->buf_size) :
-			rxq->max_len;
+	const uint32_t lim = avp_rx_fast_lim(rxq, scattered);
 	/* flen in [8, lim] is flen - 8 < lim8 (lim is at least 64) */
 	const uint32_t lim8 = lim - 7;
 	const uint64_t rearm = avp_rx_rearm(rxq->port_id);
@@ -726,6 +765,127 @@ avp_rx_ring_fast(struct avp_rx_queue *rxq, unsigned int ri,
 }
 
 /*
+ * The common case in one tight pass: n frames from the rx slots hp[],
+ * each a good single buffer (seg_count 1, seg_len == frame_len, no next)
+ * of 8 to lim bytes whose data area holds the H bytes the ABI promises,
+ * for our address or with the filter off. Their handles go to fp[] (free
+ * ring, not yet published) and the frames into the raw mbufs pkts[].
+ * Stops at the first frame that is anything else and leaves it, and the
+ * rest, to the general pass. Returns the frames done.
+ *
+ * Because lim <= H and the data area is known to hold H >= 64 bytes, and
+ * an mbuf holds at least 64, a short frame is copied as one 64-byte block.
+ */
+static __rte_always_inline uint32_t
+avp_rx_run(const struct avp_rx_queue *rxq, const volatile uint64_t *hp,
+		volatile uint64_t *fp, struct rte_mbuf **pkts, uint32_t n,
+		uint32_t lim, uint64_t *bytesp)
+{
+	const struct avp_bufview bv = rxq->buf;
+	const uint64_t hlim = bv.len - rxq->buf_size;
+	const uint64_t rearm = avp_rx_rearm(rxq->port_id);
+	/* The filter flag folded into the MAC compare: no bits, no filter. */
+	const uint64_t fmask = rxq->filter != AVP_FILTER_NONE ?
+		UINT64_C(0x0000ffffffffffff) : 0;
+	const uint64_t mac = avp_mac64(rxq->mac);
+	/* flen in [8, lim] is flen - 8 < lim8 (lim is at least 64) */
+	const uint32_t lim8 = lim - 7;
+	uint64_t bytes = 0;
+	uint32_t i;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, vlan_tci) !=
+			offsetof(struct rte_mbuf, data_len) + 2);
+	RTE_BUILD_BUG_ON(AVP_MIN_BUF_SIZE < 64);
+	for (i = 0; i < n; i++)
+		rte_prefetch0(avp_desc_prefetch_addr(&bv, hp[i]));
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint64_t hv = hp[i], w, dst, ol = 0;
+		uint8_t *data, *to;
+		struct avp_desc *d;
+		uint32_t flen, dl;
+
+		if (unlikely(!avp_desc_ok(&bv, hv, &d)))
+			break;
+		/* seg_len, seg_count and frame_len in one load */
+		w = *(const volatile uint64_t *)(uintptr_t)((uintptr_t)d +
+				offsetof(struct avp_desc, seg_len)) &
+			AVP_DESC_W_MASK;
+		flen = (uint32_t)(w >> 32);
+		if (unlikely(flen - sizeof(dst) >= lim8 ||
+			     w != (w >> 32) * UINT64_C(0x100000001) +
+			     (1u << 16) || d->next_va != 0))
+			break;
+		/* H bytes from data: enough for any frame up to lim */
+		if (unlikely(!avp_data_ok(&bv, AVP_READ_ONCE(d->data_va),
+					  bv.len - hlim, &data)))
+			break;
+		memcpy(&dst, data, sizeof(dst));
+		if (unlikely(((dst ^ mac) & fmask) != 0))
+			break;
+		fp[i] = hv;
+		to = (uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM;
+		if (likely(flen <= 64))
+			avp_copy64(to, data);
+		else
+			avp_copy(to, data, flen);
+		dl = flen;
+		if (unlikely(AVP_READ_ONCE(d->flags) & AVP_DESC_F_RX_VLAN)) {
+			ol = RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+			dl |= (uint32_t)AVP_READ_ONCE(d->vlan_tci) << 16;
+		}
+		*(uint64_t *)(uintptr_t)&m->rearm_data = rearm;
+		m->ol_flags = ol;
+		/* packet_type 0 and pkt_len in one store */
+		*(uint64_t *)((uintptr_t)m +
+			offsetof(struct rte_mbuf, packet_type)) =
+			(uint64_t)flen << 32;
+		/* data_len and vlan_tci in one store */
+		*(uint32_t *)((uintptr_t)m +
+			offsetof(struct rte_mbuf, data_len)) = dl;
+		bytes += flen;
+	}
+	*bytesp = bytes;
+	return i;
+}
+
+/*
+ * Receive from one host ring: the run above over as many ready frames as
+ * it takes without wrapping either ring, then the general pass for what
+ * it left (a frame that is not the common case, or a wrap).
+ */
+static __rte_always_inline uint16_t
+avp_rx_ring(struct avp_rx_queue *rxq, unsigned int ri, struct rte_mbuf **pkts,
+		uint32_t nb, int scattered)
+{
+	struct avp_shring *rx = &rxq->rx[ri], *fr = &rxq->free[ri];
+	struct rte_mempool *mp = rxq->pool;
+	uint32_t cons, fprod, n, done;
+	uint64_t bytes;
+
+	n = RTE_MIN(avp_rx_ready(rxq, rx, fr, &cons, &fprod), nb);
+	if (n == 0)
+		return 0;
+	/* a run that wraps neither ring */
+	n = RTE_MIN(n, RTE_MIN(rx->mask + 1 - cons, fr->mask + 1 - fprod));
+	if (unlikely(n == 0 ||
+		     (rte_pktmbuf_priv_flags(mp) &
+		      RTE_PKTMBUF_POOL_F_PINNED_EXT_BUF) != 0 ||
+		     rte_mempool_get_bulk(mp, (void **)pkts, n) != 0))
+		return avp_rx_ring_general(rxq, ri, pkts, nb, scattered);
+	done = avp_rx_run(rxq, &rx->ring->slots[cons], &fr->ring->slots[fprod],
+			pkts, n, avp_rx_fast_lim(rxq, scattered), &bytes);
+	avp_rx_publish(rx, cons, done, fr, fprod, done);
+	rxq->stats.packets += done;
+	rxq->stats.bytes += bytes;
+	if (likely(done == n))
+		return done;
+	rte_mempool_put_bulk(mp, (void **)&pkts[done], n - done);
+	return done + avp_rx_ring_general(rxq, ri, pkts + done, nb - done,
+			scattered);
+}
+
+/*
  * Serves every host ring mapped to the queue, starting with a different
  * one each call, until nb_pkts frames are out or all rings are empty.
  */
@@ -750,7 +910,7 @@ avp_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 
 			if (want == 0)
 				goto out;
-			got = avp_rx_ring_fast(rxq, ri, pkts + nb_rx, want,
+			got = avp_rx_ring(rxq, ri, pkts + nb_rx, want,
 					scattered);
 			nb_rx += got;
 			if (got == 0)
@@ -978,14 +1138,15 @@ avp_tx_one_slow(struct avp_tx_queue *txq, struct avp_tx_ctx *c,
 }
 
 /*
- * Up to AVP_BURST_MAX packets. The fast path takes a single-segment mbuf
- * that fits one host buffer: one alloc slot, one checked translation of
- * the descriptor and of its data area, one copy. The mbufs go back to
- * their pool in one put when they all come from the same pool and
- * nothing else holds them; otherwise rte_pktmbuf_free_bulk.
+ * Up to AVP_BURST_MAX packets, general pass: any mbuf, bad alloc handles
+ * skipped and counted. A single-segment mbuf that fits one host buffer
+ * takes one alloc slot, one checked translation of the descriptor and of
+ * its data area, one copy; anything else avp_tx_one_slow. The mbufs go
+ * back to their pool in one put when they all come from the same pool
+ * and nothing else holds them; otherwise rte_pktmbuf_free_bulk.
  */
-static __rte_always_inline uint16_t
-avp_tx_sub(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
+static __rte_noinline uint16_t
+avp_tx_general(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
 		int scattered)
 {
 	const struct avp_bufview bv = txq->buf;
@@ -1103,6 +1264,99 @@ avp_tx_sub(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
 	txq->stats.packets += c.placed;
 	txq->stats.bytes += bytes;
 	return i;
+}
+
+/*
+ * The common case in one tight pass: n mbufs, each direct, unshared
+ * (refcnt 1), single-segment, from mp and no longer than one host buffer,
+ * into the buffers whose handles are ap[] (alloc ring), handles then on
+ * tp[] (tx ring, not yet published). Stops at the first mbuf or alloc
+ * handle that is anything else and leaves it, and the rest, to the
+ * general pass. Returns the packets done.
+ */
+static __rte_always_inline uint32_t
+avp_tx_run(const struct avp_tx_queue *txq, struct rte_mbuf **pkts,
+		struct rte_mempool *mp, const volatile uint64_t *ap,
+		volatile uint64_t *tp, uint32_t n, uint64_t *bytesp)
+{
+	const struct avp_bufview bv = txq->buf;
+	const uint32_t H = txq->buf_size;
+	const uint32_t lim = RTE_MIN(H, txq->max_len);
+	const uint64_t vmask = txq->vlan_insert ? RTE_MBUF_F_TX_VLAN : 0;
+	/* refcnt 1 and nb_segs 1, as one 32-bit load sees them */
+	const uint32_t one_one = 1 | 1u << 16;
+	uint64_t bytes = 0;
+	uint32_t i;
+
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
+			offsetof(struct rte_mbuf, refcnt) + 2);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint32_t len = m->pkt_len, rn;
+		uint64_t ol = m->ol_flags, hv;
+		struct avp_desc *d;
+		uint8_t *data;
+
+		memcpy(&rn, (uint8_t *)m + offsetof(struct rte_mbuf, refcnt),
+				sizeof(rn));
+		if (unlikely(rn != one_one || m->pool != mp || len > lim ||
+			     (ol & (RTE_MBUF_F_INDIRECT |
+				    RTE_MBUF_F_EXTERNAL)) != 0))
+			break;
+		hv = ap[i];
+		if (unlikely(!avp_desc_ok(&bv, hv, &d) ||
+			     !avp_data_ok(&bv, AVP_READ_ONCE(d->data_va), H,
+					  &data)))
+			break;
+		avp_copy(data, rte_pktmbuf_mtod(m, const void *), len);
+		d->seg_len = (uint16_t)len;
+		d->next_va = 0;
+		d->seg_count = 1;
+		d->frame_len = (uint16_t)len;
+		if (unlikely(ol & vmask)) {
+			d->flags = AVP_DESC_F_TX_VLAN;
+			d->vlan_tci = m->vlan_tci;
+		} else {
+			d->flags = 0;
+		}
+		tp[i] = hv;
+		bytes += len;
+	}
+	*bytesp = bytes;
+	return i;
+}
+
+/*
+ * Up to AVP_BURST_MAX packets: the run above over as many as both rings
+ * take without wrapping, their mbufs back to the pool in one put, then
+ * the general pass for what it left.
+ */
+static __rte_always_inline uint16_t
+avp_tx_sub(struct avp_tx_queue *txq, struct rte_mbuf **pkts, uint16_t nb,
+		int scattered)
+{
+	struct rte_mempool *mp = pkts[0]->pool;
+	struct avp_tx_ctx c;
+	uint32_t n, done;
+	uint64_t bytes;
+
+	avp_tx_ctx_init(txq, &c);
+	n = RTE_MIN((uint32_t)nb, RTE_MIN(c.avail, c.space));
+	n = RTE_MIN(n, RTE_MIN(txq->alloc.mask + 1 - c.acons,
+			txq->tx.mask + 1 - c.tprod));
+	done = avp_tx_run(txq, pkts, mp, &txq->alloc.ring->slots[c.acons],
+			&txq->tx.ring->slots[c.tprod], n, &bytes);
+	if (likely(done != 0)) {
+		c.aused = done;
+		c.placed = done;
+		avp_tx_ctx_publish(txq, &c);
+		rte_mempool_put_bulk(mp, (void **)pkts, done);
+		txq->stats.packets += done;
+		txq->stats.bytes += bytes;
+	}
+	if (likely(done == nb))
+		return done;
+	return done + avp_tx_general(txq, pkts + done, nb - done, scattered);
 }
 
 static __rte_always_inline uint16_t
