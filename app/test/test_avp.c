@@ -1523,6 +1523,149 @@ test_bursts(void)
 	return test_end();
 }
 
+/*
+ * The fast passes of both directions stop at the first frame or mbuf that
+ * is not their common case and leave the rest of the burst to the
+ * general pass. Bursts that mix every kind must come out whole, in order
+ * and byte for byte, with each drop counted once.
+ */
+struct mixed_rx {
+	enum avp_emu_fault fault;	/* with fault_on */
+	int fault_on;
+	int dst;			/* 0 own, 1 broadcast, 2 other */
+	uint16_t len;
+	uint16_t tci;			/* stripped by the host, 0: none */
+	int accepted;
+};
+
+/* Places one frame on the rx ring and waits until the host has. */
+static int
+mixed_place(struct tport *t, const struct mixed_rx *x, const uint8_t *dst,
+		unsigned int seq, uint64_t placed)
+{
+	struct avp_emu_inject_opts o = { .queue = 0 };
+	struct avp_emu_port_stats st;
+	uint64_t end = now_ms() + WAIT_MS;
+
+	if (x->tci != 0) {
+		o.flags = AVP_EMU_INJ_VLAN;
+		o.vlan_tci = x->tci;
+	}
+	if (x->fault_on)
+		TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, x->fault, 0, 1),
+			"fault");
+	fill_frame(fbuf, x->len, dst, seq);
+	TEST_ASSERT_SUCCESS(avp_emu_inject(t->ep, fbuf, x->len, &o),
+		"inject");
+	do {
+		avp_emu_port_stats_get(t->ep, &st);
+	} while (st.rx_frames[0] < placed && now_ms() < end);
+	TEST_ASSERT_EQUAL(st.rx_frames[0], placed, "frame %u placed", seq);
+	return 0;
+}
+
+static int
+test_mixed_bursts(void)
+{
+	static const uint8_t other[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const struct mixed_rx rx[] = {
+		{ .dst = 0, .len = 64, .accepted = 1 },
+		{ .dst = 0, .len = 120, .tci = 0x123, .accepted = 1 },
+		{ .dst = 0, .len = 100, .accepted = 1 },
+		{ AVP_EMU_FAULT_DESC_DATA_VA, 1, 0, 200, 0, 0 },
+		{ .dst = 0, .len = 64, .accepted = 1 },
+		{ .dst = 1, .len = 64, .accepted = 1 },
+		{ .dst = 2, .len = 64, .accepted = 0 },
+		{ .dst = 0, .len = 7, .accepted = 1 },
+		{ AVP_EMU_FAULT_DESC_HANDLE, 1, 0, 200, 0, 0 },
+		{ .dst = 0, .len = 1000, .accepted = 1 },
+		{ .dst = 0, .len = 64, .tci = 0x7, .accepted = 1 },
+		{ .dst = 0, .len = 64, .accepted = 1 },
+	};
+	/* tx: 0 plain, 1 chain, 2 shared, 3 other pool, 4 clone, 5 plain */
+	static const uint16_t tx_len[] = { 64, 300, 100, 90, 80, 64 };
+	static const uint16_t split[] = { 100 };
+	const uint8_t *dsts[3];
+	struct rte_mbuf *m[32], *orig;
+	unsigned int i, k, n, want = 0;
+	struct tport *t;
+	uint64_t placed = 0;
+
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	dsts[0] = tport_mac(t);
+	dsts[1] = bcast;
+	dsts[2] = other;
+
+	/* receive: every frame on the ring before the first poll */
+	for (i = 0; i < RTE_DIM(rx); i++) {
+		TEST_ASSERT_SUCCESS(mixed_place(t, &rx[i], dsts[rx[i].dst],
+			i, ++placed), "rx frame %u", i);
+		want += rx[i].accepted;
+	}
+	n = rx_wait(t->port, 0, m, want);
+	TEST_ASSERT_EQUAL(n, want, "%u frames, got %u", want, n);
+	for (i = 0, k = 0; i < RTE_DIM(rx); i++) {
+		if (!rx[i].accepted)
+			continue;
+		fill_frame(fbuf, rx[i].len, dsts[rx[i].dst], i);
+		TEST_ASSERT(mbuf_equals(m[k], fbuf, rx[i].len),
+			"rx frame %u bytes", i);
+		TEST_ASSERT_EQUAL(m[k]->nb_segs, 1, "rx frame %u segments", i);
+		if (rx[i].tci != 0) {
+			TEST_ASSERT(m[k]->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED,
+				"rx frame %u stripped", i);
+			TEST_ASSERT_EQUAL(m[k]->vlan_tci, rx[i].tci,
+				"rx frame %u tci", i);
+		} else {
+			TEST_ASSERT_EQUAL(m[k]->ol_flags, 0,
+				"rx frame %u flags", i);
+		}
+		k++;
+	}
+	rte_pktmbuf_free_bulk(m, n);
+	TEST_ASSERT_SUCCESS(rx_until_drained(t, 1, &k), "drained");
+	TEST_ASSERT_EQUAL(k, 0u, "%u frames too many", k);
+	ASSERT_XSTAT(t->port, "rx_invalid_desc_errors", 2);
+	ASSERT_XSTAT(t->port, "rx_filtered_packets", 1);
+	ASSERT_XSTAT(t->port, "rx_good_packets", want);
+
+	/* transmit: one burst of every kind of mbuf */
+	for (i = 0; i < RTE_DIM(tx_len); i++) {
+		fill_frame(fbuf, tx_len[i], peer_mac, 100 + i);
+		m[i] = mbuf_from(i == 3 ? pool_small : pool, fbuf, tx_len[i],
+			i == 1 ? split : NULL, i == 1 ? 2 : 0);
+		ASSERT_NOT_NULL(m[i], "mbuf");
+	}
+	TEST_ASSERT_EQUAL(m[1]->nb_segs, 2, "chain");
+	rte_mbuf_refcnt_update(m[2], 1);	/* the test keeps a reference */
+	orig = m[4];
+	m[4] = rte_pktmbuf_clone(orig, pool);
+	ASSERT_NOT_NULL(m[4], "clone");
+	n = rte_eth_tx_burst(t->port, 0, m, RTE_DIM(tx_len));
+	TEST_ASSERT_EQUAL(n, RTE_DIM(tx_len), "tx burst took %u", n);
+	TEST_ASSERT_SUCCESS(avp_emu_wait_captured(t->ep, n, WAIT_MS),
+		"captured");
+	for (i = 0; i < n; i++) {
+		TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
+		fill_frame(fbuf, tx_len[i], peer_mac, 100 + i);
+		TEST_ASSERT_EQUAL(cap.len, tx_len[i], "tx frame %u length %u",
+			i, cap.len);
+		TEST_ASSERT_EQUAL(memcmp(cap.data, fbuf, tx_len[i]), 0,
+			"tx frame %u bytes", i);
+	}
+	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 0, "nothing else");
+	TEST_ASSERT_EQUAL(rte_mbuf_refcnt_read(m[2]), 1,
+		"shared mbuf: our reference is left");
+	TEST_ASSERT_EQUAL(rte_mbuf_refcnt_read(orig), 1,
+		"cloned mbuf: the clone's reference is gone");
+	rte_pktmbuf_free(m[2]);
+	rte_pktmbuf_free(orig);
+	ASSERT_XSTAT(t->port, "tx_good_packets", RTE_DIM(tx_len));
+	return test_end();
+}
+
 static int
 test_tx_ring_full(void)
 {
@@ -3598,6 +3741,7 @@ static struct unit_test_suite avp_suite = {
 		TEST_CASE_ST(ut_setup, ut_teardown, test_lifecycle),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_start_refused),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_bursts),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_mixed_bursts),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_tx_ring_full),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_rx_nombuf),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_two_threads),
