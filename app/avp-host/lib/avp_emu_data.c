@@ -46,42 +46,57 @@ bad_index(struct avp_emu_port *port, struct emu_ring *er, uint32_t v)
 	emu_violation(port, AVP_EMU_V_RING_INDEX);
 }
 
-/* The guest's consumer index on a host-produced ring, validated; the
- * buffers between the last seen index and it now belong to the guest.
+/*
+ * cons, the guest's consumer index on a host-produced ring, validated;
+ * the buffers between the last seen index and it now belong to the
+ * guest. Called only for rings whose index moved, so the work is per
+ * buffer taken, not per ring and pass.
  */
 static int
+sync_ring(struct avp_emu_port *port, struct emu_ring *er, uint32_t cons,
+		uint8_t to_state)
+{
+	const uint32_t *shadow = er->shadow;
+	struct emu_buf *bufs = port->bufs;
+	uint32_t mask = er->mask, seen = er->seen, nbufs = port->nbufs;
+
+	/* out of range, or more than the host put there */
+	if (cons > mask || ((cons - seen) & mask) > ((er->pos - seen) & mask)) {
+		bad_index(port, er, cons);
+		return -1;
+	}
+	/* EMU_SHADOW_BOGUS is above any index: the range check skips it */
+	if (to_state == BUF_GUEST_TX) {
+		for (; seen != cons; seen = (seen + 1) & mask) {
+			uint32_t idx = shadow[seen];
+
+			if (idx < nbufs && bufs[idx].state == BUF_ALLOC)
+				bufs[idx].state = BUF_GUEST_TX;
+		}
+	} else {
+		for (; seen != cons; seen = (seen + 1) & mask) {
+			uint32_t idx = shadow[seen];
+			int32_t i;
+
+			if (idx >= nbufs)
+				continue;
+			for (i = (int32_t)idx; i >= 0; i = bufs[i].next)
+				if (bufs[i].state == BUF_RX)
+					bufs[i].state = BUF_GUEST_RX;
+		}
+	}
+	er->seen = cons;
+	return 0;
+}
+
+static void
 sync_guest_cons(struct avp_emu_port *port, struct emu_ring *er,
 		uint8_t to_state)
 {
-	uint32_t cons, took, avail;
+	uint32_t cons = __atomic_load_n(&er->r->cons_idx, __ATOMIC_ACQUIRE);
 
-	if (emu_ring_peer_idx(&er->r->cons_idx, er->mask, &cons) != 0) {
-		bad_index(port, er, cons);
-		return -1;
-	}
-	took = (cons - er->seen) & er->mask;
-	avail = (er->pos - er->seen) & er->mask;
-	if (took > avail) {
-		bad_index(port, er, cons);
-		return -1;
-	}
-	while (er->seen != cons) {
-		uint32_t idx = er->shadow[er->seen];
-		int32_t i;
-
-		er->seen = (er->seen + 1) & er->mask;
-		if (idx == EMU_SHADOW_BOGUS || idx >= port->nbufs)
-			continue;
-		if (to_state == BUF_GUEST_TX) {
-			if (port->bufs[idx].state == BUF_ALLOC)
-				port->bufs[idx].state = BUF_GUEST_TX;
-			continue;
-		}
-		for (i = (int32_t)idx; i >= 0; i = port->bufs[i].next)
-			if (port->bufs[i].state == BUF_RX)
-				port->bufs[i].state = BUF_GUEST_RX;
-	}
-	return 0;
+	if (cons != er->seen)
+		sync_ring(port, er, cons, to_state);
 }
 
 void
@@ -188,6 +203,23 @@ avp_emu_wait_captured(struct avp_emu_port *port, unsigned int n,
 
 /* ---- pending rx frames ---- */
 
+/*
+ * pend_count changes under pend_lock only; the service pass peeks at it
+ * without the lock (pend_waiting) and takes the lock only when frames
+ * wait. A frame queued just after the peek goes in the next pass.
+ */
+static inline void
+pend_count_set(struct avp_emu_port *port, unsigned int n)
+{
+	__atomic_store_n(&port->pend_count, n, __ATOMIC_RELAXED);
+}
+
+static inline int
+pend_waiting(struct avp_emu_port *port)
+{
+	return __atomic_load_n(&port->pend_count, __ATOMIC_RELAXED) != 0;
+}
+
 static int
 pend_push(struct avp_emu_port *port, const void *frame, uint32_t len,
 		int queue, unsigned int flags, uint16_t tci, uint8_t nsegs,
@@ -216,7 +248,7 @@ pend_push(struct avp_emu_port *port, const void *frame, uint32_t len,
 	e->tci = tci;
 	e->nsegs = nsegs;
 	e->droppable = (uint8_t)droppable;
-	port->pend_count++;
+	pend_count_set(port, port->pend_count + 1);
 	pthread_mutex_unlock(&port->pend_lock);
 	return 0;
 }
@@ -228,7 +260,7 @@ emu_pend_clear(struct avp_emu_port *port)
 	while (port->pend_count != 0) {
 		free(port->pend[port->pend_head].data);
 		port->pend_head = (port->pend_head + 1) % EMU_PEND_MAX;
-		port->pend_count--;
+		pend_count_set(port, port->pend_count - 1);
 	}
 	pthread_mutex_unlock(&port->pend_lock);
 }
@@ -295,7 +327,7 @@ avp_emu_wait_rx_drained(struct avp_emu_port *port, unsigned int timeout_ms)
  * and the ownership of every slot stay unambiguous.
  */
 static uint32_t
-rx_room(struct avp_emu_port *port, unsigned int q)
+rx_room(const struct avp_emu_port *port, unsigned int q)
 {
 	return emu_ring_room(&port->rx[q], port->rx[q].seen);
 }
@@ -491,50 +523,74 @@ deliver_pending(struct avp_emu_port *port)
 			break;
 		free(e->data);
 		port->pend_head = (port->pend_head + 1) % EMU_PEND_MAX;
-		port->pend_count--;
+		pend_count_set(port, port->pend_count - 1);
 		work = 1;
 	}
 	pthread_mutex_unlock(&port->pend_lock);
 	return work;
 }
 
-/* GEN fast path: a single-segment frame built in place in a host
- * buffer, without the copy through deliver(). 1 when placed, 0 when the
- * frame must take the general path, -EAGAIN when the pool is empty.
+#define GEN_CHUNK	32
+
+/*
+ * GEN fast path: up to n single-segment frames of len bytes built in
+ * place in host buffers and put on rx[q], without the copy through
+ * deliver(), as many as the pool has. Returns how many; the caller
+ * accounts for them.
  */
-static int
-gen_in_place(struct avp_emu_port *port, unsigned int q, uint16_t len,
-		uint64_t seq, const uint8_t *src)
+static unsigned int
+gen_in_place(struct avp_emu_port *port, unsigned int q, unsigned int n,
+		uint16_t len, const uint8_t *src)
 {
 	struct emu_ring *er = &port->rx[q];
-	struct emu_buf *b;
-	struct avp_desc *d;
-	uint32_t idx;
+	uint64_t rec = emu_buf_word(BUF_RX, q, 1, 1, -1);
+	uint32_t idx[GEN_CHUNK], pos, mask = er->mask;
+	uint32_t *shadow = er->shadow;
+	volatile uint64_t *slots = er->r->slots;
+	uint64_t h[GEN_CHUNK];
+	uint8_t *bufs[GEN_CHUNK];
+	unsigned int done = 0, c, j;
 
-	if (len > port->H || len > port->params.max_frame_len ||
-			port->desc_fault_on || port->rx_force_segs > 1)
+	if (n > port->free_top)
+		n = port->free_top;
+	while (done < n) {
+		c = n - done < GEN_CHUNK ? n - done : GEN_CHUNK;
+		for (j = 0; j < c; j++) {
+			idx[j] = port->free_stack[--port->free_top];
+			h[j] = emu_buf_handle(port, idx[j]);
+			bufs[j] = emu_handle_data(h[j]);
+		}
+		emu_frame_build_burst(bufs, c, len, port->gen_done + done,
+			port->params.mac, src);
+		pos = er->pos;
+		for (j = 0; j < c; j++) {
+			emu_buf_rx_single(h[j], idx[j], len);
+			memcpy(&port->bufs[idx[j]], &rec, sizeof(rec));
+			shadow[pos] = idx[j];
+			slots[pos] = h[j];
+			pos = (pos + 1) & mask;
+		}
+		er->pos = pos;
+		done += c;
+	}
+	return done;
+}
+
+/* Frames the generator would place now: its early exits, without work. */
+static int
+gen_wanted(const struct avp_emu_port *port)
+{
+	unsigned int q;
+
+	if (port->mode != AVP_EMU_MODE_GEN || !emu_rx_ready(port) ||
+			(port->gen_count != 0 &&
+			port->gen_count == port->gen_done))
 		return 0;
-	if (emu_buf_pop(port, &idx) != 0)
-		return -EAGAIN;
-	emu_buf_clean(port, idx);
-	avp_emu_frame_build(emu_buf_data(port, idx), len, seq,
-		port->params.mac, src);
-	d = emu_buf_desc(port, idx);
-	d->seg_len = len;
-	d->frame_len = len;
-	b = &port->bufs[idx];
-	b->state = BUF_RX;
-	b->ring = (uint8_t)q;
-	b->head = 1;
-	b->nsegs = 1;
-	b->next = -1;
-	er->shadow[er->pos] = idx;
-	emu_ring_put(er, emu_buf_handle(port, idx));
-	port->rx_dirty |= 1u << q;
-	port->rx_outstanding++;
-	port->st.rx_frames[q]++;
-	port->st.rx_bytes[q] += len;
-	return 1;
+	for (q = 0; q < port->cfg.rx_queues &&
+			q < port->params.rx_queues_max; q++)
+		if (rx_room(port, q) != 0)
+			return 1;
+	return 0;
 }
 
 /* GEN mode: bursts of verifiable frames, flow-controlled by ring room. */
@@ -545,6 +601,7 @@ generate(struct avp_emu_port *port)
 	const uint16_t *sizes = port->gen_sizes;
 	unsigned int nsizes = port->gen_nsizes;
 	unsigned int q, i, k;
+	uint32_t lim;
 	uint8_t src[AVP_MAC_LEN];
 	int work = 0;
 
@@ -554,6 +611,11 @@ generate(struct avp_emu_port *port)
 		sizes = &def_size;
 		nsizes = 1;
 	}
+	/* frames up to lim bytes go in place, the others through deliver */
+	lim = port->H < port->params.max_frame_len ? port->H :
+		port->params.max_frame_len;
+	if (port->desc_fault_on || port->rx_force_segs > 1)
+		lim = 0;
 	memcpy(src, gen_src_mac, sizeof(src));
 	src[5] = (uint8_t)port->idx;
 	for (q = 0; q < port->cfg.rx_queues &&
@@ -568,20 +630,38 @@ generate(struct avp_emu_port *port)
 			k = port->gen_burst;
 		if (k > left)
 			k = (unsigned int)left;
+		if (nsizes == 1 && sizes[0] <= lim) {
+			/* one size, in place: the whole burst at once */
+			i = gen_in_place(port, q, k, sizes[0], src);
+			port->gen_done += i;
+			port->st.gen_frames += i;
+			if (i != 0) {
+				port->rx_dirty |= 1u << q;
+				port->rx_outstanding += i;
+				port->st.rx_frames[q] += i;
+				port->st.rx_bytes[q] += (uint64_t)i * sizes[0];
+				work = 1;
+			}
+			continue;
+		}
 		for (i = 0; i < k; i++) {
 			uint16_t len = sizes[port->gen_size_idx];
 			uint64_t seq = port->gen_done;
-			int ret;
 
-			ret = gen_in_place(port, q, len, seq, src);
-			if (ret == 0) {
+			if (len <= lim) {
+				if (gen_in_place(port, q, 1, len, src) == 0)
+					break;
+				port->rx_dirty |= 1u << q;
+				port->rx_outstanding++;
+				port->st.rx_frames[q]++;
+				port->st.rx_bytes[q] += len;
+			} else {
 				avp_emu_frame_build(port->scratch2, len, seq,
 					port->params.mac, src);
-				ret = deliver(port, (int)q, port->scratch2,
-					len, 0, 0, 0, 0);
+				if (deliver(port, (int)q, port->scratch2,
+						len, 0, 0, 0, 0) == -EAGAIN)
+					break;
 			}
-			if (ret == -EAGAIN)
-				break;
 			port->gen_size_idx = (port->gen_size_idx + 1) % nsizes;
 			port->gen_done++;
 			port->st.gen_frames++;
@@ -593,7 +673,7 @@ generate(struct avp_emu_port *port)
 
 /* ---- transmit consumption (E7) ---- */
 
-static void
+static inline void
 sink(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 		uint32_t len)
 {
@@ -765,9 +845,51 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 	dispatch(port, q, f, sum, flags, tci, (uint8_t)n);
 }
 
+/*
+ * The common transmit frame: one buffer the guest owns, with a
+ * descriptor tx_frame() would accept as it is (no tag to insert). Each
+ * field is read once and what is checked is what is used. 0: nothing
+ * done, tx_frame() checks it again and counts what is wrong.
+ */
+static inline int
+tx_fast(struct avp_emu_port *port, unsigned int q, uint64_t h,
+		uint64_t *bytes)
+{
+	struct avp_desc *d;
+	struct emu_buf *b;
+	uint16_t len, tci;
+	uint32_t idx;
+
+	if (emu_buf_index(port, h, &idx) != 0)
+		return 0;
+	b = &port->bufs[idx];
+	if (b->state != BUF_GUEST_TX)
+		return 0;
+	d = emu_handle_desc(h);
+	if (*(volatile uint64_t *)&d->next_va != 0)
+		return 0;
+	len = d->seg_len;
+	if (len > port->H || d->frame_len != len || d->seg_count != 1 ||
+			d->flags != 0 || d->data_va != emu_handle_data_va(h))
+		return 0;
+	tci = d->vlan_tci;
+	*bytes += len;
+	/* emu_buf_push(), the state known */
+	b->state = BUF_HOST;
+	b->head = 0;
+	b->next = -1;
+	port->free_stack[port->free_top++] = idx;
+	if (port->mode == AVP_EMU_MODE_SINK || port->mode == AVP_EMU_MODE_GEN)
+		sink(port, q, emu_handle_data(h), len);
+	else
+		dispatch(port, q, emu_handle_data(h), len, 0, tci, 1);
+	return 1;
+}
+
 static int
 consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 {
+	uint64_t fast = 0, bytes = 0;
 	struct emu_ring *er = &port->tx[q];
 	uint32_t n;
 
@@ -787,8 +909,17 @@ consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 		emu_ring_publish_cons(er);
 		return 1;
 	}
-	while (n-- != 0)
-		tx_frame(port, q, emu_ring_get(er));
+	while (n-- != 0) {
+		uint64_t h = emu_ring_get(er);
+
+		if (tx_fast(port, q, h, &bytes))
+			fast++;
+		else
+			tx_frame(port, q, h);
+	}
+	/* tx_frame() counts its own frames, the fast ones are counted here */
+	port->st.tx_frames[q] += fast;
+	port->st.tx_bytes[q] += bytes;
 	emu_ring_publish_cons(er);
 	return 1;
 }
@@ -829,7 +960,8 @@ static int
 consume_free_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 {
 	struct emu_ring *er = &port->fr[q];
-	uint32_t n;
+	uint32_t n, freed = 0;
+	uint64_t taken, back;
 
 	if (prod == SNAP_BAD)
 		return 0;
@@ -842,33 +974,142 @@ consume_free_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 		emu_ring_publish_cons(er);
 		return 1;
 	}
-	while (n-- != 0)
-		free_frame(port, q, emu_ring_get(er));
+	/* the common case: a single-buffer frame from this ring's rx, in
+	 * the guest's hands, one record compare; the rest goes to
+	 * free_frame()
+	 */
+	taken = emu_buf_word(BUF_GUEST_RX, q, 1, 1, -1);
+	back = emu_buf_word(BUF_HOST, q, 0, 0, -1);
+	while (n-- != 0) {
+		uint64_t h = emu_ring_get(er);
+		struct emu_buf *b;
+		uint32_t idx;
+
+		if (emu_buf_index(port, h, &idx) == 0) {
+			b = &port->bufs[idx];
+			if (emu_buf_get(b) == taken) {
+				memcpy(b, &back, sizeof(back));
+				port->free_stack[port->free_top++] = idx;
+				freed++;
+				continue;
+			}
+		}
+		free_frame(port, q, h);
+	}
+	/* as free_frame() does, for the fast ones at once */
+	port->st.freed_buffers += freed;
+	port->rx_outstanding -= freed < port->rx_outstanding ? freed :
+		port->rx_outstanding;
 	emu_ring_publish_cons(er);
 	return 1;
 }
 
 /* ---- alloc stocking (E6) ---- */
 
-void
-emu_restock(struct avp_emu_port *port)
+/* Alloc rings kept stocked, and the most buffers each may hold. */
+static unsigned int
+stock_cap(const struct avp_emu_port *port, uint32_t *cap)
 {
-	unsigned int nq = port->stock_txq, q;
-	uint32_t cap;
-	uint64_t arg;
+	unsigned int nq = port->stock_txq;
 
 	if (nq == 0)
-		return;
+		return 0;
 	if (nq > port->params.tx_queues_max)
 		nq = port->params.tx_queues_max;
 	/* keep half the pool for receive traffic */
-	cap = port->nbufs / 2 / nq;
+	*cap = port->nbufs / 2 / nq;
+	return nq;
+}
+
+/* The fill alloc ring er is kept at. */
+static inline uint32_t
+stock_want(const struct emu_ring *er, uint32_t cap)
+{
+	return cap < er->mask ? cap : er->mask;
+}
+
+/* Whether emu_restock() would do anything now: a ring below its fill,
+ * and a buffer for it, or a dry pool not counted yet, or a made-up
+ * handle to put.
+ */
+static int
+restock_wanted(const struct avp_emu_port *port)
+{
+	unsigned int nq, q;
+	uint32_t cap = 0;
+
+	nq = stock_cap(port, &cap);
+	for (q = 0; q < nq; q++) {
+		const struct emu_ring *er = &port->alloc[q];
+
+		if (((er->pos - er->seen) & er->mask) < stock_want(er, cap))
+			return port->free_top != 0 || !port->alloc_dry ||
+				port->fault[AVP_EMU_FAULT_ALLOC_HANDLE].active;
+	}
+	return 0;
+}
+
+/* n clean buffers onto alloc[q], as many as the pool has. */
+static void
+restock_burst(struct avp_emu_port *port, unsigned int q, uint32_t n)
+{
+	struct emu_ring *er = &port->alloc[q];
+	uint32_t i, k = n < port->free_top ? n : port->free_top;
+	uint64_t rec = emu_buf_word(BUF_ALLOC, q, 0, 0, -1);
+	/* in locals: the stores below could alias the port's fields */
+	uint32_t pos = er->pos, mask = er->mask, top = port->free_top;
+	const uint32_t *stack = port->free_stack;
+	uint32_t *shadow = er->shadow;
+	volatile uint64_t *slots = er->r->slots;
+	struct emu_buf *bufs = port->bufs;
+
+	for (i = 0; i < k; i++) {
+		uint32_t idx = stack[--top];
+		uint64_t h = emu_buf_handle(port, idx);
+
+		emu_buf_clean_h(h, idx);
+		memcpy(&bufs[idx], &rec, sizeof(rec));
+		shadow[pos] = idx;
+		slots[pos] = h;
+		pos = (pos + 1) & mask;
+	}
+	er->pos = pos;
+	port->free_top = top;
+	if (k != 0) {
+		port->alloc_dry = 0;
+		emu_ring_publish_prod(er);
+	}
+	if (k < n) {
+		if (!port->alloc_dry)
+			port->st.alloc_dry++;
+		port->alloc_dry = 1;
+	}
+}
+
+void
+emu_restock(struct avp_emu_port *port)
+{
+	unsigned int nq, q;
+	uint32_t cap = 0;
+	uint64_t arg;
+	int faults;
+
+	nq = stock_cap(port, &cap);
+	faults = port->fault[AVP_EMU_FAULT_ALLOC_HANDLE].active ||
+		port->fault[AVP_EMU_FAULT_ALLOC_DIRTY].active;
 	for (q = 0; q < nq; q++) {
 		struct emu_ring *er = &port->alloc[q];
 		uint32_t fill = (er->pos - er->seen) & er->mask;
-		uint32_t want = cap < er->mask ? cap : er->mask;
+		uint32_t want = stock_want(er, cap);
 		int put = 0;
 
+		if (fill >= want)
+			continue;
+		if (!faults) {
+			restock_burst(port, q, want - fill);
+			continue;
+		}
+		/* a fault may apply to any buffer: one at a time */
 		while (fill < want) {
 			uint32_t idx;
 
@@ -948,55 +1189,168 @@ emu_consume_free(struct avp_emu_port *port)
 	return consume_rings(port, port->fr, consume_free_ring);
 }
 
-/* One service pass over a port (port->lock held). */
-int
-emu_port_service(struct avp_emu_port *port)
+/* What a pass read of the guest's indexes, before doing any work. */
+struct emu_snap {
+	uint32_t req_prod;
+	uint32_t txp[AVP_MAX_QUEUES];	/* producer indexes, or SNAP_BAD */
+	uint32_t frp[AVP_MAX_QUEUES];
+	uint32_t allocc[AVP_MAX_QUEUES];	/* consumer indexes */
+	uint32_t rxc[AVP_MAX_QUEUES];
+	uint32_t ready;		/* q: tx[q] not empty, 8 + q: free[q] */
+	uint32_t moved;		/* q: alloc[q] taken, 8 + q: rx[q] */
+};
+
+/*
+ * The work of a pass, once emu_port_service() saw something to do, in
+ * the order the pass always had: account for what the guest took, take
+ * what it sent and gave back, answer requests, restock, deliver. Not
+ * inlined so that a profile tells the work from the polling
+ * (devtools/avp-perf-emu-callgrind.sh).
+ */
+static __attribute__((noinline)) int
+emu_port_work(struct avp_emu_port *port, const struct emu_snap *s)
 {
-	uint32_t txp[AVP_MAX_QUEUES], frp[AVP_MAX_QUEUES];
-	uint32_t req_prod, ack = port->mig_ack_seen;
-	uint32_t mask = port->irq_mask_seen;
 	unsigned int q;
 	int work = 0;
 
+	for (q = 0; s->moved != 0 && q < AVP_MAX_QUEUES; q++) {
+		if (s->moved & (1u << q))
+			sync_ring(port, &port->alloc[q], s->allocc[q],
+				BUF_GUEST_TX);
+		if (s->moved & (1u << (AVP_MAX_QUEUES + q)))
+			sync_ring(port, &port->rx[q], s->rxc[q],
+				BUF_GUEST_RX);
+	}
+	for (q = 0; s->ready != 0 && q < AVP_MAX_QUEUES; q++) {
+		if (s->ready & (1u << q))
+			work |= consume_tx_ring(port, q, s->txp[q]);
+		if (s->ready & (1u << (AVP_MAX_QUEUES + q)))
+			work |= consume_free_ring(port, q, s->frp[q]);
+	}
+	work |= emu_ctrl_service(port, s->req_prod);
+	emu_restock(port);
+	if (pend_waiting(port))
+		work |= deliver_pending(port);
+	work |= generate(port);
+	rx_publish(port);
+	return work;
+}
+
+/* A producer index of a guest-produced ring: SNAP_BAD when out of range
+ * (counted), else whether entries wait (1) or not (0).
+ */
+static inline int
+snap_prod(struct avp_emu_port *port, struct emu_ring *er, uint32_t *v)
+{
+	if (emu_ring_peer_idx(&er->r->prod_idx, er->mask, v) != 0) {
+		bad_index(port, er, *v);
+		*v = SNAP_BAD;
+		return 0;
+	}
+	return *v != er->pos;
+}
+
+/*
+ * Reads the indexes the guest writes on the rings of queues 0 to nq - 1:
+ * every producer index first, so that whatever the guest enqueued before
+ * them is visible once the consumer indexes are read after. Nonzero when
+ * something moved.
+ */
+static uint32_t
+snap_rings(struct avp_emu_port *port, struct emu_snap *s, unsigned int nq)
+{
+	unsigned int q;
+
+	s->ready = 0;
+	s->moved = 0;
+	for (q = 0; q < nq; q++) {
+		if (snap_prod(port, &port->tx[q], &s->txp[q]))
+			s->ready |= 1u << q;
+		if (snap_prod(port, &port->fr[q], &s->frp[q]))
+			s->ready |= 1u << (AVP_MAX_QUEUES + q);
+	}
+	/* checked by sync_ring(), when they moved */
+	for (q = 0; q < nq; q++) {
+		s->allocc[q] = __atomic_load_n(&port->alloc[q].r->cons_idx,
+			__ATOMIC_ACQUIRE);
+		s->rxc[q] = __atomic_load_n(&port->rx[q].r->cons_idx,
+			__ATOMIC_ACQUIRE);
+		if (s->allocc[q] != port->alloc[q].seen)
+			s->moved |= 1u << q;
+		if (s->rxc[q] != port->rx[q].seen)
+			s->moved |= 1u << (AVP_MAX_QUEUES + q);
+	}
+	return s->ready | s->moved;
+}
+
+/* Queues whose rings the guest was told it may use. */
+static unsigned int
+hot_queues(const struct avp_emu_port *port)
+{
+	unsigned int n = port->cfg.tx_queues;
+
+	if (n < port->cfg.rx_queues)
+		n = port->cfg.rx_queues;
+	if (n < port->stock_txq)
+		n = port->stock_txq;
+	return n < AVP_MAX_QUEUES ? n : AVP_MAX_QUEUES;
+}
+
+/*
+ * One service pass over a port (port->lock held).
+ *
+ * It polls the registers and the indexes the guest writes on the rings
+ * of the queues in use. Every 8th pass, and whenever there is anything
+ * to do, it reads the indexes of all rings: a bad index or a ring used
+ * where it should not be is seen whatever the guest configured, within
+ * a few passes when the guest does nothing else, and before anything
+ * the guest did after it is handled (a request, a frame on a ring in
+ * use). Only then, when something moved or the host itself has work (a
+ * request, a late reply, frames pending or to generate, alloc rings to
+ * restock), does it call emu_port_work(). An idle pass costs a few
+ * loads per ring in use.
+ */
+int
+emu_port_service(struct avp_emu_port *port)
+{
+	struct emu_snap s;
+	uint32_t ack = port->mig_ack_seen;
+	uint32_t mask = port->irq_mask_seen;
+	unsigned int hot;
+	int work = 0, full;
+
 	if (port->mig_phase == MIG_RELOCATING)
 		return 0;
-	emu_regs_poll(port);
-	if (ack != port->mig_ack_seen || mask != port->irq_mask_seen)
-		work = 1;
-	/* Snapshot every producer index first: whatever the guest enqueued
-	 * before them is visible once the consumer indexes are read after.
-	 */
+	if (port->regs->irq_mask != mask || port->regs->mig_ack != ack) {
+		emu_regs_poll(port);
+		if (ack != port->mig_ack_seen || mask != port->irq_mask_seen)
+			work = 1;
+	}
 	if (emu_ring_peer_idx(&port->req.r->prod_idx, port->req.mask,
-			&req_prod) != 0) {
-		bad_index(port, &port->req, req_prod);
-		req_prod = port->req.pos;
+			&s.req_prod) != 0) {
+		bad_index(port, &port->req, s.req_prod);
+		s.req_prod = port->req.pos;
 	}
 	/* The clock every 8th idle pass only: a busy data path makes many
 	 * short passes, and the reply time stays an upper bound.
 	 */
-	if (req_prod == port->req.pos && (port->req_idle_passes++ & 7) == 0)
+	if (s.req_prod == port->req.pos &&
+			(port->req_idle_passes++ & 7) == 0)
 		port->req_idle_us = emu_now_us();
-	for (q = 0; q < AVP_MAX_QUEUES; q++) {
-		if (emu_ring_peer_idx(&port->tx[q].r->prod_idx,
-				port->tx[q].mask, &txp[q]) != 0) {
-			bad_index(port, &port->tx[q], txp[q]);
-			txp[q] = SNAP_BAD;
-		}
-		if (emu_ring_peer_idx(&port->fr[q].r->prod_idx,
-				port->fr[q].mask, &frp[q]) != 0) {
-			bad_index(port, &port->fr[q], frp[q]);
-			frp[q] = SNAP_BAD;
-		}
-	}
-	emu_data_sync(port);
-	for (q = 0; q < AVP_MAX_QUEUES; q++) {
-		work |= consume_tx_ring(port, q, txp[q]);
-		work |= consume_free_ring(port, q, frp[q]);
-	}
-	work |= emu_ctrl_service(port, req_prod);
-	emu_restock(port);
-	work |= deliver_pending(port);
-	work |= generate(port);
-	rx_publish(port);
+	hot = hot_queues(port);
+	full = (port->scan_passes++ & 7) == 0;
+	if (snap_rings(port, &s, hot) != 0 ||
+			s.req_prod != port->req.pos || port->late_pending ||
+			port->rx_dirty != 0 || pend_waiting(port) ||
+			gen_wanted(port))
+		full = 2;
+	else if (full)	/* only API calls make restocking due unseen */
+		full = restock_wanted(port) ? 2 : 1;
+	if (!full)
+		return work;
+	if (hot < AVP_MAX_QUEUES && snap_rings(port, &s, AVP_MAX_QUEUES) != 0)
+		full = 2;
+	if (full == 2)
+		work |= emu_port_work(port, &s);
 	return work;
 }

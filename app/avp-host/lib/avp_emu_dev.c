@@ -40,6 +40,25 @@ next_pow2(uint64_t v)
 	return p;
 }
 
+/* stride = s0 << k, s0 odd: k and the inverse of s0 modulo 2^64 */
+static void
+stride_inverse(struct avp_emu_port *port)
+{
+	uint64_t s0 = port->buf_stride, inv;
+	unsigned int k = 0, i;
+
+	while ((s0 & 1) == 0) {
+		s0 >>= 1;
+		k++;
+	}
+	/* Newton: each step doubles the correct low bits (3, 6, ... 96) */
+	inv = s0;
+	for (i = 0; i < 5; i++)
+		inv *= 2 - s0 * inv;
+	port->stride_inv = inv;
+	port->stride_shift = k;
+}
+
 static uint32_t
 buf_stride_for(uint32_t h)
 {
@@ -145,6 +164,7 @@ emu_dev_layout(struct avp_emu_port *port)
 	port->H = p->buf_data_size;
 	port->nbufs = p->buf_count;
 	port->buf_stride = buf_stride_for(port->H);
+	stride_inverse(port);
 	port->pool_len = (uint64_t)port->nbufs * port->buf_stride;
 	port->pool_region_len = ALIGN_UP(port->pool_len, 4096);
 	pool_max = ALIGN_UP((uint64_t)port->nbufs * buf_stride_for(

@@ -67,6 +67,47 @@ struct emu_buf {
 	int32_t next;		/* rx chain, host record; -1 ends */
 };
 
+_Static_assert(sizeof(struct emu_buf) == sizeof(uint64_t),
+	"emu_buf is read and written as one word");
+
+/* The data path reads and rewrites a whole record per frame, in one
+ * load or store: as a word.
+ */
+static inline uint64_t
+emu_buf_word(uint8_t state, unsigned int ring, uint8_t head, uint8_t nsegs,
+		int32_t next)
+{
+	struct emu_buf b = {
+		.state = state,
+		.ring = (uint8_t)ring,
+		.head = head,
+		.nsegs = nsegs,
+		.next = next,
+	};
+	uint64_t w;
+
+	memcpy(&w, &b, sizeof(w));
+	return w;
+}
+
+static inline uint64_t
+emu_buf_get(const struct emu_buf *b)
+{
+	uint64_t w;
+
+	memcpy(&w, b, sizeof(w));
+	return w;
+}
+
+static inline void
+emu_buf_set(struct emu_buf *b, uint8_t state, unsigned int ring,
+		uint8_t head, uint8_t nsegs, int32_t next)
+{
+	uint64_t w = emu_buf_word(state, ring, head, nsegs, next);
+
+	memcpy(b, &w, sizeof(w));
+}
+
 /* A frame waiting to be delivered to the guest. */
 struct emu_pend {
 	uint8_t *data;
@@ -129,6 +170,8 @@ struct avp_emu_port {
 	uint64_t pool_pa;
 	uint64_t buf_va;
 	uint32_t buf_stride;
+	uint64_t stride_inv;		/* emu_buf_index: see there */
+	unsigned int stride_shift;
 	uint32_t H;
 	uint32_t nbufs;
 	uint32_t ring_stride;
@@ -177,6 +220,7 @@ struct avp_emu_port {
 
 	uint64_t req_idle_us;		/* last pass without a request */
 	uint32_t req_idle_passes;	/* passes since req_idle_us was read */
+	uint32_t scan_passes;		/* every 8th reads all rings */
 
 	/* control faults: one reply held back */
 	int late_pending;
@@ -247,48 +291,113 @@ emu_buf_handle(const struct avp_emu_port *port, uint32_t idx)
 	return port->buf_va + (uint64_t)idx * port->buf_stride;
 }
 
+/*
+ * Handle to index without a division: the stride is s0 << k with s0 odd
+ * and inv the inverse of s0 modulo 2^64. For off = h - buf_va,
+ * (off * inv) rotated right by k is off / stride when off is a multiple
+ * of the stride, and at least 2^64 / stride (> nbufs) otherwise: one
+ * compare checks the range and the alignment. See emu_dev_layout.
+ */
 static inline int
 emu_buf_index(const struct avp_emu_port *port, uint64_t h, uint32_t *idx)
 {
-	uint64_t off = h - port->buf_va;
+	uint64_t x = (h - port->buf_va) * port->stride_inv;
+	unsigned int k = port->stride_shift;
 
-	if (h < port->buf_va || off >= port->pool_len ||
-			off % port->buf_stride != 0)
+	x = (x >> k) | (x << ((64 - k) & 63));
+	if (x >= port->nbufs)
 		return -1;
-	*idx = (uint32_t)(off / port->buf_stride);
+	*idx = (uint32_t)x;
 	return 0;
+}
+
+/*
+ * The host virtual addresses in shared memory are where the emulator
+ * itself mapped BAR 2 (buf_va is bar2 + pool_off): a handle, once
+ * checked, is the host's pointer to the descriptor, and data_va to the
+ * bytes.
+ */
+static inline struct avp_desc *
+emu_handle_desc(uint64_t h)
+{
+	return (struct avp_desc *)(uintptr_t)h;
+}
+
+static inline uint64_t
+emu_handle_data_va(uint64_t h)
+{
+	return h + EMU_DESC_SIZE + EMU_HEADROOM;
+}
+
+static inline uint8_t *
+emu_handle_data(uint64_t h)
+{
+	return (uint8_t *)(uintptr_t)emu_handle_data_va(h);
 }
 
 static inline struct avp_desc *
 emu_buf_desc(const struct avp_emu_port *port, uint32_t idx)
 {
-	return (struct avp_desc *)(void *)(port->bar2 + port->pool_off +
-		(uint64_t)idx * port->buf_stride);
+	return emu_handle_desc(emu_buf_handle(port, idx));
 }
 
 static inline uint8_t *
 emu_buf_data(const struct avp_emu_port *port, uint32_t idx)
 {
-	return (uint8_t *)emu_buf_desc(port, idx) + EMU_DESC_SIZE +
-		EMU_HEADROOM;
+	return emu_handle_data(emu_buf_handle(port, idx));
 }
 
 static inline uint64_t
 emu_buf_data_va(const struct avp_emu_port *port, uint32_t idx)
 {
-	return emu_buf_handle(port, idx) + EMU_DESC_SIZE + EMU_HEADROOM;
+	return emu_handle_data_va(emu_buf_handle(port, idx));
 }
 
-/* Section 9.3: every buffer handed out is clean. */
+/*
+ * Section 9.3: every buffer handed out is clean. Only the fields the
+ * guest reads are reset: the reserved bytes are host-private (ABI 9),
+ * neither side reads them, so a memset of the whole descriptor would
+ * only cost time.
+ */
+static inline void
+emu_buf_clean_h(uint64_t h, uint32_t idx)
+{
+	struct avp_desc *d = emu_handle_desc(h);
+
+	d->host_ref = idx;
+	d->flags = 0;
+	d->next_va = 0;
+	d->data_va = emu_handle_data_va(h);
+	d->seg_len = 0;
+	d->seg_count = 1;
+	d->_rsvd2 = 0;
+	d->frame_len = 0;
+	d->vlan_tci = 0;
+}
+
 static inline void
 emu_buf_clean(struct avp_emu_port *port, uint32_t idx)
 {
-	struct avp_desc *d = emu_buf_desc(port, idx);
+	emu_buf_clean_h(emu_buf_handle(port, idx), idx);
+}
 
-	memset(d, 0, sizeof(*d));
+/* A single-segment receive frame of len bytes in buffer idx at handle
+ * h: every field the guest reads, whatever the descriptor held before.
+ */
+static inline void
+emu_buf_rx_single(uint64_t h, uint32_t idx, uint16_t len)
+{
+	struct avp_desc *d = emu_handle_desc(h);
+
 	d->host_ref = idx;
-	d->data_va = emu_buf_data_va(port, idx);
+	d->flags = 0;
+	d->next_va = 0;
+	d->data_va = emu_handle_data_va(h);
+	d->seg_len = len;
 	d->seg_count = 1;
+	d->_rsvd2 = 0;
+	d->frame_len = len;
+	d->vlan_tci = 0;
 }
 
 static inline int
@@ -359,6 +468,11 @@ int emu_fault_active(const struct avp_emu_port *port,
 void emu_fault_refresh(struct avp_emu_port *port);
 void emu_bogus_add(struct avp_emu_port *port, uint64_t h);
 int emu_bogus_is(const struct avp_emu_port *port, uint64_t h);
+
+/* avp_emu_frame.c */
+void emu_frame_build_burst(uint8_t *const *bufs, unsigned int n,
+		uint32_t len, uint64_t seq, const uint8_t dst[AVP_MAC_LEN],
+		const uint8_t src[AVP_MAC_LEN]);
 
 /* avp_emu_sock.c */
 void emu_sock_close(struct avp_emu_port *port);

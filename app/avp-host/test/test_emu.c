@@ -972,6 +972,77 @@ t_checker(struct fx *x)
 }
 
 static int
+ring_put(struct avp_ring *r, uint64_t v)
+{
+	uint32_t mask = r->nslots - 1;
+	uint32_t w = r->prod_idx & mask;
+
+	if (((w + 1) & mask) == r->cons_idx)
+		return -ENOSPC;
+	r->slots[w] = v;
+	__atomic_store_n(&r->prod_idx, (w + 1) & mask, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/*
+ * The emulator turns a handle into a buffer index without a division
+ * (emu_buf_index): every handle that is not the exact start of a buffer
+ * in the pool is still a bad handle, on tx and on free, and a good
+ * frame still goes through after each.
+ */
+static int
+t_handle_index(struct fx *x)
+{
+	struct avp_tg *g = &x->g;
+	uint64_t stride = 0, base = g->buf_va, bad[16];
+	struct avp_ring *r;
+	unsigned int i, n = 0, k;
+	static uint8_t f[64];
+	uint64_t v;
+
+	CHECK(up(g, 1, 1, 0) == 0, "configure");
+	r = g->alloc[0];
+	CHECK(avp_tg_ring_count(r) >= 2, "stocked");
+	/* two buffers handed out one after the other are one stride apart */
+	stride = r->slots[(r->cons_idx + 1) & (r->nslots - 1)] -
+		r->slots[r->cons_idx];
+	if ((int64_t)stride < 0)
+		stride = -stride;
+	CHECK(stride >= 128 && stride % 64 == 0, "stride %lu",
+		(unsigned long)stride);
+	bad[n++] = base - 4096;
+	bad[n++] = base - stride;
+	bad[n++] = base + 1;
+	bad[n++] = base + 8;
+	bad[n++] = base + 64;
+	bad[n++] = base + stride / 2;
+	bad[n++] = base + stride + 64;
+	bad[n++] = base + 7 * stride + 1;
+	bad[n++] = base + 3 * stride - 64;
+	bad[n++] = base + g->buf_len;
+	bad[n++] = base + g->buf_len + stride;
+	bad[n++] = base + (1ULL << 63);
+	bad[n++] = 0;
+	bad[n++] = UINT64_MAX;
+	for (i = 0; i < 2 * n; i++) {
+		v = viol(x->port, AVP_EMU_V_BAD_HANDLE);
+		r = i < n ? g->tx[0] : g->free[0];
+		CHECK(ring_put(r, bad[i % n]) == 0, "put %u", i);
+		CHECK(wait_viol(x->port, AVP_EMU_V_BAD_HANDLE, v + 1) == 0,
+			"handle %u (offset 0x%lx) not flagged", i,
+			(unsigned long)(bad[i % n] - base));
+		CHECK(avp_tg_tx(g, 0, f, sizeof(f), 0, 0, 0) == 0, "tx %u", i);
+		CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0 &&
+			avp_emu_capture_pop(x->port, &cf) == 1,
+			"good frame after handle %u", i);
+	}
+	k = (unsigned int)viol(x->port, AVP_EMU_V_BAD_HANDLE);
+	CHECK(k == 2 * n && avp_emu_port_violations(x->port) == 2 * n,
+		"only bad handles counted: %u", k);
+	return 0;
+}
+
+static int
 t_checker_clean(struct fx *x)
 {
 	static uint8_t f[9000];
@@ -1937,6 +2008,7 @@ static const struct tcase cases[] = {
 	{ "rx_ring_full", t_rx_ring_full, prep_short_rings, 1 },
 	{ "checker", t_checker, NULL, 1 },
 	{ "checker_clean", t_checker_clean, NULL, 1 },
+	{ "handle_index", t_handle_index, NULL, 1 },
 	{ "fault_image", t_fault_image, prep_small, 0 },
 	{ "fault_desc", t_fault_desc, NULL, 1 },
 	{ "fault_alloc", t_fault_alloc, NULL, 1 },
