@@ -846,6 +846,47 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 }
 
 /*
+ * LOOPBACK of a checked single-buffer frame (tx_fast): the buffer itself
+ * goes onto rx, GUEST_TX to RX, where deliver() would put the same bytes
+ * into a fresh buffer. Only when deliver() would do nothing else: no
+ * descriptor fault, no forced chain, no tag to strip, room on the ring
+ * round-robin picks. 0: take the general path.
+ */
+static inline int
+loop_in_place(struct avp_emu_port *port, uint64_t h, uint32_t idx,
+		uint16_t len)
+{
+	unsigned int q = port->rx_rr;
+	const uint8_t *f;
+	struct emu_ring *er;
+
+	if (!emu_rx_ready(port) || port->desc_fault_on ||
+			port->rx_force_segs > 1 ||
+			len > port->params.max_frame_len)
+		return 0;
+	if (q >= port->cfg.rx_queues)
+		q = 0;
+	if (q >= port->params.rx_queues_max || rx_room(port, q) == 0)
+		return 0;
+	if (port->cfg.features & AVP_FEAT_VLAN_OFFLOAD) {
+		f = emu_handle_data(h);
+		if (len >= 18 && f[12] == 0x81 && f[13] == 0x00)
+			return 0;
+	}
+	emu_buf_rx_single(h, idx, len);
+	emu_buf_set(&port->bufs[idx], BUF_RX, q, 1, 1, -1);
+	er = &port->rx[q];
+	er->shadow[er->pos] = idx;
+	emu_ring_put(er, h);
+	port->rx_dirty |= 1u << q;
+	port->rx_outstanding++;
+	port->st.rx_frames[q]++;
+	port->st.rx_bytes[q] += len;
+	port->rx_rr = q + 1;	/* wrapped on next use */
+	return 1;
+}
+
+/*
  * The common transmit frame: one buffer the guest owns, with a
  * descriptor tx_frame() would accept as it is (no tag to insert). Each
  * field is read once and what is checked is what is used. 0: nothing
@@ -874,6 +915,9 @@ tx_fast(struct avp_emu_port *port, unsigned int q, uint64_t h,
 		return 0;
 	tci = d->vlan_tci;
 	*bytes += len;
+	if (port->mode == AVP_EMU_MODE_LOOPBACK &&
+			loop_in_place(port, h, idx, len))
+		return 1;
 	/* emu_buf_push(), the state known */
 	b->state = BUF_HOST;
 	b->head = 0;
