@@ -11,7 +11,6 @@
  */
 
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "avp_emu_priv.h"
@@ -56,25 +55,22 @@ frame_sum(uint64_t seq, uint32_t len)
  */
 #define PAT_RUN		9728
 static uint8_t pat_bytes[256 + PAT_RUN];
-static pthread_once_t pat_once = PTHREAD_ONCE_INIT;
-static int pat_ready;
 
-static void
+/* Filled once when the program loads: the frame functions run per frame
+ * and need no check or call for it.
+ */
+static void __attribute__((constructor))
 pattern_init(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < sizeof(pat_bytes); i++)
 		pat_bytes[i] = (uint8_t)i;
-	__atomic_store_n(&pat_ready, 1, __ATOMIC_RELEASE);
 }
 
-/* Called per frame: a flag spares the call to pthread_once. */
-static const uint8_t *
+static inline const uint8_t *
 pattern(void)
 {
-	if (!__atomic_load_n(&pat_ready, __ATOMIC_ACQUIRE))
-		pthread_once(&pat_once, pattern_init);
 	return pat_bytes;
 }
 
