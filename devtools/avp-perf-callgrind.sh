@@ -29,25 +29,9 @@ case $count in ''|*[!0-9]*|0)
 	echo "usage: $0 [FRAMES]   (FRAMES > 0)" >&2; exit 2;;
 esac
 
-if ! command -v valgrind >/dev/null 2>&1 ||
-   ! command -v callgrind_annotate >/dev/null 2>&1; then
-	sudo=""
-	[ "$(id -u)" = 0 ] || sudo=sudo
-	echo "avp-perf-callgrind: installing valgrind" >&2
-	$sudo apt-get install -y valgrind >/dev/null
-fi
-if [ "${AVP_SKIP_SETUP:-0}" != 1 ]; then
-	"$top/devtools/avp-deps.sh"
-	"$top/devtools/avp-fetch-dpdk.sh"
-	if [ ! -f "$build/build.ninja" ]; then
-		# valgrind 3.19 does not decode AVX-512: build for an AVX2 CPU.
-		meson setup "$build" "$top" -Ddpdk:cpu_instruction_set=haswell \
-			>/dev/null
-	fi
-	ninja -C "$build" subprojects/dpdk/app/test/dpdk-test >/dev/null
-fi
-test_exe=$build/subprojects/dpdk/app/test/dpdk-test
-[ -x "$test_exe" ] || { echo "avp-perf-callgrind: no $test_exe" >&2; exit 1; }
+me=avp-perf-callgrind
+. "$top/devtools/avp-callgrind-prepare.sh"
+avp_callgrind_prepare
 
 tmp=$(mktemp -d /tmp/avp-perf-callgrind.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -27,14 +27,14 @@
 # still in flight when the case ends (512 or more) are work not counted
 # as frames, and how many passes the case takes varies from run to run
 # with valgrind's scheduling, so loopback figures vary more. Environment:
-# AVP_EMU_CALLGRIND_BUILD_DIR (default build-emu-cg; set up here with
-# cpu_instruction_set=haswell when missing: valgrind does not decode
-# AVX-512); AVP_EMU_MODES (default "gen sink loopback"); AVP_PERF_SIZES
+# AVP_CALLGRIND_BUILD_DIR (default build-callgrind, the build of
+# avp-perf-callgrind.sh; set up here with cpu_instruction_set=haswell
+# when missing: valgrind does not decode AVX-512); AVP_EMU_MODES (default "gen sink loopback"); AVP_PERF_SIZES
 # (default "64 1518"); AVP_SKIP_SETUP=1 skips the build step.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${AVP_EMU_CALLGRIND_BUILD_DIR:-$top/build-emu-cg}
+build=${AVP_CALLGRIND_BUILD_DIR:-$top/build-callgrind}
 count=${1:-20000}
 modes=${AVP_EMU_MODES:-gen sink loopback}
 sizes=${AVP_PERF_SIZES:-64 1518}
@@ -42,25 +42,9 @@ case $count in ''|*[!0-9]*|0)
 	echo "usage: $0 [FRAMES]   (FRAMES > 0)" >&2; exit 2;;
 esac
 
-if ! command -v valgrind >/dev/null 2>&1 ||
-   ! command -v callgrind_annotate >/dev/null 2>&1; then
-	sudo=""
-	[ "$(id -u)" = 0 ] || sudo=sudo
-	echo "avp-perf-emu-callgrind: installing valgrind" >&2
-	$sudo apt-get install -y valgrind >/dev/null
-fi
-if [ "${AVP_SKIP_SETUP:-0}" != 1 ]; then
-	"$top/devtools/avp-deps.sh"
-	"$top/devtools/avp-fetch-dpdk.sh"
-	if [ ! -f "$build/build.ninja" ]; then
-		meson setup "$build" "$top" -Ddpdk:cpu_instruction_set=haswell \
-			-Ddebug=true >/dev/null
-	fi
-	ninja -C "$build" subprojects/dpdk/app/test/dpdk-test >/dev/null
-fi
-test_exe=$build/subprojects/dpdk/app/test/dpdk-test
-[ -x "$test_exe" ] ||
-	{ echo "avp-perf-emu-callgrind: no $test_exe" >&2; exit 1; }
+me=avp-perf-emu-callgrind
+. "$top/devtools/avp-callgrind-prepare.sh"
+avp_callgrind_prepare
 
 tmp=$(mktemp -d /tmp/avp-perf-emu-callgrind.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
