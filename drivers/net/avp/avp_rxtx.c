@@ -187,6 +187,22 @@ avp_mac64(const uint8_t *mac)
  */
 #define AVP_DESC_W_MASK	UINT64_C(0x0000ffff00ffffff)
 
+/* That word of a descriptor, read once; frame_len is w >> 32. */
+static __rte_always_inline uint64_t
+avp_desc_word(const struct avp_desc *d)
+{
+	return *(const volatile uint64_t *)(uintptr_t)((uintptr_t)d +
+			offsetof(struct avp_desc, seg_len)) & AVP_DESC_W_MASK;
+}
+
+/* Whether that word is one buffer holding the whole frame. */
+static __rte_always_inline int
+avp_desc_word_single(uint64_t w)
+{
+	/* seg_len == frame_len and seg_count 1 */
+	return w == (w >> 32) * UINT64_C(0x100000001) + (1u << 16);
+}
+
 static __rte_always_inline void
 avp_rx_offload(struct rte_mbuf *m, uint16_t flags, uint16_t tci)
 {
@@ -701,17 +717,14 @@ avp_rx_ring_general(struct avp_rx_queue *rxq, unsigned int ri,
 		 * Frames of fewer than 8 bytes (no 8-byte MAC load) take
 		 * the careful path too.
 		 */
-		w = *(const volatile uint64_t *)(uintptr_t)((uintptr_t)d +
-				offsetof(struct avp_desc, seg_len)) &
-			AVP_DESC_W_MASK;
+		w = avp_desc_word(d);
 		flen = (uint32_t)(w >> 32);
 		if (unlikely(flen - sizeof(dst) >= lim8 ||
-			     w != (w >> 32) * UINT64_C(0x100000001) +
-			     (1u << 16) ||
+			     !avp_desc_word_single(w) ||
 			     AVP_READ_ONCE(d->next_va) != 0)) {
 			if (scattered || (flen - 1 < sizeof(dst) - 1 &&
-			    w == (w >> 32) * UINT64_C(0x100000001) +
-			    (1u << 16) && AVP_READ_ONCE(d->next_va) == 0)) {
+			    avp_desc_word_single(w) &&
+			    AVP_READ_ONCE(d->next_va) == 0)) {
 				if (avp_rx_chain_one(rxq, d, m)) {
 					bytes += m->pkt_len;
 					out++;
@@ -807,14 +820,10 @@ avp_rx_run(const struct avp_rx_queue *rxq, const volatile uint64_t *hp,
 
 		if (unlikely(!avp_desc_ok(&bv, hv, &d)))
 			break;
-		/* seg_len, seg_count and frame_len in one load */
-		w = *(const volatile uint64_t *)(uintptr_t)((uintptr_t)d +
-				offsetof(struct avp_desc, seg_len)) &
-			AVP_DESC_W_MASK;
+		w = avp_desc_word(d);
 		flen = (uint32_t)(w >> 32);
 		if (unlikely(flen - sizeof(dst) >= lim8 ||
-			     w != (w >> 32) * UINT64_C(0x100000001) +
-			     (1u << 16) || d->next_va != 0))
+			     !avp_desc_word_single(w) || d->next_va != 0))
 			break;
 		/* H bytes from data: enough for any frame up to lim */
 		if (unlikely(!avp_data_ok(&bv, AVP_READ_ONCE(d->data_va),
