@@ -559,6 +559,8 @@ gen_in_place(struct avp_emu_port *port, unsigned int q, unsigned int n,
 			idx[j] = port->free_stack[--port->free_top];
 			h[j] = emu_buf_handle(port, idx[j]);
 			bufs[j] = emu_handle_data(h[j]);
+			/* read below while the frames are built */
+			__builtin_prefetch(emu_handle_desc(h[j]));
 		}
 		emu_frame_build_burst(bufs, c, len, port->gen_done + done,
 			port->params.mac, src);

@@ -383,12 +383,21 @@ emu_buf_clean(struct avp_emu_port *port, uint32_t idx)
 
 /* A single-segment receive frame of len bytes in buffer idx at handle
  * h: every field the guest reads, whatever the descriptor held before.
+ * A buffer that comes back for a frame of the same length usually holds
+ * these values already: then nothing is written, so the cache line the
+ * guest last read stays shared instead of moving to this core and back.
  */
 static inline void
 emu_buf_rx_single(uint64_t h, uint32_t idx, uint16_t len)
 {
 	struct avp_desc *d = emu_handle_desc(h);
 
+	if (d->host_ref == idx && d->flags == 0 && d->next_va == 0 &&
+			d->data_va == emu_handle_data_va(h) &&
+			d->seg_len == len && d->seg_count == 1 &&
+			d->_rsvd2 == 0 && d->frame_len == len &&
+			d->vlan_tci == 0)
+		return;
 	d->host_ref = idx;
 	d->flags = 0;
 	d->next_va = 0;
