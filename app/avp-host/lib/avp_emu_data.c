@@ -932,6 +932,31 @@ tx_fast(struct avp_emu_port *port, unsigned int q, uint64_t h,
 	return 1;
 }
 
+#define GUEST_PRODUCED_SKIPPED	UINT32_MAX
+
+/*
+ * Entries the guest has put on er (a tx or free ring) up to the snapshot
+ * prod, to consume now. A guest producing after it closed the port
+ * breaks the ABI: its entries are skipped, and GUEST_PRODUCED_SKIPPED
+ * says so.
+ */
+static uint32_t
+guest_produced(struct avp_emu_port *port, struct emu_ring *er, uint32_t prod)
+{
+	uint32_t n;
+
+	if (prod == SNAP_BAD)
+		return 0;
+	n = emu_ring_avail(er, prod);
+	if (n != 0 && !port->configured && port->mig_phase == MIG_IDLE) {
+		emu_violation(port, AVP_EMU_V_AFTER_CLOSE);
+		er->pos = prod;
+		emu_ring_publish_cons(er);
+		return GUEST_PRODUCED_SKIPPED;
+	}
+	return n;
+}
+
 static int
 consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 {
@@ -944,17 +969,13 @@ consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 	 * those frames wait on the ring (ABI 16.1 step 10) instead of
 	 * meeting a receive side that is not ready yet.
 	 */
-	if (prod == SNAP_BAD || port->mig_phase == MIG_ATTACHING)
+	if (port->mig_phase == MIG_ATTACHING)
 		return 0;
-	n = emu_ring_avail(er, prod);
+	n = guest_produced(port, er, prod);
+	if (n == GUEST_PRODUCED_SKIPPED)
+		return 1;
 	if (n == 0)
 		return 0;
-	if (!port->configured && port->mig_phase == MIG_IDLE) {
-		emu_violation(port, AVP_EMU_V_AFTER_CLOSE);
-		er->pos = prod;
-		emu_ring_publish_cons(er);
-		return 1;
-	}
 	while (n-- != 0) {
 		uint64_t h = emu_ring_get(er);
 
@@ -1009,17 +1030,11 @@ consume_free_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 	uint32_t n, freed = 0;
 	uint64_t taken, back;
 
-	if (prod == SNAP_BAD)
-		return 0;
-	n = emu_ring_avail(er, prod);
+	n = guest_produced(port, er, prod);
+	if (n == GUEST_PRODUCED_SKIPPED)
+		return 1;
 	if (n == 0)
 		return 0;
-	if (!port->configured && port->mig_phase == MIG_IDLE) {
-		emu_violation(port, AVP_EMU_V_AFTER_CLOSE);
-		er->pos = prod;
-		emu_ring_publish_cons(er);
-		return 1;
-	}
 	/* the common case: a single-buffer frame from this ring's rx, in
 	 * the guest's hands, one record compare; the rest goes to
 	 * free_frame()
