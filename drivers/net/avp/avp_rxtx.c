@@ -875,10 +875,9 @@ avp_rx_ring(struct avp_rx_queue *rxq, unsigned int ri, struct rte_mbuf **pkts,
 	n = RTE_MIN(avp_rx_ready(rxq, rx, fr, &cons, &fprod), nb);
 	if (n == 0)
 		return 0;
-	/* a run that wraps neither ring */
+	/* a run that wraps neither ring (cons and fprod are masked: n >= 1) */
 	n = RTE_MIN(n, RTE_MIN(rx->mask + 1 - cons, fr->mask + 1 - fprod));
-	if (unlikely(n == 0 ||
-		     (rte_pktmbuf_priv_flags(mp) &
+	if (unlikely((rte_pktmbuf_priv_flags(mp) &
 		      RTE_PKTMBUF_POOL_F_PINNED_EXT_BUF) != 0 ||
 		     rte_mempool_get_bulk(mp, (void **)pkts, n) != 0))
 		return avp_rx_ring_general(rxq, ri, pkts, nb, scattered);
