@@ -98,6 +98,10 @@ usage(FILE *f)
 "      vlan=0|1           advertise VLAN offload (default 1)\n"
 "      rx_segs=N          deliver every frame in at least N segments,\n"
 "                         1..5 (default 1; for chained-mode guests)\n"
+"      rx_split=random[:SEED]|off  cut every frame for the guest at\n"
+"                         random points into 1..5 segments (SEED\n"
+"                         0..4294967295 repeats a run; default off;\n"
+"                         for chained-mode guests)\n"
 "      mode=MODE          traffic mode of this port (default: --mode)\n"
 "      peer=NAME          xconnect: the port to cross-connect with\n"
 "      tap=IFNAME         tap: TAP interface (default: the port name)\n"
@@ -136,6 +140,7 @@ usage(FILE *f)
 "  unplug PORT [MS]              ask the guest to release the port\n"
 "  capture PORT [N]              show up to N captured frames (capture)\n"
 "  rx-segs PORT N                deliver in at least N segments (1..5)\n"
+"  rx-split PORT random[:SEED]|off  cut frames at random points\n"
 "  fault PORT NAME [ARG] [COUNT] inject a fault (emulator fault names;\n"
 "                                COUNT 0: until 'fault PORT none')\n"
 "  reset PORT                    rebuild clean BAR images (no guest)\n"
@@ -192,6 +197,25 @@ parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	if (errno != 0 || *end != '\0' || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+int
+hostd_rx_split_parse(const char *s, enum avp_emu_rx_split *mode,
+		uint32_t *seed)
+{
+	uint64_t v = 0;
+
+	if (strcmp(s, "off") == 0) {
+		*mode = AVP_EMU_RX_SPLIT_OFF;
+	} else if (strcmp(s, "random") == 0 ||
+			(strncmp(s, "random:", 7) == 0 &&
+			parse_u64(s + 7, 0, UINT32_MAX, &v) == 0)) {
+		*mode = AVP_EMU_RX_SPLIT_RANDOM;
+	} else {
+		return -1;
+	}
+	*seed = (uint32_t)v;
 	return 0;
 }
 
@@ -327,6 +351,11 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 		} else if (strcmp(key, "rx_segs") == 0) {
 			NUM(1, AVP_MAX_SEGS);
 			hp->rx_segs = (unsigned int)v;
+		} else if (strcmp(key, "rx_split") == 0) {
+			if (hostd_rx_split_parse(val, &hp->rx_split,
+					&hp->rx_split_seed) < 0)
+				usage_error("--port %s: rx_split=%s: must be random, random:SEED (SEED 0..4294967295) or off",
+					hp->name, val);
 		} else if (strcmp(key, "mode") == 0) {
 			if (mode_parse(val, &hp->mode) < 0)
 				usage_error("--port %s: mode=%s: unknown mode; allowed: "
@@ -363,7 +392,7 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 			NUM(0, UINT64_MAX);
 			hp->count = v;
 		} else {
-			usage_error("--port %s: unknown key '%s'; allowed: socket, queues, rxq, txq, rxq_min, txq_min, mac, buf_size, bufs, ring, max_frame, vlan, rx_segs, mode, peer, tap, size, count",
+			usage_error("--port %s: unknown key '%s'; allowed: socket, queues, rxq, txq, rxq_min, txq_min, mac, buf_size, bufs, ring, max_frame, vlan, rx_segs, rx_split, mode, peer, tap, size, count",
 				hp->name, key);
 		}
 #undef NUM
@@ -891,6 +920,13 @@ ports_create(struct hostd *hd)
 					hp->rx_segs, strerror(-rc));
 				return -1;
 			}
+		}
+		rc = avp_emu_port_set_rx_split(hp->port, hp->rx_split,
+			hp->rx_split_seed);
+		if (rc < 0) {
+			log_err("port %s: rx_split: %s", hp->name,
+				strerror(-rc));
+			return -1;
 		}
 	}
 	for (unsigned int i = 0; i < hd->nports; i++) {

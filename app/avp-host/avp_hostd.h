@@ -47,6 +47,8 @@ struct hostd_port {
 	unsigned int nsizes;
 	uint64_t count;				/* generator frames */
 	unsigned int rx_segs;			/* forced rx segments */
+	enum avp_emu_rx_split rx_split;		/* rx_split= */
+	uint32_t rx_split_seed;
 	/* run time */
 	struct hostd_port *peer;
 	struct avp_emu_port *port;
@@ -77,6 +79,9 @@ struct hostd {
 
 /* avp_hostd.c */
 const char *hostd_mode_name(enum hostd_mode mode);
+/* Parses off, random or random:SEED (SEED 0..2^32-1). 0, or -1. */
+int hostd_rx_split_parse(const char *s, enum avp_emu_rx_split *mode,
+		uint32_t *seed);
 struct hostd_port *hostd_port_find(struct hostd *hd, const char *name);
 int hostd_mig_every_set(struct hostd *hd, struct hostd_port *hp,
 		unsigned int ms, const struct avp_emu_migrate_opts *opts);

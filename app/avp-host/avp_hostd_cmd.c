@@ -568,6 +568,34 @@ cmd_rx_segs(struct hostd *hd, int argc, char **argv, FILE *out)
 }
 
 static void
+cmd_rx_split(struct hostd *hd, int argc, char **argv, FILE *out)
+{
+	enum avp_emu_rx_split mode;
+	struct hostd_port *hp;
+	uint32_t seed;
+	int rc;
+
+	if (argc != 3 || hostd_rx_split_parse(argv[2], &mode, &seed) < 0) {
+		fprintf(out, "error: rx-split: usage: rx-split PORT random[:SEED]|off (SEED 0..4294967295)\n");
+		return;
+	}
+	hp = hostd_port_find(hd, argv[1]);
+	if (hp == NULL) {
+		no_such_port(hd, argv[0], argv[1], out);
+		return;
+	}
+	rc = avp_emu_port_set_rx_split(hp->port, mode, seed);
+	if (rc < 0)
+		fprintf(out, "rx-split %s: failed: %s\n", hp->name,
+			strerror(-rc));
+	else if (mode == AVP_EMU_RX_SPLIT_OFF)
+		fprintf(out, "rx-split %s: ok, off\n", hp->name);
+	else
+		fprintf(out, "rx-split %s: ok, random, seed %" PRIu32 "\n",
+			hp->name, seed);
+}
+
+static void
 cmd_fault(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	struct hostd_port *hp;
@@ -671,6 +699,7 @@ cmd_help(FILE *out)
 		"  unplug PORT [MS]                 ask the guest to release the port\n"
 		"  capture PORT [N]                 show captured frames\n"
 		"  rx-segs PORT N                   deliver in at least N segments\n"
+		"  rx-split PORT random[:SEED]|off  cut frames at random points\n"
 		"  fault PORT NAME [ARG] [COUNT]    inject a fault (none clears)\n"
 		"  reset PORT                       rebuild clean BAR images\n"
 		"  quit                             shut down\n"
@@ -718,6 +747,8 @@ hostd_cmd_exec(struct hostd *hd, char *line, FILE *out)
 		cmd_capture(hd, argc, argv, out);
 	else if (strcmp(argv[0], "rx-segs") == 0)
 		cmd_rx_segs(hd, argc, argv, out);
+	else if (strcmp(argv[0], "rx-split") == 0)
+		cmd_rx_split(hd, argc, argv, out);
 	else if (strcmp(argv[0], "fault") == 0)
 		cmd_fault(hd, argc, argv, out);
 	else if (strcmp(argv[0], "reset") == 0)
@@ -731,7 +762,7 @@ hostd_cmd_exec(struct hostd *hd, char *line, FILE *out)
 		fprintf(out, "quit: ok, shutting down\n");
 		hd->quit = 1;
 	} else {
-		fprintf(out, "error: unknown command '%s'; commands: help, stats, stats-reset, state, migrate, migrate-every, unplug, capture, rx-segs, fault, reset, quit\n",
+		fprintf(out, "error: unknown command '%s'; commands: help, stats, stats-reset, state, migrate, migrate-every, unplug, capture, rx-segs, rx-split, fault, reset, quit\n",
 			argv[0]);
 	}
 }

@@ -46,9 +46,7 @@ emu_random64(void)
 	z = __atomic_add_fetch(&state, 0x9e3779b97f4a7c15ULL,
 		__ATOMIC_RELAXED);
 	z ^= emu_now_us() * 0xbf58476d1ce4e5b9ULL ^ (uint64_t)getpid();
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
+	z = emu_mix64(z);
 	return z != 0 ? z : 1;
 }
 
@@ -85,6 +83,7 @@ static const char * const violation_names[AVP_EMU_V_COUNT] = {
 	[AVP_EMU_V_CTRL_REQUEST] = "ctrl_request",
 	[AVP_EMU_V_FREE_RING] = "free_ring",
 	[AVP_EMU_V_AFTER_CLOSE] = "after_close",
+	[AVP_EMU_V_OVER_MTU] = "over_mtu",
 };
 
 const char *
@@ -344,6 +343,7 @@ avp_emu_port_create(struct avp_emu *emu, const struct avp_emu_port_params *p)
 	}
 	port->mode = AVP_EMU_MODE_CAPTURE;
 	port->gen_burst = 32;
+	emu_mtu_set(port, 0);
 	pthread_mutex_lock(&emu->lock);
 	for (pp = &emu->ports; *pp != NULL; pp = &(*pp)->next)
 		;
@@ -531,6 +531,7 @@ avp_emu_port_stats_print(struct avp_emu_port *port, FILE *f)
 	print_ctr(f, "rx_oversize", st.rx_oversize);
 	print_ctr(f, "rx_not_ready", st.rx_not_ready);
 	print_ctr(f, "tx_vlan_inserted", st.tx_vlan_inserted);
+	print_ctr(f, "tx_over_mtu", st.tx_over_mtu);
 	print_ctr(f, "freed_buffers", st.freed_buffers);
 	print_ctr(f, "alloc_dry", st.alloc_dry);
 	print_ctr(f, "gen_frames", st.gen_frames);

@@ -123,7 +123,7 @@ void avp_emu_bars_unmap(struct avp_emu_bars *bars);
 
 /* UNIX socket attach (avp_attach_proto.h): serves the port at path until
  * the port is destroyed. One guest at a time; the guest closing the
- * socket resets the port to its unconfigured state.
+ * socket resets the port to its unconfigured state (MTU not told).
  */
 int avp_emu_port_listen(struct avp_emu_port *port, const char *path);
 /* Asks the attached guest to let go (UNPLUG), waits for it to close the
@@ -157,6 +157,22 @@ int avp_emu_inject(struct avp_emu_port *port, const void *frame,
  * chained mode: a simple-mode guest drops multi-segment frames.
  */
 int avp_emu_port_set_rx_segs(struct avp_emu_port *port, unsigned int nsegs);
+/* How frames delivered to the guest are split into segments. */
+enum avp_emu_rx_split {
+	AVP_EMU_RX_SPLIT_OFF,		/* fewest segments, or rx_segs/nsegs */
+	AVP_EMU_RX_SPLIT_RANDOM,	/* random points, see below */
+};
+/* RANDOM: every frame delivered to the guest, in any mode and injected
+ * ones too, is cut at random points into 1..5 segments of 1..H bytes
+ * each (at least as many as rx_segs or the inject nsegs ask for). About
+ * one frame in four has a 1-byte first segment and one in eight a first
+ * segment of 2..5 bytes, when the frame is long enough and still fits
+ * in 5 segments. A frame that cannot be cut so keeps the usual split.
+ * The cut points come from a per-port PRNG seeded with seed (0: a fixed
+ * default), so a run can be repeated. Only for a guest in chained mode.
+ */
+int avp_emu_port_set_rx_split(struct avp_emu_port *port,
+		enum avp_emu_rx_split mode, uint32_t seed);
 /* Waits until every injected frame has been placed on an rx ring and the
  * guest has consumed it (freed its buffers).
  */
@@ -180,7 +196,8 @@ int avp_emu_wait_captured(struct avp_emu_port *port, unsigned int n,
 
 /* Generator (GEN mode) and sink/verifier. Generated frames are addressed
  * to the port's MAC and carry a sequence number and a checksum that
- * avp_emu_frame_verify checks.
+ * avp_emu_frame_verify checks. Once the guest has set an MTU, a size
+ * above MTU + 18 is generated as MTU + 18 bytes.
  */
 struct avp_emu_gen_params {
 	const uint16_t *sizes;		/* frame sizes, used in turn */
@@ -214,6 +231,7 @@ enum avp_emu_violation {
 	AVP_EMU_V_CTRL_REQUEST,	/* invalid request (op, queue counts) */
 	AVP_EMU_V_FREE_RING,	/* buffer freed on a ring other than its rx */
 	AVP_EMU_V_AFTER_CLOSE,	/* ring activity after SHUTDOWN/unplug */
+	AVP_EMU_V_OVER_MTU,	/* tx frame_len > MTU + 18 after SET_MTU */
 	AVP_EMU_V_COUNT
 };
 const char *avp_emu_violation_name(enum avp_emu_violation v);
@@ -230,6 +248,7 @@ struct avp_emu_port_stats {
 	uint64_t tx_frames[AVP_MAX_QUEUES];	/* consumed from tx[q] */
 	uint64_t tx_bytes[AVP_MAX_QUEUES];
 	uint64_t tx_vlan_inserted;
+	uint64_t tx_over_mtu;		/* dropped: above MTU + 18 */
 	uint64_t freed_buffers;		/* reclaimed from free rings */
 	uint64_t alloc_dry;		/* restock found the pool empty */
 	/* traffic modes */
@@ -268,7 +287,14 @@ struct avp_emu_port_state {
 	int configured;			/* a CONFIGURE succeeded, no SHUTDOWN */
 	int link_up;
 	struct avp_cfg cfg;		/* the last accepted CONFIGURE */
-	uint32_t mtu;			/* last SET_MTU, 0 if none */
+	/* Last accepted SET_MTU; 0: not told (since the port was created,
+	 * reset, left by a socket guest or migrated). While not 0, the host
+	 * drops tx frames whose frame_len is above mtu + 18 (tx_over_mtu,
+	 * violation over_mtu) and generates none longer; frames already on
+	 * the tx rings when SET_MTU comes are judged by the old value.
+	 * Injected frames are not limited.
+	 */
+	uint32_t mtu;
 	uint32_t irq_mask;
 	uint32_t mig_status;
 	uint32_t last_mig_ack;
@@ -304,7 +330,9 @@ struct avp_emu_migrate_result {
 	uint64_t frames_lost;		/* frames on rings discarded */
 	int reconfigured;		/* guest sent CONFIGURE on attach */
 };
-/* Returns 0 when both acknowledgements came; -ETIMEDOUT when one did
+/* The destination host has not been told the MTU: the port's mtu is 0
+ * after a relocation, until the guest sends SET_MTU again.
+ * Returns 0 when both acknowledgements came; -ETIMEDOUT when one did
  * not; -ECANCELED when the guest acknowledged ERROR (at detach the port
  * keeps its memory and the state it had; at attach the guest stays
  * detached); -EPROTO for another value; -EBUSY while a migration runs;
@@ -364,8 +392,9 @@ enum avp_emu_fault {
 int avp_emu_port_fault(struct avp_emu_port *port, enum avp_emu_fault fault,
 		uint64_t arg, unsigned int count);
 const char *avp_emu_fault_name(enum avp_emu_fault f);
-/* Rebuilds clean BAR images and rings (undoes image faults). Only while
- * no guest is using the port.
+/* Rebuilds clean BAR images and rings (undoes image faults) and forgets
+ * what the guest told (configuration, MTU). Only while no guest is using
+ * the port.
  */
 int avp_emu_port_reset(struct avp_emu_port *port);
 

@@ -180,7 +180,12 @@ do_request(struct avp_emu_port *port, const struct avp_ctrl_msg *msg,
 		if (mtu < EMU_MIN_MTU || mtu + AVP_FRAME_OVERHEAD >
 				port->params.max_frame_len)
 			return reject(port, "MTU out of range");
-		port->mtu = mtu;
+		/* The guest put those frames on tx before it wrote this
+		 * request: they are judged by the MTU they were sent under.
+		 */
+		emu_consume_tx_now(port);
+		emu_mtu_set(port, mtu);
+		emu_log(port, 2, "SET_MTU %u", mtu);
 		return 0;
 	default:
 		return reject(port, "unknown op");

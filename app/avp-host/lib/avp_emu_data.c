@@ -19,6 +19,8 @@
 #include "avp_emu_priv.h"
 
 #define SNAP_BAD	UINT32_MAX
+/* RANDOM rx split with seed 0 */
+#define SPLIT_SEED_DEFAULT	0x41565053u
 
 static const uint8_t gen_src_mac[AVP_MAC_LEN] = {
 	0x02, 0x48, 0x4f, 0x53, 0x54, 0x00
@@ -296,6 +298,19 @@ avp_emu_port_set_rx_segs(struct avp_emu_port *port, unsigned int nsegs)
 	return 0;
 }
 
+int
+avp_emu_port_set_rx_split(struct avp_emu_port *port,
+		enum avp_emu_rx_split mode, uint32_t seed)
+{
+	if (port == NULL || (unsigned int)mode > AVP_EMU_RX_SPLIT_RANDOM)
+		return -EINVAL;
+	pthread_mutex_lock(&port->lock);
+	port->rx_split = mode;
+	port->rx_split_rng = seed != 0 ? seed : SPLIT_SEED_DEFAULT;
+	pthread_mutex_unlock(&port->lock);
+	return 0;
+}
+
 static int
 pred_drained(struct avp_emu_port *port, const void *arg)
 {
@@ -345,6 +360,78 @@ rx_publish(struct avp_emu_port *port)
 	port->rx_dirty = 0;
 }
 
+/* Whether deliver() would place a frame that fits one buffer as it is,
+ * in one buffer: then the in-place paths (GEN, LOOPBACK) may do its work.
+ */
+static inline int
+rx_in_place_ok(const struct avp_emu_port *port)
+{
+	return !port->desc_fault_on && port->rx_force_segs <= 1 &&
+		port->rx_split == AVP_EMU_RX_SPLIT_OFF;
+}
+
+/* The next value of the port's rx split PRNG (splitmix64). */
+static uint64_t
+split_rand(struct avp_emu_port *port)
+{
+	port->rx_split_rng += 0x9e3779b97f4a7c15ULL;
+	return emu_mix64(port->rx_split_rng);
+}
+
+/* A random value in lo..hi. */
+static uint32_t
+split_between(struct avp_emu_port *port, uint32_t lo, uint32_t hi)
+{
+	return lo + (uint32_t)(split_rand(port) % (hi - lo + 1));
+}
+
+/*
+ * RANDOM rx split: cuts len bytes at random points into nmin..5
+ * segments of 1..H bytes each, their lengths into seg. nmin is at least
+ * the fewest segments len needs. One frame in four gets a 1-byte first
+ * segment and one in eight a 2..5-byte one (the destination address
+ * then straddles segments), when the rest still fits. Returns the
+ * segment count, or 0 when len cannot be cut so (fewer bytes than
+ * segments): the usual split applies.
+ */
+static unsigned int
+split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
+		uint32_t *seg)
+{
+	uint32_t H = port->H, first = 0, lo, hi, r;
+	unsigned int n, nmax, i, k;
+
+	nmax = len < AVP_MAX_SEGS ? len : AVP_MAX_SEGS;
+	if (nmin > nmax)
+		return 0;
+	n = split_between(port, nmin, nmax);
+	r = (uint32_t)(split_rand(port) % 8);
+	if (r < 2)
+		first = 1;
+	else if (r == 2)
+		first = split_between(port, 2, 5);
+	if (first != 0) {
+		/* segments needed with such a first one */
+		k = first < len ? 1 + (len - first + H - 1) / H : nmax + 1;
+		if (k > nmax)
+			first = 0;
+		else if (n < k)
+			n = k;
+	}
+	/* each cut leaves k segments of 1..H bytes for the rest */
+	for (i = 0; i < n; i++) {
+		k = n - i - 1;
+		lo = len > k * H ? len - k * H : 1;
+		hi = len - k < H ? len - k : H;
+		if (i == 0 && first >= lo && first <= hi)
+			seg[i] = first;
+		else
+			seg[i] = split_between(port, lo, hi);
+		len -= seg[i];
+	}
+	return n;
+}
+
 #define DELIVER_OK	0
 #define DELIVER_DROP	1
 
@@ -358,9 +445,10 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		unsigned int iflags, uint16_t tci, unsigned int force_segs,
 		int droppable)
 {
-	uint32_t idx[AVP_MAX_SEGS + 2];
+	uint32_t idx[AVP_MAX_SEGS + 2], seg[AVP_MAX_SEGS];
 	uint32_t H = port->H, M = port->params.max_frame_len;
-	unsigned int nseg, total, i, rr = 0;
+	uint64_t rng = port->rx_split_rng;
+	unsigned int nseg, total, i, rr = 0, split = 0;
 	uint16_t flags = 0, vtci = 0;
 	struct avp_desc *head, *d;
 	struct emu_ring *er;
@@ -430,10 +518,17 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_CYCLE);
 	if (chain_long)
 		nseg = AVP_MAX_SEGS + 1;
+	else if (port->rx_split == AVP_EMU_RX_SPLIT_RANDOM)
+		split = split_random(port, len, nseg, seg);
+	if (split != 0)
+		nseg = split;
 	total = nseg + (cycle ? 1 : 0);
 	if (port->free_top < total) {
-		if (!droppable)
+		if (!droppable) {
+			/* the same cuts when it goes: a seed repeats a run */
+			port->rx_split_rng = rng;
 			return -EAGAIN;
+		}
 		port->st.rx_no_buf++;
 		return DELIVER_DROP;
 	}
@@ -448,7 +543,10 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		emu_buf_clean(port, idx[i]);
 		d = emu_buf_desc(port, idx[i]);
 		if (i < nseg) {
-			chunk = len - off < per ? len - off : per;
+			if (split != 0)
+				chunk = seg[i];
+			else
+				chunk = len - off < per ? len - off : per;
 			memmove(emu_buf_data(port, idx[i]), f + off, chunk);
 			off += chunk;
 		}
@@ -595,6 +693,14 @@ gen_wanted(const struct avp_emu_port *port)
 	return 0;
 }
 
+/* A generated frame's length: never above what the guest's MTU allows. */
+static inline uint16_t
+gen_len(const struct avp_emu_port *port, uint16_t len)
+{
+	return len > port->mtu_frame_max ? (uint16_t)port->mtu_frame_max :
+		len;
+}
+
 /* GEN mode: bursts of verifiable frames, flow-controlled by ring room. */
 static int
 generate(struct avp_emu_port *port)
@@ -616,7 +722,7 @@ generate(struct avp_emu_port *port)
 	/* frames up to lim bytes go in place, the others through deliver */
 	lim = port->H < port->params.max_frame_len ? port->H :
 		port->params.max_frame_len;
-	if (port->desc_fault_on || port->rx_force_segs > 1)
+	if (!rx_in_place_ok(port))
 		lim = 0;
 	memcpy(src, gen_src_mac, sizeof(src));
 	src[5] = (uint8_t)port->idx;
@@ -632,22 +738,25 @@ generate(struct avp_emu_port *port)
 			k = port->gen_burst;
 		if (k > left)
 			k = (unsigned int)left;
-		if (nsizes == 1 && sizes[0] <= lim) {
+		if (nsizes == 1 && gen_len(port, sizes[0]) <= lim) {
+			uint16_t len = gen_len(port, sizes[0]);
+
 			/* one size, in place: the whole burst at once */
-			i = gen_in_place(port, q, k, sizes[0], src);
+			i = gen_in_place(port, q, k, len, src);
 			port->gen_done += i;
 			port->st.gen_frames += i;
 			if (i != 0) {
 				port->rx_dirty |= 1u << q;
 				port->rx_outstanding += i;
 				port->st.rx_frames[q] += i;
-				port->st.rx_bytes[q] += (uint64_t)i * sizes[0];
+				port->st.rx_bytes[q] += (uint64_t)i * len;
 				work = 1;
 			}
 			continue;
 		}
 		for (i = 0; i < k; i++) {
-			uint16_t len = sizes[port->gen_size_idx];
+			uint16_t len = gen_len(port,
+				sizes[port->gen_size_idx]);
 			uint64_t seq = port->gen_done;
 
 			if (len <= lim) {
@@ -824,6 +933,12 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 			emu_violation(port, AVP_EMU_V_FLAGS);
 			ok = 0;
 		}
+		/* frame_len, without a tag the host inserts */
+		if (ok && sum > port->mtu_frame_max) {
+			emu_violation(port, AVP_EMU_V_OVER_MTU);
+			port->st.tx_over_mtu++;
+			ok = 0;
+		}
 	}
 	for (i = 0; i < n; i++)
 		emu_buf_push(port, seg[i]);
@@ -851,8 +966,8 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
  * LOOPBACK of a checked single-buffer frame (tx_fast): the buffer itself
  * goes onto rx, GUEST_TX to RX, where deliver() would put the same bytes
  * into a fresh buffer. Only when deliver() would do nothing else: no
- * descriptor fault, no forced chain, no tag to strip, room on the ring
- * round-robin picks. 0: take the general path.
+ * descriptor fault, no forced or random chain, no tag to strip, room on
+ * the ring round-robin picks. 0: take the general path.
  */
 static inline int
 loop_in_place(struct avp_emu_port *port, uint64_t h, uint32_t idx,
@@ -862,8 +977,7 @@ loop_in_place(struct avp_emu_port *port, uint64_t h, uint32_t idx,
 	const uint8_t *f;
 	struct emu_ring *er;
 
-	if (!emu_rx_ready(port) || port->desc_fault_on ||
-			port->rx_force_segs > 1 ||
+	if (!emu_rx_ready(port) || !rx_in_place_ok(port) ||
 			len > port->params.max_frame_len)
 		return 0;
 	if (q >= port->cfg.rx_queues)
@@ -912,7 +1026,8 @@ tx_fast(struct avp_emu_port *port, unsigned int q, uint64_t h,
 	if (*(volatile uint64_t *)&d->next_va != 0)
 		return 0;
 	len = d->seg_len;
-	if (len > port->H || d->frame_len != len || d->seg_count != 1 ||
+	if (len > port->H || len > port->mtu_frame_max ||
+			d->frame_len != len || d->seg_count != 1 ||
 			d->flags != 0 || d->data_va != emu_handle_data_va(h))
 		return 0;
 	tci = d->vlan_tci;
@@ -1261,15 +1376,11 @@ struct emu_snap {
 	uint32_t moved;		/* q: alloc[q] taken, 8 + q: rx[q] */
 };
 
-/*
- * The work of a pass, once emu_port_service() saw something to do, in
- * the order the pass always had: account for what the guest took, take
- * what it sent and gave back, answer requests, restock, deliver. Not
- * inlined so that a profile tells the work from the polling
- * (devtools/avp-perf-emu-callgrind.sh).
+/* Accounts for what the guest took from alloc and rx, then consumes
+ * what it put on tx and free, as far as the snapshot s saw.
  */
-static __attribute__((noinline)) int
-emu_port_work(struct avp_emu_port *port, const struct emu_snap *s)
+static inline int
+guest_work(struct avp_emu_port *port, const struct emu_snap *s)
 {
 	unsigned int q;
 	int work = 0;
@@ -1288,6 +1399,21 @@ emu_port_work(struct avp_emu_port *port, const struct emu_snap *s)
 		if (s->ready & (1u << (AVP_MAX_QUEUES + q)))
 			work |= consume_free_ring(port, q, s->frp[q]);
 	}
+	return work;
+}
+
+/*
+ * The work of a pass, once emu_port_service() saw something to do, in
+ * the order the pass always had: account for what the guest took, take
+ * what it sent and gave back, answer requests, restock, deliver. Not
+ * inlined so that a profile tells the work from the polling
+ * (devtools/avp-perf-emu-callgrind.sh).
+ */
+static __attribute__((noinline)) int
+emu_port_work(struct avp_emu_port *port, const struct emu_snap *s)
+{
+	int work = guest_work(port, s);
+
 	work |= emu_ctrl_service(port, s->req_prod);
 	emu_restock(port);
 	if (pend_waiting(port))
@@ -1342,6 +1468,20 @@ snap_rings(struct avp_emu_port *port, struct emu_snap *s, unsigned int nq)
 			s->moved |= 1u << (AVP_MAX_QUEUES + q);
 	}
 	return s->ready | s->moved;
+}
+
+/*
+ * Consumes what the guest has put on its tx (and free) rings until now,
+ * outside the order of a pass: the producer indexes are read first, so
+ * every buffer of those frames is seen taken from alloc after.
+ */
+void
+emu_consume_tx_now(struct avp_emu_port *port)
+{
+	struct emu_snap s;
+
+	if (snap_rings(port, &s, AVP_MAX_QUEUES) != 0)
+		guest_work(port, &s);
 }
 
 /* Queues whose rings the guest was told it may use. */

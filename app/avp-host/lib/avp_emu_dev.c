@@ -342,7 +342,8 @@ emu_dev_free(struct avp_emu_port *port)
 }
 
 /* Back to unconfigured with clean data rings (guest let go, or closed).
- * ctrl_rings: also reset the request/response rings and the registers.
+ * ctrl_rings: also reset the request/response rings and the registers,
+ * and forget the MTU (the guest is gone, the next one tells its own).
  */
 void
 emu_port_release(struct avp_emu_port *port, int ctrl_rings)
@@ -360,6 +361,7 @@ emu_port_release(struct avp_emu_port *port, int ctrl_rings)
 		port->irq_latched = 0;
 		port->irq_undelivered = 0;
 		port->mig_ack_seen = 0;
+		emu_mtu_set(port, 0);
 	}
 }
 

@@ -206,7 +206,6 @@ avp_emu_port_reset(struct avp_emu_port *port)
 		emu_port_release(port, 1);
 		port->regs->mig_status = AVP_MIG_NONE;
 		port->after_close = 0;
-		port->mtu = 0;
 		memset(&port->cfg, 0, sizeof(port->cfg));
 	}
 	pthread_mutex_unlock(&port->lock);

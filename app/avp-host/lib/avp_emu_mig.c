@@ -98,6 +98,8 @@ relocate(struct avp_emu_port *port, const struct avp_emu_migrate_opts *o,
 	emu_consume_free(port);
 	emu_data_sync(port);
 	*lost = emu_rx_ring_frames(port);
+	/* those frames were judged by the old MTU; this host was not told */
+	emu_mtu_set(port, 0);
 
 	port->params = *np;
 	do {

@@ -200,10 +200,13 @@ struct avp_emu_port {
 	int configured;
 	int link_up;
 	struct avp_cfg cfg;
-	uint32_t mtu;
+	uint32_t mtu;			/* 0: not told */
+	uint32_t mtu_frame_max;		/* mtu + 18, UINT32_MAX if not told */
 	unsigned int stock_txq;		/* alloc rings kept stocked */
 	unsigned int rx_rr;
 	unsigned int rx_force_segs;	/* avp_emu_port_set_rx_segs */
+	enum avp_emu_rx_split rx_split;	/* avp_emu_port_set_rx_split */
+	uint64_t rx_split_rng;		/* its PRNG state */
 	int after_close;		/* SHUTDOWN from close or unplugged */
 
 	/* registers */
@@ -409,6 +412,15 @@ emu_buf_rx_single(uint64_t h, uint32_t idx, uint16_t len)
 	d->vlan_tci = 0;
 }
 
+/* Sets what the guest told with SET_MTU (0: forgets it). */
+static inline void
+emu_mtu_set(struct avp_emu_port *port, uint32_t mtu)
+{
+	port->mtu = mtu;
+	port->mtu_frame_max = mtu != 0 ? mtu + AVP_FRAME_OVERHEAD :
+		UINT32_MAX;
+}
+
 static inline int
 emu_buf_pop(struct avp_emu_port *port, uint32_t *idx)
 {
@@ -429,6 +441,15 @@ emu_buf_push(struct avp_emu_port *port, uint32_t idx)
 	b->head = 0;
 	b->next = -1;
 	port->free_stack[port->free_top++] = idx;
+}
+
+/* The splitmix64 finaliser: a well-mixed 64-bit value from a counter. */
+static inline uint64_t
+emu_mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
 }
 
 /* avp_emu.c */
@@ -462,6 +483,7 @@ void emu_irq_clear(struct avp_emu_port *port, uint32_t cause);
 int emu_port_service(struct avp_emu_port *port);
 void emu_data_sync(struct avp_emu_port *port);
 int emu_consume_tx(struct avp_emu_port *port);
+void emu_consume_tx_now(struct avp_emu_port *port);
 int emu_consume_free(struct avp_emu_port *port);
 int emu_rx_ready(const struct avp_emu_port *port);
 void emu_restock(struct avp_emu_port *port);

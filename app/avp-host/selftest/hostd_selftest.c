@@ -344,6 +344,20 @@ daemon_cmd(struct daemon *d, const char *cmd)
 		fatal("writing '%s' to avp-hostd: %s", cmd, strerror(errno));
 }
 
+/* Sends one command line and checks the line that answers it. */
+static void
+daemon_cmd_check(struct daemon *d, const char *cmd, const char *want)
+{
+	char buf[256];
+	char *line;
+
+	snprintf(buf, sizeof(buf), "%s\n", cmd);
+	daemon_cmd(d, buf);
+	line = daemon_expect(d, want, CMD_MS, NULL, NULL);
+	CHECK(line != NULL, "%s: %s", cmd, want);
+	free(line);
+}
+
 /* Waits for the daemon to exit; returns its exit code or -1. */
 static int
 daemon_wait_exit(struct daemon *d, unsigned int timeout_ms)
@@ -961,7 +975,8 @@ scenario_modes(const char *hostd)
 		"g,socket=%s,mode=gen,size=64/512/1518,count=90,rx_segs=3",
 		sg);
 	snprintf(ps, sizeof(ps), "s,socket=%s", ss);
-	snprintf(pc, sizeof(pc), "c,socket=%s,mode=capture,max_frame=1522",
+	snprintf(pc, sizeof(pc),
+		"c,socket=%s,mode=capture,max_frame=1522,rx_split=random:3",
 		sc);
 	{
 		char *argv[] = { S(hostd), S("--mode"), S("sink"),
@@ -1005,10 +1020,12 @@ scenario_modes(const char *hostd)
 	CHECK(good == 90,
 		"gen: %u of 90 generated frames (64/512/1518 in turn, to the port MAC, rx_segs=3: 3 segments each) verified in order",
 		good);
-	daemon_cmd(&d, "rx-segs g 1\n");
-	line = daemon_expect(&d, "rx-segs g: ok", CMD_MS, NULL, NULL);
-	CHECK(line != NULL, "rx-segs g 1: ok");
-	free(line);
+	daemon_cmd_check(&d, "rx-segs g 1", "rx-segs g: ok");
+	daemon_cmd_check(&d, "rx-split g random:7",
+		"rx-split g: ok, random, seed 7");
+	daemon_cmd_check(&d, "rx-split g sometimes",
+		"error: rx-split: usage: rx-split PORT");
+	daemon_cmd_check(&d, "rx-split g off", "rx-split g: ok, off");
 	CHECK(avp_tg_rx_wait(&gg, 1, rx_buf, sizeof(rx_buf), NULL, 200) ==
 		-ETIMEDOUT, "gen: count=90 stops the generator");
 	v = stats_until(&d, "g", "gen_frames", 90, 5000);

@@ -71,6 +71,10 @@ expect_error "vlan not 0|1" "vlan=2: must be a number in 0..1" \
 	--port "p0,socket=$s,vlan=2"
 expect_error "rx_segs out of range" "rx_segs=6: must be a number in 1..5" \
 	--port "p0,socket=$s,rx_segs=6"
+expect_error "rx_split unknown" "rx_split=sometimes: must be random, random:SEED" \
+	--port "p0,socket=$s,rx_split=sometimes"
+expect_error "rx_split seed not a number" "rx_split=random:x: must be random" \
+	--port "p0,socket=$s,rx_split=random:x"
 expect_error "unknown port mode" "mode=mirror: unknown mode; allowed: loopback, xconnect, gen, sink, tap, capture" \
 	--port "p0,socket=$s,mode=mirror"
 expect_error "unknown --mode" "--mode mirror: unknown mode; allowed: loopback" \

@@ -437,7 +437,17 @@ int
 avp_tg_request(struct avp_tg *g, struct avp_ctrl_msg *msg,
 		unsigned int timeout_ms)
 {
-	uint64_t v, deadline;
+	int ret = avp_tg_request_post(g, msg);
+
+	if (ret != 0)
+		return ret;
+	return avp_tg_request_wait(g, msg, timeout_ms);
+}
+
+int
+avp_tg_request_post(struct avp_tg *g, const struct avp_ctrl_msg *msg)
+{
+	uint64_t v;
 
 	while (tg_dequeue(g->resp, &v) == 0)
 		;
@@ -445,6 +455,15 @@ avp_tg_request(struct avp_tg *g, struct avp_ctrl_msg *msg,
 	TG_BARRIER();
 	if (tg_enqueue(g->req, g->ctrl_va) != 0)
 		return AVP_ERR_CTRL_RING_FULL;
+	return 0;
+}
+
+int
+avp_tg_request_wait(struct avp_tg *g, struct avp_ctrl_msg *msg,
+		unsigned int timeout_ms)
+{
+	uint64_t v, deadline;
+
 	deadline = tg_now_ms() + timeout_ms;
 	while (avp_tg_ring_count(g->resp) == 0) {
 		if (tg_now_ms() > deadline)
@@ -514,13 +533,19 @@ avp_tg_shutdown(struct avp_tg *g)
 	return avp_tg_request(g, &m, 1000);
 }
 
+void
+avp_tg_mtu_msg(struct avp_ctrl_msg *m, uint32_t mtu)
+{
+	tg_msg(m, AVP_OP_SET_MTU);
+	m->u.mtu = mtu;
+}
+
 int
 avp_tg_set_mtu(struct avp_tg *g, uint32_t mtu)
 {
 	struct avp_ctrl_msg m;
 
-	tg_msg(&m, AVP_OP_SET_MTU);
-	m.u.mtu = mtu;
+	avp_tg_mtu_msg(&m, mtu);
 	return avp_tg_request(g, &m, 1000);
 }
 
@@ -736,6 +761,8 @@ tg_rx_one(struct avp_tg *g, unsigned int q, uint64_t *head, void *buf,
 			break;
 		}
 		memcpy((uint8_t *)buf + off, data, d->seg_len);
+		if (info != NULL)
+			info->seg_len[n] = d->seg_len;
 		off += d->seg_len;
 		h = d->next_va;
 	}

@@ -88,6 +88,7 @@ struct avp_tg_rxinfo {
 	uint16_t vlan_tci;
 	uint8_t nsegs;
 	uint8_t queue;
+	uint16_t seg_len[AVP_MAX_SEGS];	/* of each segment, in order */
 };
 
 /* Maps the BARs of an in-process port. */
@@ -113,11 +114,19 @@ int avp_tg_attach(struct avp_tg *g);
  */
 int avp_tg_request(struct avp_tg *g, struct avp_ctrl_msg *msg,
 		unsigned int timeout_ms);
+/* Its two halves, for a request the host is to find among other work:
+ * post enqueues it (0 or AVP_ERR_CTRL_RING_FULL), wait takes the reply.
+ */
+int avp_tg_request_post(struct avp_tg *g, const struct avp_ctrl_msg *msg);
+int avp_tg_request_wait(struct avp_tg *g, struct avp_ctrl_msg *msg,
+		unsigned int timeout_ms);
 int avp_tg_configure(struct avp_tg *g, uint16_t tx_queues,
 		uint16_t rx_queues, uint32_t features, uint8_t link_up);
 int avp_tg_set_link(struct avp_tg *g, uint8_t up);
 int avp_tg_shutdown(struct avp_tg *g);
 int avp_tg_set_mtu(struct avp_tg *g, uint32_t mtu);
+/* A SET_MTU message, for avp_tg_request_post. */
+void avp_tg_mtu_msg(struct avp_ctrl_msg *m, uint32_t mtu);
 int avp_tg_op(struct avp_tg *g, uint32_t op);
 /* Close as the reference does: irq_mask = 0, then SHUTDOWN. */
 int avp_tg_close_port(struct avp_tg *g);

@@ -1979,6 +1979,427 @@ t_mig_scenarios(struct fx *x)
 	return 0;
 }
 
+/* ---- MTU ---- */
+
+/* Transmits len bytes on tx[0] in nsegs segments (0: the fewest); 0 when
+ * the capture queue got them intact.
+ */
+static int
+tx_captured(struct fx *x, uint8_t *f, uint32_t len, unsigned int nsegs)
+{
+	fill(f, len, (uint8_t)len);
+	CHECK(avp_tg_tx(&x->g, 0, f, len, nsegs, 0, 0) == 0, "tx %u", len);
+	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0,
+		"%u bytes captured", len);
+	CHECK(avp_emu_capture_pop(x->port, &cf) == 1 && cf.len == len &&
+		memcmp(cf.data, f, len) == 0, "%u bytes intact", len);
+	return 0;
+}
+
+static uint32_t
+state_mtu(struct avp_emu_port *port)
+{
+	struct avp_emu_port_state s;
+
+	avp_emu_port_state_get(port, &s);
+	return s.mtu;
+}
+
+static int
+t_mtu(struct fx *x)
+{
+	static uint8_t f[9000];
+	struct avp_tg *g = &x->g;
+	struct avp_emu_port_stats st;
+	uint64_t deadline;
+	char *text = NULL;
+	size_t tlen = 0;
+	unsigned int i;
+	FILE *mem;
+
+	CHECK(up(g, 1, 1, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
+	/* not told: only the chain limits apply, as before SET_MTU existed */
+	CHECK(state_mtu(x->port) == 0, "no MTU yet");
+	CHECK(tx_captured(x, f, 9000, 0) == 0, "9000 bytes without SET_MTU");
+	CHECK(avp_tg_set_mtu(g, 1500) == 0, "SET_MTU 1500");
+	CHECK(state_mtu(x->port) == 1500, "mtu recorded");
+	CHECK(tx_captured(x, f, 1518, 0) == 0, "1518 bytes, one buffer");
+	CHECK(tx_captured(x, f, 1518, 3) == 0, "1518 bytes, 3 segments");
+	/* the tag the host inserts is not part of the guest's frame */
+	fill(f, 1518, 5);
+	CHECK(avp_tg_tx(g, 0, f, 1518, 0, AVP_DESC_F_TX_VLAN, 7) == 0,
+		"tx with a tag to insert");
+	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0 &&
+		avp_emu_capture_pop(x->port, &cf) == 1 && cf.len == 1522,
+		"1518 bytes and the inserted tag");
+	/* one byte more: dropped, on the one-buffer and the chained path */
+	CHECK(avp_tg_tx(g, 0, f, 1519, 0, 0, 0) == 0, "tx 1519");
+	CHECK(wait_viol(x->port, AVP_EMU_V_OVER_MTU, 1) == 0, "over_mtu");
+	CHECK(avp_tg_tx(g, 0, f, 1519, 2, 0, 0) == 0, "tx 1519 chained");
+	CHECK(wait_viol(x->port, AVP_EMU_V_OVER_MTU, 2) == 0,
+		"over_mtu chained");
+	/* the next frame is the one captured: the others were not */
+	CHECK(tx_captured(x, f, 60, 0) == 0, "60 bytes after the drops");
+	CHECK(avp_emu_capture_pop(x->port, &cf) == 0, "nothing else");
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.tx_over_mtu == 2 && st.violations[AVP_EMU_V_OVER_MTU] == 2,
+		"tx_over_mtu %lu", (unsigned long)st.tx_over_mtu);
+	CHECK(avp_emu_port_violations(x->port) == 2, "no other violation");
+	CHECK(st.tx_frames[0] == 5, "tx_frames %lu counts the good ones",
+		(unsigned long)st.tx_frames[0]);
+	CHECK(strcmp(avp_emu_violation_name(AVP_EMU_V_OVER_MTU),
+		"over_mtu") == 0, "violation name");
+	mem = open_memstream(&text, &tlen);
+	CHECK(mem != NULL, "memstream");
+	avp_emu_port_stats_print(x->port, mem);
+	fclose(mem);
+	i = strstr(text, "tx_over_mtu") != NULL &&
+		strstr(text, "violation_over_mtu") != NULL;
+	free(text);
+	CHECK(i, "stats_print shows the drops");
+	/* dropped frames give their buffers back: more than the pool */
+	for (i = 0; i < 10000; i++) {
+		deadline = now_ms() + WAIT_MS;
+		while (avp_tg_tx(g, 0, f, 1519, 1 + i % 2, 0, 0) != 0) {
+			CHECK(now_ms() < deadline, "alloc restocked (%u)", i);
+			usleep(100);
+		}
+	}
+	CHECK(wait_viol(x->port, AVP_EMU_V_OVER_MTU, 10002) == 0,
+		"every one dropped");
+	CHECK(avp_emu_capture_pop(x->port, &cf) == 0, "none captured");
+	return 0;
+}
+
+static int
+t_mtu_gen(struct fx *x)
+{
+	static const uint16_t one[] = { 9000 };
+	static const uint16_t mixed[] = { 64, 1518, 1519, 3000, 9000 };
+	struct avp_emu_gen_params gp = { one, 1, 20, 8 };
+	struct avp_emu_port_stats st;
+	struct avp_tg *g = &x->g;
+	uint64_t seq;
+	unsigned int i;
+	int n;
+
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_GEN, NULL) == 0,
+		"mode");
+	CHECK(avp_emu_port_set_gen(x->port, &gp) == 0, "gen 9000");
+	CHECK(avp_tg_configure(g, 1, 1, 0, 0) == 0, "configure, link down");
+	CHECK(avp_tg_set_mtu(g, 1500) == 0, "SET_MTU 1500");
+	CHECK(avp_tg_set_link(g, 1) == 0, "link up");
+	for (i = 0; i < 20; i++) {
+		n = avp_tg_rx_wait(g, 1, rbuf, sizeof(rbuf), NULL, WAIT_MS);
+		CHECK(n == 1518, "frame %u: %d bytes, not MTU + 18", i, n);
+		CHECK(avp_emu_frame_verify(rbuf, (uint32_t)n, &seq) == 0 &&
+			seq == i, "frame %u verified", i);
+	}
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
+	gp.sizes = mixed;
+	gp.nsizes = 5;
+	gp.count = 10;
+	CHECK(avp_emu_port_set_gen(x->port, &gp) == 0, "gen mixed");
+	for (i = 0; i < 10; i++) {
+		uint32_t want = mixed[i % 5] > 1518 ? 1518 : mixed[i % 5];
+
+		n = avp_tg_rx_wait(g, 1, rbuf, sizeof(rbuf), NULL, WAIT_MS);
+		CHECK(n == (int)want, "frame %u: %d bytes, want %u", i, n,
+			want);
+		CHECK(avp_emu_frame_verify(rbuf, (uint32_t)n, &seq) == 0 &&
+			seq == i, "frame %u verified", i);
+	}
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.gen_frames == 30, "gen_frames %lu",
+		(unsigned long)st.gen_frames);
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
+/* Frames the guest put on tx before it asked for a smaller MTU were sent
+ * under the old one: none is dropped, whatever the host finds first.
+ */
+static int
+t_mtu_order(struct fx *x)
+{
+	static uint8_t f[9018];
+	struct avp_emu_port_stats st;
+	struct avp_tg *g = &x->g;
+	struct avp_ctrl_msg m;
+
+	CHECK(up(g, 2, 1, 0) == 0, "configure");
+	CHECK(avp_tg_set_mtu(g, 9000) == 0, "SET_MTU 9000");
+	/* the host sees the frames and the request in one pass */
+	avp_emu_stop(x->emu);
+	fill(f, sizeof(f), 4);
+	CHECK(avp_tg_tx(g, 0, f, 9018, 0, 0, 0) == 0, "tx 9018 bytes");
+	CHECK(avp_tg_tx(g, 1, f, 2000, 0, 0, 0) == 0, "tx 2000, one buffer");
+	CHECK(avp_tg_tx(g, 1, f, 1519, 2, 0, 0) == 0, "tx 1519, chained");
+	avp_tg_mtu_msg(&m, 1500);
+	CHECK(avp_tg_request_post(g, &m) == 0, "post SET_MTU 1500");
+	CHECK(avp_emu_start(x->emu) == 0, "restart");
+	CHECK(avp_tg_request_wait(g, &m, WAIT_MS) == 0, "SET_MTU answered");
+	CHECK(avp_emu_wait_captured(x->port, 3, WAIT_MS) == 0,
+		"the 3 frames sent before it captured");
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.tx_over_mtu == 0 && avp_emu_port_violations(x->port) == 0,
+		"none judged by the new MTU (%lu dropped)",
+		(unsigned long)st.tx_over_mtu);
+	CHECK(state_mtu(x->port) == 1500, "then the new MTU");
+	CHECK(avp_tg_tx(g, 0, f, 2000, 0, 0, 0) == 0, "tx 2000 again");
+	CHECK(wait_viol(x->port, AVP_EMU_V_OVER_MTU, 1) == 0,
+		"dropped under the new MTU");
+	return 0;
+}
+
+/* A host that forgets the guest (migration, reset, socket guest gone)
+ * forgets its MTU.
+ */
+static int
+t_mtu_forget(struct fx *x)
+{
+	static uint8_t f[9000];
+	struct avp_emu_migrate_result r;
+	struct avp_tg *g = &x->g;
+	struct mig_thread m;
+	struct avp_tg gs;
+	uint64_t deadline;
+	int ret;
+
+	CHECK(up(g, 1, 1, 0) == 0, "configure");
+	CHECK(avp_tg_set_mtu(g, 1500) == 0, "SET_MTU 1500");
+	mig_start(&m, g);
+	ret = avp_emu_port_migrate(x->port, NULL, &r);
+	mig_stop(&m);
+	CHECK(ret == 0 && r.reconfigured, "migrate %d", ret);
+	CHECK(state_mtu(x->port) == 0, "the destination was not told");
+	CHECK(tx_captured(x, f, 9000, 0) == 0, "9000 bytes accepted");
+	CHECK(avp_tg_set_mtu(g, 1500) == 0, "told again");
+	CHECK(state_mtu(x->port) == 1500, "mtu 1500 again");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	avp_tg_close(g);
+	x->guest = 0;
+	CHECK(avp_emu_port_reset(x->port) == 0, "reset");
+	CHECK(state_mtu(x->port) == 0, "reset forgets it");
+	/* over the socket: the guest going away */
+	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
+	CHECK(avp_tg_open_socket(&gs, sock_path, "guest") == 0, "attach");
+	CHECK(up(&gs, 1, 1, 0) == 0 && avp_tg_set_mtu(&gs, 2000) == 0,
+		"configure, SET_MTU 2000");
+	CHECK(state_mtu(x->port) == 2000, "mtu 2000");
+	avp_tg_close(&gs);
+	deadline = now_ms() + WAIT_MS;
+	while (avp_emu_port_attached(x->port)) {
+		CHECK(now_ms() < deadline, "close not noticed");
+		usleep(500);
+	}
+	CHECK(state_mtu(x->port) == 0, "the next guest starts untold");
+	return 0;
+}
+
+/* ---- random rx split ---- */
+
+struct split_seen {
+	unsigned long frames;
+	unsigned long first1;		/* 1-byte first segment */
+	unsigned long first_short;	/* 2..5 bytes */
+	unsigned long small_chained;	/* <= H bytes, > 1 segment */
+	unsigned long segs[AVP_MAX_SEGS + 1];
+};
+
+/* Receives one frame on rx[0] into rbuf and checks its chain: returns its
+ * length, or -1.
+ */
+static int
+rx_split_one(struct fx *x, struct split_seen *sn, unsigned int *nsegs)
+{
+	uint32_t H = x->g.buf_data_size, sum = 0;
+	struct avp_tg_rxinfo info;
+	unsigned int i;
+	int n;
+
+	/* the test guest refuses a bad chain, seg_count or frame_len */
+	n = avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
+	CHECK(n > 0, "rx %d", n);
+	CHECK(info.nsegs >= 1 && info.nsegs <= AVP_MAX_SEGS, "%u segments",
+		info.nsegs);
+	for (i = 0; i < info.nsegs; i++) {
+		CHECK(info.seg_len[i] >= 1 && info.seg_len[i] <= H,
+			"segment %u of %u: %u bytes", i, info.nsegs,
+			info.seg_len[i]);
+		sum += info.seg_len[i];
+	}
+	CHECK(sum == (uint32_t)n, "frame_len %d, segments %u", n, sum);
+	sn->frames++;
+	sn->segs[info.nsegs]++;
+	if (info.seg_len[0] == 1)
+		sn->first1++;
+	else if (info.seg_len[0] < 6)
+		sn->first_short++;
+	if ((uint32_t)n <= H && info.nsegs > 1)
+		sn->small_chained++;
+	if (nsegs != NULL)
+		*nsegs = info.nsegs;
+	return n;
+}
+
+/* 60..max bytes, from a test-local LCG. */
+static uint32_t
+split_len(uint64_t *r, uint32_t max)
+{
+	*r = *r * 6364136223846793005ULL + 1442695040888963407ULL;
+	return 60 + (uint32_t)(*r >> 33) % (max - 59);
+}
+
+/* Segment lengths of n injected frames, cut with seed, into lens. */
+static int
+split_pattern(struct fx *x, uint32_t seed, uint16_t *lens, unsigned int n)
+{
+	static uint8_t f[4000];
+	struct avp_tg_rxinfo info;
+	unsigned int i;
+
+	CHECK(avp_emu_port_set_rx_split(x->port, AVP_EMU_RX_SPLIT_RANDOM,
+		seed) == 0, "seed %u", seed);
+	fill(f, sizeof(f), 1);
+	for (i = 0; i < n; i++) {
+		CHECK(avp_emu_inject(x->port, f, 100 + 37 * i, NULL) == 0,
+			"inject");
+		CHECK(avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info,
+			WAIT_MS) == (int)(100 + 37 * i), "rx");
+		memcpy(&lens[i * AVP_MAX_SEGS], info.seg_len,
+			sizeof(info.seg_len));
+		memset(&lens[i * AVP_MAX_SEGS + info.nsegs], 0,
+			(AVP_MAX_SEGS - info.nsegs) * sizeof(*lens));
+	}
+	return 0;
+}
+
+static int
+t_rx_split(struct fx *x)
+{
+	static const uint16_t gsizes[] = {
+		60, 61, 64, 200, 1000, 1514, 2048, 2049, 4097, 6000, 8193,
+		9000,
+	};
+	struct avp_emu_gen_params gp = { gsizes, 12, 1000, 16 };
+	struct avp_emu_inject_opts o = { -1, AVP_EMU_INJ_SEGS, 0, 4 };
+	static uint16_t pa[40 * AVP_MAX_SEGS], pb[40 * AVP_MAX_SEGS];
+	static uint8_t f[9000];
+	struct avp_emu_port_stats st;
+	struct split_seen sn;
+	unsigned long chained;
+	uint32_t sizes[50], len;
+	uint64_t seq, r = 1;
+	unsigned int i, j, k;
+	int n;
+
+	memset(&sn, 0, sizeof(sn));
+	CHECK(avp_emu_port_set_rx_split(x->port, 2, 0) == -EINVAL,
+		"unknown mode refused");
+	CHECK(avp_emu_port_set_rx_split(x->port, AVP_EMU_RX_SPLIT_RANDOM,
+		12345) == 0, "random");
+	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	/* injected: 1000 frames of 60..9000 bytes, in batches */
+	for (i = 0; i < 1000; i += 50) {
+		for (j = 0; j < 50; j++) {
+			sizes[j] = split_len(&r, 9000);
+			fill(f, sizes[j], (uint8_t)(i + j));
+			CHECK(avp_emu_inject(x->port, f, sizes[j], NULL) == 0,
+				"inject");
+		}
+		for (j = 0; j < 50; j++) {
+			n = rx_split_one(x, &sn, NULL);
+			CHECK(n == (int)sizes[j], "frame %u: %d bytes, sent %u",
+				i + j, n, sizes[j]);
+			fill(f, sizes[j], (uint8_t)(i + j));
+			CHECK(memcmp(rbuf, f, sizes[j]) == 0,
+				"frame %u: bytes", i + j);
+		}
+	}
+	/* at least the segments asked for */
+	for (i = 0; i < 50; i++) {
+		len = split_len(&r, 8000);
+		fill(f, len, (uint8_t)i);
+		CHECK(avp_emu_inject(x->port, f, len, &o) == 0, "inject");
+		n = rx_split_one(x, &sn, &k);
+		CHECK(n == (int)len && memcmp(rbuf, f, len) == 0 && k >= 4,
+			"frame of %u bytes: %d, %u segments", len, n, k);
+	}
+	/* generated: 1000 frames, sizes in turn; none built in place */
+	chained = sn.small_chained;
+	CHECK(avp_emu_port_set_gen(x->port, &gp) == 0, "gen params");
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_GEN, NULL) == 0,
+		"gen");
+	for (i = 0; i < 1000; i++) {
+		n = rx_split_one(x, &sn, NULL);
+		CHECK(n > 0, "generated frame %u", i);
+		CHECK(avp_emu_frame_verify(rbuf, (uint32_t)n, &seq) == 0 &&
+			seq == i && n == gsizes[i % 12],
+			"generated frame %u: %d bytes", i, n);
+	}
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
+	CHECK(sn.small_chained > chained, "one-buffer generated frames cut");
+	/* looped back: one-buffer frames too are cut, not handed back */
+	chained = sn.small_chained;
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) ==
+		0, "loopback");
+	for (i = 0; i < 300; i++) {
+		len = split_len(&r, i % 3 == 0 ? 9000 : 2048);
+		fill(f, len, (uint8_t)(i * 3));
+		CHECK(avp_tg_tx(&x->g, 0, f, len, 0, 0, 0) == 0, "tx");
+		n = rx_split_one(x, &sn, NULL);
+		CHECK(n == (int)len && memcmp(rbuf, f, len) == 0,
+			"looped frame %u: %d bytes, sent %u", i, n, len);
+	}
+	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
+	CHECK(sn.small_chained > chained, "one-buffer looped frames cut");
+	printf("  %lu frames: %lu with a 1-byte first segment, %lu with "
+		"2..5 bytes, %lu of one buffer chained; segments 1..5:",
+		sn.frames, sn.first1, sn.first_short, sn.small_chained);
+	for (k = 1; k <= AVP_MAX_SEGS; k++)
+		printf(" %lu", sn.segs[k]);
+	printf("\n");
+	CHECK(sn.first1 > sn.frames / 8, "1-byte first segments: %lu",
+		sn.first1);
+	CHECK(sn.first_short > 0, "2..5-byte first segments: %lu",
+		sn.first_short);
+	for (k = 1; k <= AVP_MAX_SEGS; k++)
+		CHECK(sn.segs[k] > 0, "no frame of %u segments", k);
+	avp_emu_port_stats_get(x->port, &st);
+	CHECK(st.rx_oversize == 0 && st.rx_ring_full == 0 &&
+		st.rx_no_buf == 0, "nothing dropped");
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+
+	/* a seed repeats its cuts; another one does not */
+	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_CAPTURE, NULL) == 0,
+		"capture");
+	CHECK(split_pattern(x, 7, pa, 40) == 0 &&
+		split_pattern(x, 7, pb, 40) == 0, "seed 7 twice");
+	CHECK(memcmp(pa, pb, sizeof(pa)) == 0, "same cuts");
+	CHECK(split_pattern(x, 8, pb, 40) == 0, "seed 8");
+	CHECK(memcmp(pa, pb, sizeof(pa)) != 0, "other cuts");
+	CHECK(split_pattern(x, 0, pa, 40) == 0 &&
+		split_pattern(x, 0, pb, 40) == 0, "seed 0 twice");
+	CHECK(memcmp(pa, pb, sizeof(pa)) == 0, "0: a fixed default");
+	/* off: the usual even split again */
+	CHECK(avp_emu_port_set_rx_split(x->port, AVP_EMU_RX_SPLIT_OFF, 0) == 0,
+		"off");
+	fill(f, 3000, 9);
+	CHECK(avp_emu_inject(x->port, f, 3000, NULL) == 0, "inject");
+	{
+		struct avp_tg_rxinfo info;
+
+		CHECK(avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info,
+			WAIT_MS) == 3000 && info.nsegs == 2 &&
+			info.seg_len[0] == 1500 && info.seg_len[1] == 1500,
+			"3000 bytes in 2 x 1500");
+	}
+	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
+	return 0;
+}
+
 /* ---------------------------------------------------------------- */
 
 static void
@@ -2025,6 +2446,11 @@ static const struct tcase cases[] = {
 	{ "mig_attach_error", t_mig_attach_error, NULL, 1 },
 	{ "mig_socket", t_mig_socket, NULL, 0 },
 	{ "mig_scenarios", t_mig_scenarios, prep_small, 0 },
+	{ "mtu", t_mtu, NULL, 1 },
+	{ "mtu_gen", t_mtu_gen, NULL, 1 },
+	{ "mtu_order", t_mtu_order, NULL, 1 },
+	{ "mtu_forget", t_mtu_forget, NULL, 1 },
+	{ "rx_split", t_rx_split, NULL, 1 },
 };
 
 int
