@@ -107,10 +107,36 @@ avp_frame_size(const struct avp_dev *avp, uint16_t mtu)
 			avp->max_frame);
 }
 
+/* Longest frame a port with this MTU may transmit (the host enforces it). */
+static uint32_t
+avp_tx_frame_max(const struct avp_dev *avp, uint16_t mtu)
+{
+	return RTE_MIN((uint32_t)mtu + AVP_FRAME_OVERHEAD, avp->max_frame);
+}
+
+/* Sets every transmit queue's length limit for a path and an MTU. */
+static void
+avp_tx_limits(struct avp_dev *avp, uint16_t mtu)
+{
+	uint32_t path_max = avp->tx_scattered ? avp->max_frame :
+		RTE_MIN(avp->buf_size, avp->max_frame);
+	unsigned int i;
+
+	for (i = 0; i < avp->nb_txq; i++) {
+		struct avp_tx_queue *q = avp->txq[i];
+
+		if (q != NULL)
+			q->max_len = RTE_MIN(path_max,
+					avp_tx_frame_max(avp, mtu));
+	}
+}
+
 /*
  * Chooses the burst functions and each queue's limits. Needs every queue
  * set up; configure calls it to report the likely path early, start to
- * fix it.
+ * fix it. When the frames of the MTU do not fit the mbufs, receive
+ * scatters whether or not RTE_ETH_RX_OFFLOAD_SCATTER was asked for, as
+ * applications of the old driver expect (see avp.rst).
  */
 int
 avp_select_paths(struct rte_eth_dev *dev, int strict)
@@ -145,19 +171,12 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 		}
 	}
 
-	if (want <= RTE_MIN(gmin, avp->buf_size)) {
-		rx_scattered = 0;
-	} else if (!scatter && want > gmin) {
-		if (strict) {
-			PMD_DRV_LOG(ERR,
-				"port %u: MTU %u needs %u-byte frames but mbufs hold %u: enable RTE_ETH_RX_OFFLOAD_SCATTER or use larger mbufs",
-				data->port_id, data->mtu, want, gmin);
-			return -EINVAL;
-		}
-		rx_scattered = 1;
-	} else {
-		rx_scattered = 1;
-	}
+	rx_scattered = want > RTE_MIN(gmin, avp->buf_size);
+	avp->rx_scatter_implicit = rx_scattered && !scatter && want > gmin;
+	if (strict && avp->rx_scatter_implicit)
+		PMD_DRV_LOG(INFO,
+			"port %u: MTU %u needs %u-byte frames but mbufs hold %u: scattered receive enabled without RTE_ETH_RX_OFFLOAD_SCATTER",
+			data->port_id, data->mtu, want, gmin);
 	tx_scattered = (tx_off & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ||
 		avp_frame_size(avp, data->mtu) > avp->buf_size;
 
@@ -174,20 +193,31 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 
 		if (q == NULL)
 			continue;
-		q->scatter = scatter;
+		q->scatter = rx_scattered;
 		q->max_len = rx_scattered ? avp->max_frame :
 			RTE_MIN(RTE_MIN((uint32_t)q->data_room, avp->buf_size),
 				avp->max_frame);
 	}
-	for (i = 0; i < avp->nb_txq; i++) {
-		struct avp_tx_queue *q = avp->txq[i];
-
-		if (q == NULL)
-			continue;
-		q->max_len = tx_scattered ? avp->max_frame :
-			RTE_MIN(avp->buf_size, avp->max_frame);
-	}
+	avp_tx_limits(avp, data->mtu);
 	return 0;
+}
+
+/*
+ * Tells the host the MTU in effect, so that it sizes and checks frames
+ * by it. The platform's answer to SET_MTU is not documented: a refusal
+ * is logged and the port goes on with the frames it had.
+ */
+int
+avp_mtu_tell_host(struct avp_dev *avp, const char *when)
+{
+	struct rte_eth_dev_data *data = avp->eth_dev->data;
+	int ret;
+
+	ret = avp_ctrl_set_mtu(avp, data->mtu);
+	if (ret != 0)
+		PMD_DRV_LOG(WARNING, "port %u: %s: the host did not take MTU %u (%d)",
+			data->port_id, when, data->mtu, ret);
+	return ret;
 }
 
 /* Gives every queue its host rings and the current buffer view. */
@@ -491,6 +521,7 @@ avp_dev_start_locked(struct rte_eth_dev *dev)
 	if (ret != 0)
 		return ret;
 	avp_queues_refresh(dev);
+	avp_mtu_tell_host(avp, "start");
 
 	ret = avp_ctrl_set_link(avp, 1);
 	if (ret != 0)
@@ -728,6 +759,51 @@ avp_allmulticast_disable(struct rte_eth_dev *dev)
 }
 
 static int
+avp_set_mc_addr_list_locked(struct rte_eth_dev *dev,
+		struct rte_ether_addr *mc, uint32_t nb)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	uint32_t i;
+	int ret;
+
+	if (nb > AVP_MC_ADDRS_MAX) {
+		PMD_DRV_LOG(ERR, "port %u: %u multicast addresses, at most %u",
+			dev->data->port_id, nb, AVP_MC_ADDRS_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < nb; i++) {
+		if (!rte_is_multicast_ether_addr(&mc[i])) {
+			PMD_DRV_LOG(ERR, "port %u: " RTE_ETHER_ADDR_PRT_FMT " is not a multicast address",
+				dev->data->port_id,
+				RTE_ETHER_ADDR_BYTES(&mc[i]));
+			return -EINVAL;
+		}
+	}
+	/* Receive bursts read the list: none runs while it changes. */
+	ret = avp_dp_block(avp, AVP_BLOCK_RECONFIG);
+	if (ret == 0) {
+		if (nb != 0)
+			memcpy(avp->mc_addrs, mc, nb * sizeof(*mc));
+		avp->nb_mc_addrs = nb;
+	}
+	avp_dp_unblock(avp, AVP_BLOCK_RECONFIG);
+	return ret;
+}
+
+static int
+avp_set_mc_addr_list(struct rte_eth_dev *dev, struct rte_ether_addr *mc,
+		uint32_t nb)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_set_mc_addr_list_locked(dev, mc, nb);
+	avp_dev_unlock(avp_);
+	return ret_;
+}
+
+static int
 avp_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
@@ -745,6 +821,8 @@ avp_mtu_set_locked(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	uint32_t max_mtu = avp->max_frame - AVP_FRAME_OVERHEAD;
+	uint32_t frame = avp_frame_size(avp, mtu);
+	unsigned int i;
 	int ret;
 
 	if (mtu < RTE_ETHER_MIN_MTU || mtu > max_mtu) {
@@ -757,28 +835,34 @@ avp_mtu_set_locked(struct rte_eth_dev *dev, uint16_t mtu)
 			dev->data->port_id);
 		return -EBUSY;
 	}
-	if (avp->started) {
-		uint32_t frame = avp_frame_size(avp, mtu);
-		unsigned int i;
+	if (!avp->started)
+		return avp_ctrl_set_mtu(avp, mtu);	/* and again at start */
 
-		for (i = 0; i < dev->data->nb_rx_queues; i++) {
-			struct avp_rx_queue *q = dev->data->rx_queues[i];
+	for (i = 0; i < avp->nb_rxq; i++) {
+		struct avp_rx_queue *q = avp->rxq[i];
 
-			if (frame > q->max_len ||
-			    (!q->scatter && frame > q->data_room)) {
-				PMD_DRV_LOG(ERR,
-					"port %u: MTU %u needs %u-byte frames; rxq %u takes %u now: stop the port first",
-					dev->data->port_id, mtu, frame, i,
-					RTE_MIN(q->max_len,
-						(uint32_t)q->data_room));
-				return -EBUSY;
-			}
+		if (q != NULL && (frame > q->max_len ||
+				  (!q->scatter && frame > q->data_room))) {
+			PMD_DRV_LOG(ERR,
+				"port %u: MTU %u needs %u-byte frames; rxq %u takes %u now: stop the port first",
+				dev->data->port_id, mtu, frame, i,
+				RTE_MIN(q->max_len, (uint32_t)q->data_room));
+			return -EBUSY;
 		}
 	}
-	ret = avp_ctrl_set_mtu(avp, mtu);
-	if (ret != 0)
-		return ret;	/* the control channel said why */
-	return 0;
+	/*
+	 * No frame of the old MTU may reach the host after it takes the
+	 * new one: transmit is held while the limits and the host change.
+	 */
+	ret = avp_dp_block(avp, AVP_BLOCK_RECONFIG);
+	if (ret == 0) {
+		avp_tx_limits(avp, mtu);
+		ret = avp_ctrl_set_mtu(avp, mtu);
+		if (ret != 0)
+			avp_tx_limits(avp, dev->data->mtu);
+	}
+	avp_dp_unblock(avp, AVP_BLOCK_RECONFIG);
+	return ret;
 }
 
 static int
@@ -913,6 +997,7 @@ static const struct eth_dev_ops avp_eth_dev_ops = {
 	.allmulticast_enable = avp_allmulticast_enable,
 	.allmulticast_disable = avp_allmulticast_disable,
 	.mac_addr_set = avp_mac_addr_set,
+	.set_mc_addr_list = avp_set_mc_addr_list,
 	.mtu_set = avp_mtu_set,
 	.vlan_offload_set = avp_vlan_offload_set,
 	.stats_get = avp_stats_get,
@@ -988,7 +1073,9 @@ avp_ethdev_init(struct rte_eth_dev *eth_dev,
 	eth_dev->data->dev_flags |= RTE_ETH_DEV_INTR_RMV | RTE_ETH_DEV_INTR_LSC;
 	eth_dev->data->mtu = RTE_MIN((uint32_t)RTE_ETHER_MTU,
 			avp->max_frame - AVP_FRAME_OVERHEAD);
-	avp->filter = AVP_FILTER_UNICAST;
+	/* All-multicast on, as applications of the old driver expect. */
+	eth_dev->data->all_multicast = 1;
+	avp->filter = AVP_FILTER_MULTICAST;
 	avp->detached = AVP_BLOCK_STOPPED;
 
 	avp->intr_handle = intr_handle;

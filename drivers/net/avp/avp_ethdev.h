@@ -47,8 +47,11 @@
 
 /* Software receive filter (what a frame needs to be accepted). */
 #define AVP_FILTER_NONE		0	/* promiscuous: everything */
-#define AVP_FILTER_UNICAST	1	/* own MAC and broadcast */
-#define AVP_FILTER_MULTICAST	2	/* and every multicast */
+#define AVP_FILTER_UNICAST	1	/* own MAC, broadcast, listed groups */
+#define AVP_FILTER_MULTICAST	2	/* own MAC and every group address */
+
+/* Multicast groups set_mc_addr_list takes (see avp.rst). */
+#define AVP_MC_ADDRS_MAX	64
 
 /* A ring in shared memory, with its size snapshotted at attach. */
 struct avp_shring {
@@ -98,7 +101,7 @@ struct avp_rx_queue {
 	/* Hot: touched by every burst. */
 	volatile uint32_t in_burst;	/* 1 while inside a burst */
 	uint8_t filter;			/* AVP_FILTER_* */
-	uint8_t scatter;		/* SCATTER offload on this port */
+	uint8_t scatter;		/* frames may take mbuf chains */
 	uint8_t first;			/* first host ring serviced */
 	uint8_t nrings;			/* host rings serviced */
 	uint8_t cur;			/* ring to start the next burst at */
@@ -181,8 +184,15 @@ struct avp_dev {
 	uint8_t link_up;
 	uint8_t closed;
 	uint8_t rx_scattered;		/* chosen at start */
+	uint8_t rx_scatter_implicit;	/* without the SCATTER offload */
 	uint8_t tx_scattered;
 	uint8_t filter;			/* AVP_FILTER_* */
+	/*
+	 * Multicast groups accepted with AVP_FILTER_UNICAST; changed only
+	 * while no receive burst runs.
+	 */
+	uint32_t nb_mc_addrs;
+	struct rte_ether_addr mc_addrs[AVP_MC_ADDRS_MAX];
 	uint8_t unplugged;		/* the host removed the port */
 
 	/* Control channel. */
@@ -260,6 +270,7 @@ void avp_dp_unblock(struct avp_dev *avp, uint32_t reason);
 void avp_set_link(struct avp_dev *avp, int up);
 int avp_select_paths(struct rte_eth_dev *dev, int strict);
 void avp_queues_refresh(struct rte_eth_dev *dev);
+int avp_mtu_tell_host(struct avp_dev *avp, const char *when);
 
 /* avp_intr.c: device interrupt, migration, removal. */
 void avp_intr_handler(void *arg);

@@ -329,6 +329,8 @@ avp_migrate_attach(struct avp_dev *avp, int *lsc)
 		}
 		avp_select_paths(dev, 0);
 		avp_queues_refresh(dev);
+		/* The destination host has not been told the MTU. */
+		avp_mtu_tell_host(avp, "migration attach");
 	}
 	/* Announce while the data path is still out: ring 0 is ours. */
 	if (avp->started && avp->announce && avp->nb_txq > 0) {

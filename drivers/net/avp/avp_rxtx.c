@@ -4,8 +4,10 @@
 
 /*
  * Receive and transmit bursts. Two paths each, chosen when the port
- * starts: simple (every frame is one host buffer and one mbuf) and
- * scattered (chains of up to 5 host buffers, chains of mbufs).
+ * starts: simple (every frame fits one mbuf and, on transmit, one host
+ * buffer) and scattered (chains of mbufs). Either takes host chains of
+ * up to 5 buffers on receive, split anywhere, and mbuf chains on
+ * transmit.
  *
  * Every handle, address and length read from shared memory is checked
  * against the buffer region before use; ring indexes are masked with the
@@ -146,9 +148,24 @@ avp_burst_leave(volatile uint32_t *in_burst)
 	__atomic_store_n(in_burst, 0, __ATOMIC_RELEASE);
 }
 
+/* Whether a group address is on the port's multicast list. */
+static __rte_noinline int
+avp_mc_listed(const struct avp_dev *avp, const uint8_t *dst)
+{
+	uint32_t i;
+
+	for (i = 0; i < avp->nb_mc_addrs; i++)
+		if (memcmp(avp->mc_addrs[i].addr_bytes, dst,
+			   RTE_ETHER_ADDR_LEN) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * The software MAC filter: one compare (two loads) for frames to our own
- * address, the group bit and broadcast only for the others.
+ * The software MAC filter, the one decision of every receive path (the
+ * fast passes only take frames to our own address without asking it):
+ * one compare (two loads) for frames to our own address; broadcast, the
+ * all-multicast mode and the multicast list for group addresses.
  */
 static __rte_always_inline int
 avp_mac_accept(const struct avp_rx_queue *rxq, const uint8_t *dst)
@@ -165,7 +182,9 @@ avp_mac_accept(const struct avp_rx_queue *rxq, const uint8_t *dst)
 	if (dst[0] & 0x01) {
 		if (rxq->filter == AVP_FILTER_MULTICAST)
 			return 1;
-		return d0 == UINT32_MAX && d1 == UINT16_MAX;	/* broadcast */
+		if (d0 == UINT32_MAX && d1 == UINT16_MAX)	/* broadcast */
+			return 1;
+		return avp_mc_listed(rxq->avp, dst);
 	}
 	return 0;
 }
@@ -273,111 +292,6 @@ avp_rx_ready(struct avp_rx_queue *rxq, struct avp_shring *rx,
 	return RTE_MIN(avail, space);
 }
 
-/*
- * The pool could not give n mbufs at once: take what it has, one by one,
- * and drop (and count) the frames left without one.
- */
-static __rte_noinline uint32_t
-avp_rx_alloc_short(struct avp_rx_queue *rxq, struct rte_mbuf **pkts,
-		uint32_t n)
-{
-	uint32_t k;
-
-	for (k = 0; k < n; k++) {
-		pkts[k] = rte_pktmbuf_alloc(rxq->pool);
-		if (pkts[k] == NULL)
-			break;
-	}
-	rxq->stats.nombuf += n - k;
-	return k;
-}
-
-/*
- * Simple receive from one host ring, the careful way: mbufs are taken
- * only for the frames that passed, one by one when the pool is short.
- * Used when the pool cannot give a whole burst at once.
- */
-static __rte_noinline uint16_t
-avp_rx_ring_simple(struct avp_rx_queue *rxq, unsigned int ri,
-		struct rte_mbuf **pkts, uint32_t nb)
-{
-	struct avp_shring *rx = &rxq->rx[ri], *fr = &rxq->free[ri];
-	const struct avp_bufview *b = &rxq->buf;
-	const uint8_t *src[AVP_BURST_MAX];
-	uint16_t len[AVP_BURST_MAX], flags[AVP_BURST_MAX], tci[AVP_BURST_MAX];
-	uint64_t h[AVP_BURST_MAX];
-	uint32_t cons, fprod, n, i, good = 0, nret = 0;
-	uint64_t bytes = 0;
-
-	n = RTE_MIN(avp_rx_ready(rxq, rx, fr, &cons, &fprod), nb);
-	if (n == 0)
-		return 0;
-
-	for (i = 0; i < n; i++)
-		h[i] = rx->ring->slots[(cons + i) & rx->mask];
-
-	for (i = 0; i < n; i++) {
-		struct avp_desc *d = avp_desc_get(b, h[i]);
-		uint16_t flen;
-		uint8_t *data;
-
-		if (unlikely(d == NULL)) {
-			PMD_RX_LOG(DEBUG, "bad handle 0x%" PRIx64, h[i]);
-			rxq->stats.invalid++;
-			continue;
-		}
-		h[nret++] = h[i];
-		if (i + 1 < n)
-			rte_prefetch0(avp_desc_get(b, h[i + 1]));
-		flen = AVP_READ_ONCE(d->frame_len);
-		if (unlikely(flen > rxq->max_len)) {
-			rxq->stats.oversize++;
-			continue;
-		}
-		if (unlikely(flen == 0 || AVP_READ_ONCE(d->seg_len) != flen ||
-			     AVP_READ_ONCE(d->next_va) != 0 ||
-			     AVP_READ_ONCE(d->seg_count) != 1)) {
-			rxq->stats.invalid++;
-			continue;
-		}
-		data = avp_data_get(b, AVP_READ_ONCE(d->data_va), flen);
-		if (unlikely(data == NULL)) {
-			rxq->stats.invalid++;
-			continue;
-		}
-		if (rxq->filter != AVP_FILTER_NONE &&
-		    (flen < RTE_ETHER_ADDR_LEN || !avp_mac_accept(rxq, data))) {
-			rxq->stats.filtered++;
-			continue;
-		}
-		rte_prefetch0(data);
-		src[good] = data;
-		len[good] = flen;
-		flags[good] = AVP_READ_ONCE(d->flags);
-		tci[good] = AVP_READ_ONCE(d->vlan_tci);
-		good++;
-	}
-
-	if (good != 0 && unlikely(rte_pktmbuf_alloc_bulk(rxq->pool, pkts,
-							good) != 0))
-		good = avp_rx_alloc_short(rxq, pkts, good);
-	for (i = 0; i < good; i++) {
-		struct rte_mbuf *m = pkts[i];
-
-		rte_memcpy(rte_pktmbuf_mtod(m, void *), src[i], len[i]);
-		m->data_len = len[i];
-		m->pkt_len = len[i];
-		m->port = rxq->port_id;
-		avp_rx_offload(m, flags[i], tci[i]);
-		bytes += len[i];
-	}
-
-	avp_rx_return(rx, cons, n, fr, fprod, h, nret);
-	rxq->stats.packets += good;
-	rxq->stats.bytes += bytes;
-	return good;
-}
-
 /* A validated host chain. */
 struct avp_rx_chain {
 	const uint8_t *src[AVP_MAX_SEGS];
@@ -388,6 +302,28 @@ struct avp_rx_chain {
 	uint16_t flags;
 	uint16_t tci;
 };
+
+/*
+ * The destination address of a checked frame of at least 6 bytes: in
+ * place when the first segment holds it, else gathered into buf (the
+ * host may split a frame anywhere, 1-byte segments included).
+ */
+static __rte_always_inline const uint8_t *
+avp_rx_chain_dst(const struct avp_rx_chain *c, uint8_t *buf)
+{
+	unsigned int s, got = 0;
+
+	if (likely(c->len[0] >= RTE_ETHER_ADDR_LEN))
+		return c->src[0];
+	for (s = 0; got < RTE_ETHER_ADDR_LEN; s++) {
+		unsigned int n = RTE_MIN((unsigned int)c->len[s],
+				RTE_ETHER_ADDR_LEN - got);
+
+		memcpy(buf + got, c->src[s], n);
+		got += n;
+	}
+	return buf;
+}
 
 /*
  * Walks and checks the chain headed by d: at most 5 segments, each
@@ -402,6 +338,7 @@ avp_rx_chain_check(const struct avp_rx_queue *rxq, struct avp_desc *d,
 		struct avp_rx_chain *c)
 {
 	const struct avp_bufview *b = &rxq->buf;
+	uint8_t dst[RTE_ETHER_ADDR_LEN];
 	uint32_t total = 0, flen;
 	unsigned int s, nsc;
 	uint64_t next;
@@ -446,8 +383,8 @@ avp_rx_chain_check(const struct avp_rx_queue *rxq, struct avp_desc *d,
 		c->need = rte_reciprocal_divide(flen + rxq->data_room - 1,
 				rxq->recip);
 	}
-	if (rxq->filter != AVP_FILTER_NONE &&
-	    (c->len[0] < RTE_ETHER_ADDR_LEN || !avp_mac_accept(rxq, c->src[0])))
+	if (rxq->filter != AVP_FILTER_NONE && (flen < RTE_ETHER_ADDR_LEN ||
+	    !avp_mac_accept(rxq, avp_rx_chain_dst(c, dst))))
 		return AVP_RX_FILTERED;
 	return AVP_RX_OK;
 }
@@ -492,9 +429,14 @@ avp_rx_chain_copy(const struct avp_rx_queue *rxq, const struct avp_rx_chain *c,
 	avp_rx_offload(head, c->flags, c->tci);
 }
 
-/* Scattered receive from one host ring, the careful way (as above). */
+/*
+ * Receive from one host ring, the careful way, when the pool cannot give
+ * a whole burst at once: every frame through the chain check, mbufs
+ * taken only for the frames that passed, whole frames in order while
+ * the pool lasts.
+ */
 static __rte_noinline uint16_t
-avp_rx_ring_scattered(struct avp_rx_queue *rxq, unsigned int ri,
+avp_rx_ring_short(struct avp_rx_queue *rxq, unsigned int ri,
 		struct rte_mbuf **pkts, uint32_t nb)
 {
 	struct avp_shring *rx = &rxq->rx[ri], *fr = &rxq->free[ri];
@@ -562,10 +504,11 @@ avp_rx_ring_scattered(struct avp_rx_queue *rxq, unsigned int ri,
 }
 
 /*
- * A frame that is not a single host buffer fitting one mbuf, on a
- * scattered queue: checks the whole chain and copies it into head (an
- * mbuf fresh from the pool) and as many more mbufs as it needs. 1 when
- * the frame is delivered, 0 when it is dropped (and counted).
+ * A frame the general pass does not take (a host chain, which may be
+ * split anywhere, a frame of fewer than 8 bytes or one too long): checks
+ * the whole chain and copies it into head (an mbuf fresh from the pool)
+ * and, on a scattered queue, as many more mbufs as it needs. 1 when the
+ * frame is delivered, 0 when it is dropped (and counted).
  */
 static __rte_noinline int
 avp_rx_chain_one(struct avp_rx_queue *rxq, struct avp_desc *d,
@@ -646,7 +589,7 @@ avp_rx_fast_lim(const struct avp_rx_queue *rxq, int scattered)
  * the whole burst, then one pass that checks each descriptor, copies the
  * frame and writes the mbuf fields it needs (a raw mbuf from the pool
  * already has next == NULL), dropping and counting bad frames as it
- * goes. On a scattered queue, frames that need chaining take
+ * goes. Anything but a single buffer of 8 to lim bytes takes
  * avp_rx_chain_one. Unused mbufs go back in one put.
  */
 static __rte_noinline uint16_t
@@ -678,8 +621,7 @@ avp_rx_ring_general(struct avp_rx_queue *rxq, unsigned int ri,
 	if (unlikely((rte_pktmbuf_priv_flags(mp) &
 		      RTE_PKTMBUF_POOL_F_PINNED_EXT_BUF) != 0 ||
 		     rte_mempool_get_bulk(mp, (void **)pkts, n) != 0))
-		return scattered ? avp_rx_ring_scattered(rxq, ri, pkts, nb) :
-			avp_rx_ring_simple(rxq, ri, pkts, nb);
+		return avp_rx_ring_short(rxq, ri, pkts, nb);
 
 	/*
 	 * Running positions: ci on rx (one ahead of the frame at hand) and
@@ -722,17 +664,10 @@ avp_rx_ring_general(struct avp_rx_queue *rxq, unsigned int ri,
 		if (unlikely(flen - sizeof(dst) >= lim8 ||
 			     !avp_desc_word_single(w) ||
 			     AVP_READ_ONCE(d->next_va) != 0)) {
-			if (scattered || (flen - 1 < sizeof(dst) - 1 &&
-			    avp_desc_word_single(w) &&
-			    AVP_READ_ONCE(d->next_va) == 0)) {
-				if (avp_rx_chain_one(rxq, d, m)) {
-					bytes += m->pkt_len;
-					out++;
-				}
-			} else if (flen > lim) {
-				rxq->stats.oversize++;
-			} else {
-				rxq->stats.invalid++;
+			/* A chain, or short or long: the full check. */
+			if (avp_rx_chain_one(rxq, d, m)) {
+				bytes += m->pkt_len;
+				out++;
 			}
 			continue;
 		}
@@ -1413,11 +1348,13 @@ avp_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id __rte_unused,
 
 	if (fn == avp_rx_burst_scattered)
 		snprintf(mode->info, sizeof(mode->info),
-			"Scattered: host chains of up to %u buffers into mbuf chains",
-			AVP_MAX_SEGS);
+			"Scattered%s: host chains of up to %u buffers into mbuf chains",
+			AVP_DEV(dev)->rx_scatter_implicit ?
+			" (enabled for the MTU, without the SCATTER offload)" :
+			"", AVP_MAX_SEGS);
 	else if (fn == avp_rx_burst_simple)
 		snprintf(mode->info, sizeof(mode->info),
-			"Simple: one host buffer into one mbuf");
+			"Simple: one host buffer or chain into one mbuf");
 	else
 		return -EINVAL;
 	return 0;
