@@ -895,24 +895,28 @@ test_tx_oversize(void)
 	ASSERT_XSTAT(t->port, "tx_oversize_errors", 1);
 	ASSERT_XSTAT(t->port, "tx_q0_oversize_errors", 1);
 
-	/* Simple path (no MULTI_SEGS): 2049 bytes needs two host buffers. */
+	/*
+	 * Simple path, MTU 1500: the host was told the MTU, so 1519 bytes
+	 * is more than it takes (its checker would see it), 1518 fits.
+	 */
 	s = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
 	ASSERT_NOT_NULL(s, "simple port");
-	m[0] = mbuf_from(pool, fbuf, 2049, NULL, 0);
+	m[0] = mbuf_from(pool, fbuf, 1519, NULL, 0);
 	ASSERT_NOT_NULL(m[0], "mbuf");
 	TEST_ASSERT_EQUAL(rte_eth_tx_burst(s->port, 0, m, 1), 1, "consumed");
 	ASSERT_XSTAT(s->port, "tx_oversize_errors", 1);
-	m[0] = mbuf_from(pool, fbuf, 2048, NULL, 0);
-	TEST_ASSERT_SUCCESS(tx_one(s->port, 0, m[0]), "2048 fits");
-	TEST_ASSERT_SUCCESS(avp_emu_wait_captured(s->ep, 1, WAIT_MS), "2048");
+	m[0] = mbuf_from(pool, fbuf, 1518, NULL, 0);
+	TEST_ASSERT_SUCCESS(tx_one(s->port, 0, m[0]), "1518 fits");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_captured(s->ep, 1, WAIT_MS), "1518");
 	TEST_ASSERT_EQUAL(avp_emu_capture_pop(s->ep, &cap), 1, "pop");
-	TEST_ASSERT_EQUAL(cap.len, 2048u, "2048");
+	TEST_ASSERT_EQUAL(cap.len, 1518u, "1518");
 	return test_end();
 }
 
 static int
 test_rx_oversize(void)
 {
+	struct rte_eth_burst_mode bm;
 	struct rte_eth_stats st;
 	struct rte_mbuf *m;
 	struct tport *t;
@@ -943,11 +947,24 @@ test_rx_oversize(void)
 	TEST_ASSERT_EQUAL(m->pkt_len, 200u, "200");
 	rte_pktmbuf_free(m);
 	ASSERT_XSTAT(t->port, "rx_oversize_errors", 1);
-	/* and MTU 1500 with 256-byte mbufs and no SCATTER cannot start */
+	/*
+	 * MTU 1500 with 256-byte mbufs and no SCATTER: receive scatters
+	 * anyway, says so, and a 1500-byte frame comes as a chain.
+	 */
 	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(t->port), "stop");
 	TEST_ASSERT_SUCCESS(rte_eth_dev_set_mtu(t->port, 1500), "mtu");
-	TEST_ASSERT_EQUAL(rte_eth_dev_start(t->port), -EINVAL,
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(t->port),
 		"start without SCATTER and frames larger than mbufs");
+	TEST_ASSERT_SUCCESS(rte_eth_rx_burst_mode_get(t->port, 0, &bm),
+		"burst mode");
+	TEST_ASSERT(strstr(bm.info, "without the SCATTER offload") != NULL,
+		"burst mode says scatter is implicit: %s", bm.info);
+	fill_frame(fbuf, 1500, tport_mac(t), 4);
+	TEST_ASSERT_SUCCESS(inject(t, fbuf, 1500, NULL), "inject 1500");
+	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u, "1500 frame");
+	TEST_ASSERT(m->nb_segs == 6 && mbuf_equals(m, fbuf, 1500),
+		"1500 bytes in 6 mbufs: %u", m->nb_segs);
+	rte_pktmbuf_free(m);
 	return test_end();
 }
 
@@ -1096,27 +1113,28 @@ test_vlan_runtime(void)
 }
 
 /*
- * One round of the receive filter test: inject four frames (own MAC,
- * broadcast, another unicast, multicast), expect exactly those whose bit
- * is set in accept, byte for byte and in order, and the filtered counter
- * at filtered afterwards.
+ * One round of the receive filter test: inject n frames (one to each
+ * dst), expect exactly those whose bit is set in accept, byte for byte
+ * and in order, and the filtered counter at filtered afterwards.
  */
 static int
-filter_round(struct tport *t, const uint8_t *const dst[4],
+filter_round(struct tport *t, const uint8_t *const *dst, unsigned int n,
 		unsigned int accept, uint64_t filtered)
 {
 	unsigned int i, k, want = 0, got;
-	struct rte_mbuf *m[8];
+	struct rte_mbuf *m[16];
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < n; i++) {
 		fill_frame(fbuf, 64, dst[i], i);
 		TEST_ASSERT_SUCCESS(inject(t, fbuf, 64, NULL), "inject");
 		want += (accept >> i) & 1;
 	}
 	got = rx_wait(t->port, 0, m, want);
+	if (got != want)
+		rte_pktmbuf_free_bulk(m, got);
 	TEST_ASSERT_EQUAL(got, want, "accept 0x%x: %u frames, got %u",
 		accept, want, got);
-	for (i = 0, k = 0; i < 4; i++) {
+	for (i = 0, k = 0; i < n; i++) {
 		if (!(accept & (1u << i)))
 			continue;
 		fill_frame(fbuf, 64, dst[i], i);
@@ -1160,7 +1178,8 @@ test_promisc_allmulti(void)
 	dst[2] = other;
 	dst[3] = mcast;
 	TEST_ASSERT_EQUAL(rte_eth_promiscuous_get(t->port), 0, "promisc off");
-	TEST_ASSERT_EQUAL(rte_eth_allmulticast_get(t->port), 0, "allmulti off");
+	TEST_ASSERT_EQUAL(rte_eth_allmulticast_get(t->port), 1,
+		"all-multicast on from probe, as the old driver");
 	for (r = 0; r < RTE_DIM(rounds); r++) {
 		TEST_ASSERT_SUCCESS((rounds[r].promisc ?
 			rte_eth_promiscuous_enable(t->port) :
@@ -1172,8 +1191,8 @@ test_promisc_allmulti(void)
 			rounds[r].promisc, "promisc state");
 		TEST_ASSERT_EQUAL(rte_eth_allmulticast_get(t->port),
 			rounds[r].allmulti, "allmulti state");
-		TEST_ASSERT_SUCCESS(filter_round(t, dst, rounds[r].accept,
-			rounds[r].filtered), "round %u", r);
+		TEST_ASSERT_SUCCESS(filter_round(t, dst, RTE_DIM(dst),
+			rounds[r].accept, rounds[r].filtered), "round %u", r);
 	}
 	return test_end();
 }
@@ -1188,6 +1207,8 @@ test_mtu(void)
 
 	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
 	ASSERT_NOT_NULL(t, "port");
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.mtu, 1500u, "the MTU in effect sent at start");
 	TEST_ASSERT_EQUAL(rte_eth_dev_set_mtu(t->port, 9221), -EINVAL,
 		"9221 is above 9238 - 18");
 	TEST_ASSERT_EQUAL(rte_eth_dev_set_mtu(t->port, 67), -EINVAL, "67");
@@ -1209,6 +1230,11 @@ test_mtu(void)
 		"host status");
 	TEST_ASSERT_SUCCESS(rte_eth_dev_get_mtu(t->port, &mtu), "get");
 	TEST_ASSERT_EQUAL(mtu, 9220, "MTU unchanged after host refusal");
+	/* a host that refuses SET_MTU at start does not stop the port */
+	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, AVP_EMU_FAULT_CTRL_STATUS,
+		(uint64_t)-EINVAL, 1), "fault");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(t->port), "start, SET_MTU refused");
+	TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS), "link");
 	/* MAC: only the host's own */
 	TEST_ASSERT_SUCCESS(rte_eth_macaddr_get(t->port, &mac), "mac");
 	TEST_ASSERT_SUCCESS(rte_eth_dev_default_mac_addr_set(t->port, &mac),
@@ -1454,8 +1480,9 @@ test_start_refused(void)
 	TEST_ASSERT_EQUAL(link.link_status, RTE_ETH_LINK_DOWN,
 		"down before start");
 	TEST_ASSERT_SUCCESS(port_configure(t->port, &conf1), "configure");
+	/* SET_MTU (only logged when refused), then SET_LINK, refused */
 	TEST_ASSERT_SUCCESS(avp_emu_port_fault(t->ep, AVP_EMU_FAULT_CTRL_STATUS,
-		(uint64_t)-EIO, 1), "fault");
+		(uint64_t)-EIO, 2), "fault");
 	TEST_ASSERT_EQUAL(rte_eth_dev_start(t->port), -EIO,
 		"start with the link request refused");
 	TEST_ASSERT_SUCCESS(rte_eth_link_get_nowait(t->port, &link), "link");
@@ -2824,6 +2851,7 @@ struct mt_ctl {
 	uint64_t bad;
 	uint64_t rarp;
 	uint64_t tx_refused;
+	uint32_t max_len;	/* longest frame sent; 0: 1509 */
 };
 struct mt_worker {
 	struct mt_ctl *c;
@@ -2831,13 +2859,24 @@ struct mt_worker {
 	uint32_t n;
 };
 
+/* Whether a received frame (any chain) is intact; buf: scratch room. */
+static int
+mt_frame_ok(const struct rte_mbuf *m, uint8_t *buf)
+{
+	const uint8_t *p = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
+	uint64_t sq;
+
+	return p != NULL && avp_emu_frame_verify(p, m->pkt_len, &sq) == 0;
+}
+
 static void *
 mt_main(void *arg)
 {
 	struct mt_worker *w = arg;
 	struct mt_ctl *c = w->c;
+	uint32_t span = c->max_len != 0 ? c->max_len - 59 : 1450;
 	struct rte_mbuf *m[32];
-	uint8_t f[1600];
+	uint8_t f[AVP_EMU_FRAME_MAX];
 	uint16_t moved;
 
 	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
@@ -2852,14 +2891,13 @@ mt_main(void *arg)
 		uint16_t r;
 
 		while (k < MT_BURST && inflight + (int64_t)k < MT_WINDOW) {
-			uint32_t len = 60 + ((w->n + k) * 29) % 1450;
+			uint32_t len = 60 + ((w->n + k) * 29) % span;
 
 			avp_emu_frame_build(f, len, (uint64_t)w->q << 32 |
 				(w->n + k), c->mac, peer_mac);
-			m[k] = rte_pktmbuf_alloc(pool);
+			m[k] = mbuf_from(pool, f, len, NULL, 0);
 			if (m[k] == NULL)
 				break;
-			memcpy(rte_pktmbuf_append(m[k], len), f, len);
 			k++;
 		}
 		r = rte_eth_tx_burst(c->port, w->q, m, k);
@@ -2873,16 +2911,12 @@ mt_main(void *arg)
 		__atomic_fetch_add(&c->sent, r, __ATOMIC_RELEASE);
 		r = rte_eth_rx_burst(c->port, w->q, m, 32);
 		for (i = 0; i < r; i++) {
-			uint64_t sq;
-
 			if (is_rarp(m[i])) {
 				__atomic_fetch_add(&c->rarp, 1,
 					__ATOMIC_RELAXED);
 				continue;
 			}
-			if (rte_pktmbuf_linearize(m[i]) != 0 ||
-			    avp_emu_frame_verify(rte_pktmbuf_mtod(m[i],
-				uint8_t *), m[i]->pkt_len, &sq) != 0)
+			if (!mt_frame_ok(m[i], f))
 				__atomic_fetch_add(&c->bad, 1,
 					__ATOMIC_RELAXED);
 			__atomic_fetch_add(&c->received, 1, __ATOMIC_RELEASE);
@@ -2898,9 +2932,11 @@ static int
 mt_start(struct mt_ctl *c, struct mt_worker *w, pthread_t *th,
 		struct tport *t, unsigned int nq)
 {
+	uint32_t max_len = c->max_len;
 	unsigned int i;
 
 	memset(c, 0, sizeof(*c));
+	c->max_len = max_len;
 	c->port = t->port;
 	c->mac = tport_mac(t);
 	for (i = 0; i < nq; i++) {
@@ -2941,16 +2977,11 @@ mt_settle(struct mt_ctl *c, struct tport *t, unsigned int nq,
 		for (q = 0; q < nq; q++) {
 			r = rte_eth_rx_burst(t->port, q, m, 32);
 			for (i = 0; i < r; i++) {
-				uint64_t sq;
-
 				if (is_rarp(m[i])) {
 					c->rarp++;
 					continue;
 				}
-				if (rte_pktmbuf_linearize(m[i]) != 0 ||
-				    avp_emu_frame_verify(rte_pktmbuf_mtod(
-					m[i], uint8_t *), m[i]->pkt_len,
-					&sq) != 0)
+				if (!mt_frame_ok(m[i], rbuf))
 					c->bad++;
 				c->received++;
 			}
@@ -2973,7 +3004,7 @@ test_mig_traffic(void)
 	struct avp_emu_port_stats st;
 	struct mt_worker w[MT_QUEUES];
 	pthread_t th[MT_QUEUES];
-	struct mt_ctl c;
+	struct mt_ctl c = { .max_len = 0 };
 	struct tport *t;
 	uint64_t t0, det = 0, att = 0, det_max = 0, att_max = 0, lost_max = 0;
 	uint64_t sent_before, end, infl = 0;
@@ -3660,7 +3691,7 @@ test_remove_traffic(void)
 {
 	struct mt_worker w[MT_QUEUES];
 	pthread_t th[MT_QUEUES];
-	struct mt_ctl c;
+	struct mt_ctl c = { .max_len = 0 };
 	struct rte_eth_dev_info info;
 	struct rte_eth_link link;
 	struct tport *t;
@@ -3718,10 +3749,399 @@ test_remove_traffic(void)
 	return test_end();
 }
 
+/* ---- the multicast list ---- */
+
+#define MC_LIST_MAX	64	/* documented in avp.rst */
+
+/*
+ * All-multicast off: only the listed groups, broadcast and the port's
+ * own address pass, and the filtered counter is exact; a bad list is
+ * refused and leaves the old one; all-multicast and promiscuous
+ * override the list.
+ */
+static int
+test_mc_list(void)
+{
+	static const uint8_t other[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t unlisted[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x05 };
+	static struct rte_ether_addr list[MC_LIST_MAX + 1];
+	/* Frames by bit: 0 own, 1 bcast, 2 other, 3-4 listed, 5 unlisted. */
+	static const struct {
+		int promisc, allmulti;
+		unsigned int nlist, accept;
+		uint64_t filtered;	/* running total */
+	} rounds[] = {
+		{ 0, 0, 2, 0x1b, 2 },	/* the two listed groups */
+		{ 0, 0, 0, 0x03, 6 },	/* empty list: no group */
+		{ 0, 1, 2, 0x3b, 7 },	/* all-multicast overrides the list */
+		{ 1, 0, 2, 0x3f, 7 },	/* promiscuous overrides both */
+		{ 0, 0, 2, 0x1b, 9 },	/* and back */
+	};
+	const uint8_t *dst[6];
+	struct tport *t;
+	unsigned int r, i;
+
+	for (i = 0; i < RTE_DIM(list); i++) {
+		list[i].addr_bytes[0] = 0x01;
+		list[i].addr_bytes[1] = 0x00;
+		list[i].addr_bytes[2] = 0x5e;
+		list[i].addr_bytes[5] = (uint8_t)(0xfb - i);
+	}
+	list[1] = (struct rte_ether_addr){ { 0x33, 0x33, 0, 0, 0, 1 } };
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
+	ASSERT_NOT_NULL(t, "port");
+	dst[0] = tport_mac(t);
+	dst[1] = bcast;
+	dst[2] = other;
+	dst[3] = list[0].addr_bytes;
+	dst[4] = list[1].addr_bytes;
+	dst[5] = unlisted;
+	for (r = 0; r < RTE_DIM(rounds); r++) {
+		TEST_ASSERT_SUCCESS(rte_eth_dev_set_mc_addr_list(t->port,
+			rounds[r].nlist != 0 ? list : NULL, rounds[r].nlist),
+			"list of %u", rounds[r].nlist);
+		TEST_ASSERT_SUCCESS((rounds[r].promisc ?
+			rte_eth_promiscuous_enable(t->port) :
+			rte_eth_promiscuous_disable(t->port)), "promisc");
+		TEST_ASSERT_SUCCESS((rounds[r].allmulti ?
+			rte_eth_allmulticast_enable(t->port) :
+			rte_eth_allmulticast_disable(t->port)), "allmulti");
+		TEST_ASSERT_SUCCESS(filter_round(t, dst, RTE_DIM(dst),
+			rounds[r].accept, rounds[r].filtered), "round %u", r);
+	}
+	/* refused: one too many, or a unicast address; the list stays */
+	TEST_ASSERT_EQUAL(rte_eth_dev_set_mc_addr_list(t->port, list,
+		MC_LIST_MAX + 1), -EINVAL, "%u addresses", MC_LIST_MAX + 1);
+	list[2] = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, 7 } };
+	TEST_ASSERT_EQUAL(rte_eth_dev_set_mc_addr_list(t->port, list, 3),
+		-EINVAL, "a unicast address");
+	TEST_ASSERT_SUCCESS(filter_round(t, dst, RTE_DIM(dst), 0x1b, 11),
+		"the list before the refusals");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_set_mc_addr_list(t->port, &list[3],
+		MC_LIST_MAX - 3), "%u addresses", MC_LIST_MAX - 3);
+	return test_end();
+}
+
+/* ---- applications written for the old driver ---- */
+
+/*
+ * Configured as an application of the old net/avp configures: no
+ * offloads asked for, MTU 9220 on 2048-byte mbufs, promiscuous off,
+ * all-multicast left alone.
+ */
+#define LEGACY_MTU	9220
+#define LEGACY_FRAME	(LEGACY_MTU + 14)	/* untagged, no FCS */
+static const struct pconf conf_legacy = {
+	.nrx = 1, .ntx = 1, .mtu = LEGACY_MTU,
+};
+
+/* Receives n frames and compares each with what build(i) makes. */
+typedef uint32_t (*frame_builder)(uint8_t *f, unsigned int i,
+		const uint8_t *mac);
+
+/*
+ * Receives frames first .. first + n - 1 and compares each, byte for
+ * byte, with what build makes of its number; 2048-byte mbufs each.
+ */
+static int
+rx_expect(struct tport *t, unsigned int first, unsigned int n,
+		frame_builder build)
+{
+	struct rte_mbuf *m[32];
+	unsigned int i = first, k, got;
+
+	while (i < first + n) {
+		got = rx_wait(t->port, 0, m, RTE_MIN(first + n - i, 32u));
+		TEST_ASSERT(got != 0, "frame %u never came", i);
+		for (k = 0; k < got; k++, i++) {
+			uint32_t len = build(fbuf, i, tport_mac(t));
+			uint32_t plen = m[k]->pkt_len, nseg = m[k]->nb_segs;
+			int ok = mbuf_equals(m[k], fbuf, len) &&
+				nseg == (len + 2047) / 2048;
+
+			if (!ok) {
+				rte_pktmbuf_free_bulk(m, got);
+				TEST_ASSERT(0, "frame %u: %u bytes in %u mbufs, sent %u",
+					i, plen, nseg, len);
+			}
+		}
+		rte_pktmbuf_free_bulk(m, got);
+	}
+	return 0;
+}
+
+static const uint16_t legacy_sizes[] = {
+	60, 64, 1514, 2048, 2049, 4000, 8192, 9000, LEGACY_FRAME,
+};
+
+static uint32_t
+legacy_frame(uint8_t *f, unsigned int i, const uint8_t *mac)
+{
+	uint32_t len = legacy_sizes[i % RTE_DIM(legacy_sizes)];
+
+	fill_frame(f, len, mac, i);
+	return len;
+}
+
+/* Jumbo frames both ways, mbuf chains out and in, counters exact. */
+static int
+test_legacy_jumbo(void)
+{
+	const unsigned int n = 3 * RTE_DIM(legacy_sizes);
+	struct avp_emu_port_state s;
+	struct rte_eth_burst_mode bm;
+	struct rte_eth_stats st;
+	uint64_t bytes = 0;
+	struct rte_mbuf *m;
+	struct tport *t;
+	unsigned int i;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf_legacy);
+	ASSERT_NOT_NULL(t, "MTU 9220 on 2048-byte mbufs, no offloads");
+	TEST_ASSERT_SUCCESS(rte_eth_rx_burst_mode_get(t->port, 0, &bm),
+		"burst mode");
+	TEST_ASSERT(strstr(bm.info, "without the SCATTER offload") != NULL,
+		"implicit scatter reported: %s", bm.info);
+	avp_emu_port_state_get(t->ep, &s);
+	TEST_ASSERT_EQUAL(s.mtu, (uint32_t)LEGACY_MTU, "the host has the MTU");
+	for (i = 0; i < n; i++) {
+		uint32_t len = legacy_frame(fbuf, i, tport_mac(t));
+
+		m = mbuf_from(pool, fbuf, len, NULL, 0);
+		ASSERT_NOT_NULL(m, "mbuf");
+		TEST_ASSERT_SUCCESS(tx_one(t->port, 0, m), "tx %u", i);
+		bytes += len;
+		TEST_ASSERT_SUCCESS(rx_expect(t, i, 1, legacy_frame),
+			"frame %u", i);
+	}
+	TEST_ASSERT_SUCCESS(rte_eth_stats_get(t->port, &st), "stats");
+	TEST_ASSERT(st.opackets == n && st.ipackets == n &&
+		st.obytes == bytes && st.ibytes == bytes,
+		"counters: %" PRIu64 "/%" PRIu64 " packets, %" PRIu64 "/%"
+		PRIu64 " bytes", st.opackets, st.ipackets, st.obytes,
+		st.ibytes);
+	TEST_ASSERT(st.oerrors == 0 && st.ierrors == 0 && st.imissed == 0,
+		"no error");
+	return test_end();
+}
+/* Multi-segment transmit without MULTI_SEGS: odd splits, every byte. */
+static int
+test_legacy_tx_multiseg(void)
+{
+	static const struct {
+		uint32_t len;
+		uint16_t segs[5];
+		unsigned int nsegs;
+	} cases[] = {
+		{ 60, { 1, 5, 54 }, 3 },
+		{ 64, { 14, 50 }, 2 },
+		{ 1514, { 1, 1, 1, 1000, 511 }, 5 },
+		{ 3000, { 100, 2000, 900 }, 3 },
+		{ LEGACY_FRAME, { 2048, 2048, 2048, 2048, 1042 }, 5 },
+	};
+	struct rte_eth_stats st;
+	struct rte_mbuf *m;
+	struct tport *t;
+	unsigned int i;
+
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf_legacy);
+	ASSERT_NOT_NULL(t, "port");
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		fill_frame(fbuf, cases[i].len, peer_mac, i);
+		m = mbuf_from(pool, fbuf, cases[i].len, cases[i].segs,
+				cases[i].nsegs);
+		ASSERT_NOT_NULL(m, "mbuf");
+		TEST_ASSERT_EQUAL(m->nb_segs, cases[i].nsegs, "chain %u", i);
+		TEST_ASSERT_SUCCESS(tx_one(t->port, 0, m), "tx %u", i);
+		TEST_ASSERT_SUCCESS(avp_emu_wait_captured(t->ep, 1, WAIT_MS),
+			"frame %u at the host", i);
+		TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
+		TEST_ASSERT(cap.len == cases[i].len &&
+			memcmp(cap.data, fbuf, cap.len) == 0,
+			"frame %u: %u bytes, sent %u", i, cap.len,
+			cases[i].len);
+	}
+	TEST_ASSERT_SUCCESS(rte_eth_stats_get(t->port, &st), "stats");
+	TEST_ASSERT_EQUAL(st.opackets, (uint64_t)RTE_DIM(cases), "opackets");
+	TEST_ASSERT_EQUAL(st.oerrors, 0u, "oerrors");
+	return test_end();
+}
+
+/*
+ * All-multicast on after probe and after a re-probe; multicast (mDNS,
+ * IPv6 all-nodes, OSPF), broadcast and own unicast pass, another
+ * unicast is filtered and counted.
+ */
+static int
+test_legacy_filter(void)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t other[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const uint8_t mdns[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+	static const uint8_t nd[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+	static const uint8_t ospf[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x05 };
+	const uint8_t *dst[6];
+	struct tport *t;
+	unsigned int probe;
+
+	t = tport_create(NULL);
+	ASSERT_NOT_NULL(t, "port");
+	for (probe = 0; probe < 2; probe++) {
+		if (probe == 1) {
+			tport_unprobe(t);
+			TEST_ASSERT_SUCCESS(tport_probe(t), "re-probe");
+		}
+		TEST_ASSERT_EQUAL(rte_eth_allmulticast_get(t->port), 1,
+			"all-multicast on after probe %u", probe);
+		TEST_ASSERT_SUCCESS(port_start(t->port, &conf_legacy),
+			"start");
+		TEST_ASSERT_SUCCESS(avp_emu_wait_link(t->ep, 1, WAIT_MS),
+			"link");
+		TEST_ASSERT_EQUAL(rte_eth_promiscuous_get(t->port), 0,
+			"promiscuous off");
+		dst[0] = tport_mac(t);
+		dst[1] = bcast;
+		dst[2] = other;
+		dst[3] = mdns;
+		dst[4] = nd;
+		dst[5] = ospf;
+		TEST_ASSERT_SUCCESS(filter_round(t, dst, RTE_DIM(dst), 0x3b, 1),
+			"probe %u", probe);
+	}
+	return test_end();
+}
+
+/* Host frames split at random points, to the port and to groups. */
+#define SPLIT_FRAMES	600
+
+static uint32_t
+split_frame(uint8_t *f, unsigned int i, const uint8_t *mac)
+{
+	static const uint8_t mdns[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+	uint32_t len = i % 3 == 0 ? 60 + i % 7 :
+		60 + (i * 977) % (LEGACY_FRAME - 59);
+
+	fill_frame(f, len, i % 5 == 0 ? mdns : mac, i);
+	return len;
+}
+
+static int
+test_legacy_split(void)
+{
+	struct rte_eth_stats st;
+	struct tport *t;
+	unsigned int i, j;
+	uint64_t bytes = 0;
+
+	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf_legacy);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_rx_split(t->ep,
+		AVP_EMU_RX_SPLIT_RANDOM, 12345), "random split");
+	for (i = 0; i < SPLIT_FRAMES; i += 32) {
+		unsigned int n = RTE_MIN(32u, SPLIT_FRAMES - i);
+
+		for (j = i; j < i + n; j++) {
+			uint32_t len = split_frame(fbuf, j, tport_mac(t));
+
+			TEST_ASSERT_SUCCESS(inject(t, fbuf, len, NULL),
+				"inject %u", j);
+			bytes += len;
+		}
+		TEST_ASSERT_SUCCESS(rx_expect(t, i, n, split_frame),
+			"frames %u..%u", i, i + n - 1);
+	}
+	TEST_ASSERT_SUCCESS(avp_emu_wait_rx_drained(t->ep, WAIT_MS), "drained");
+	TEST_ASSERT_SUCCESS(rte_eth_stats_get(t->port, &st), "stats");
+	TEST_ASSERT(st.ipackets == SPLIT_FRAMES && st.ibytes == bytes,
+		"%" PRIu64 " frames, %" PRIu64 " bytes", st.ipackets,
+		st.ibytes);
+	TEST_ASSERT_EQUAL(st.ierrors, 0u, "ierrors");
+	ASSERT_XSTAT(t->port, "rx_filtered_packets", 0);
+	return test_end();
+}
+
+/*
+ * Migrations while four queues carry frames of up to 9234 bytes: no
+ * corrupt frame, the destination told the MTU every time, traffic on
+ * after the last one.
+ */
+static int
+test_legacy_migration(void)
+{
+	const struct pconf conf4 = { .nrx = MT_QUEUES, .ntx = MT_QUEUES,
+		.mtu = LEGACY_MTU };
+	struct avp_emu_migrate_result r;
+	struct avp_emu_migrate_opts o;
+	struct avp_emu_port_state s;
+	struct mt_worker w[MT_QUEUES];
+	struct mt_ctl c = { .max_len = LEGACY_FRAME };
+	pthread_t th[MT_QUEUES];
+	uint64_t before, end;
+	struct tport *t;
+	unsigned int i;
+	int ret = 0;
+
+	t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf4);
+	ASSERT_NOT_NULL(t, "port");
+	TEST_ASSERT_SUCCESS(avp_emu_port_set_rx_split(t->ep,
+		AVP_EMU_RX_SPLIT_RANDOM, 777), "random split");
+	TEST_ASSERT_SUCCESS(mt_start(&c, w, th, t, MT_QUEUES), "threads");
+	for (i = 0; i < 10 && ret == 0; i++) {
+		before = __atomic_load_n(&c.received, __ATOMIC_ACQUIRE);
+		end = now_ms() + WAIT_MS;
+		while (__atomic_load_n(&c.received, __ATOMIC_ACQUIRE) <
+		       before + 200 && now_ms() < end)
+			rte_delay_us_sleep(200);
+		memset(&o, 0, sizeof(o));
+		o.reorder_memmap = i & 1;
+		ret = avp_emu_port_migrate(t->ep, &o, &r);
+		if (ret == 0) {
+			avp_emu_port_state_get(t->ep, &s);
+			if (s.mtu != LEGACY_MTU)
+				ret = -EPROTO;
+		}
+	}
+	/* traffic goes on after the last migration */
+	before = __atomic_load_n(&c.received, __ATOMIC_ACQUIRE);
+	end = now_ms() + WAIT_MS;
+	while (ret == 0 && __atomic_load_n(&c.received, __ATOMIC_ACQUIRE) <
+	       before + 200 && now_ms() < end)
+		rte_delay_us_sleep(200);
+	mt_stop(&c, th, MT_QUEUES);
+	mt_settle(&c, t, MT_QUEUES, i);
+	printf("legacy migration: %u migrations, %" PRIu64 " frames sent, %"
+		PRIu64 " received, %" PRIu64 " corrupt\n", i, c.sent,
+		c.received, c.bad);
+	TEST_ASSERT_SUCCESS(ret, "migration %u: %d (MTU at the host %u)",
+		i, ret, s.mtu);
+	TEST_ASSERT(c.received >= before + 200, "traffic after migrating");
+	TEST_ASSERT_EQUAL(c.bad, 0u, "corrupt frames");
+	return test_end();
+}
+
+static struct unit_test_suite avp_legacy_suite = {
+	.suite_name = "applications of the old net/avp",
+	.unit_test_cases = {
+		TEST_CASE_ST(ut_setup, ut_teardown, test_legacy_jumbo),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_legacy_tx_multiseg),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_legacy_filter),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_legacy_split),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_legacy_migration),
+		TEST_CASES_END()
+	}
+};
+
+static struct unit_test_suite *avp_sub_suites[] = {
+	&avp_legacy_suite,
+	NULL
+};
+
 static struct unit_test_suite avp_suite = {
 	.suite_name = "AVP PMD unit test suite",
 	.setup = avp_suite_setup,
 	.teardown = avp_suite_teardown,
+	.unit_test_suites = avp_sub_suites,
 	.unit_test_cases = {
 		TEST_CASE_ST(ut_setup, ut_teardown, test_infos),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_configure_queues),
@@ -3737,6 +4157,7 @@ static struct unit_test_suite avp_suite = {
 		TEST_CASE_ST(ut_setup, ut_teardown, test_vlan_runtime),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_promisc_allmulti),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_mtu),
+		TEST_CASE_ST(ut_setup, ut_teardown, test_mc_list),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_stats_xstats),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_lifecycle),
 		TEST_CASE_ST(ut_setup, ut_teardown, test_start_refused),
