@@ -48,7 +48,7 @@ avp_ctrl_uninit(struct avp_dev *avp)
 static inline uint32_t
 avp_resp_count(const struct avp_shring *sr)
 {
-	uint32_t prod = __atomic_load_n(&sr->ring->prod_idx, __ATOMIC_ACQUIRE);
+	uint32_t prod = rte_atomic_load_explicit(&sr->ring->prod_idx, rte_memory_order_acquire);
 	uint32_t cons = sr->ring->cons_idx;
 
 	if (prod & ~sr->mask)
@@ -61,14 +61,14 @@ static int
 avp_resp_dequeue(const struct avp_shring *sr, uint64_t *token)
 {
 	struct avp_ring *r = sr->ring;
-	uint32_t prod = __atomic_load_n(&r->prod_idx, __ATOMIC_ACQUIRE);
+	uint32_t prod = rte_atomic_load_explicit(&r->prod_idx, rte_memory_order_acquire);
 	uint32_t cons = r->cons_idx & sr->mask;
 
 	if ((prod & ~sr->mask) || cons == prod)
 		return 0;
 	*token = r->slots[cons];
-	__atomic_store_n(&r->cons_idx, (cons + 1) & sr->mask,
-			__ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&r->cons_idx, (cons + 1) & sr->mask,
+			rte_memory_order_release);
 	return 1;
 }
 
@@ -77,13 +77,13 @@ avp_req_enqueue(const struct avp_shring *sr, uint64_t token)
 {
 	struct avp_ring *r = sr->ring;
 	uint32_t prod = r->prod_idx & sr->mask;
-	uint32_t cons = __atomic_load_n(&r->cons_idx, __ATOMIC_ACQUIRE);
+	uint32_t cons = rte_atomic_load_explicit(&r->cons_idx, rte_memory_order_acquire);
 
 	if ((cons & ~sr->mask) || ((prod + 1) & sr->mask) == cons)
 		return -EBUSY;
 	r->slots[prod] = token;
-	__atomic_store_n(&r->prod_idx, (prod + 1) & sr->mask,
-			__ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&r->prod_idx, (prod + 1) & sr->mask,
+			rte_memory_order_release);
 	return 0;
 }
 

@@ -34,21 +34,21 @@ avp_dp_block(struct avp_dev *avp, uint32_t reason)
 		rte_get_timer_hz() * AVP_QUIESCE_TIMEOUT_MS / 1000;
 	unsigned int i;
 
-	__atomic_fetch_or(&avp->detached, reason, __ATOMIC_SEQ_CST);
+	rte_atomic_fetch_or_explicit(&avp->detached, reason, rte_memory_order_seq_cst);
 	for (;;) {
 		int busy = 0;
 
 		for (i = 0; i < AVP_MAX_QUEUES && !busy; i++) {
 			struct avp_rx_queue *q = avp->rxq[i];
 
-			busy = q != NULL && __atomic_load_n(&q->in_burst,
-						__ATOMIC_SEQ_CST);
+			busy = q != NULL && rte_atomic_load_explicit(&q->in_burst,
+						rte_memory_order_seq_cst);
 		}
 		for (i = 0; i < AVP_MAX_QUEUES && !busy; i++) {
 			struct avp_tx_queue *q = avp->txq[i];
 
-			busy = q != NULL && __atomic_load_n(&q->in_burst,
-						__ATOMIC_SEQ_CST);
+			busy = q != NULL && rte_atomic_load_explicit(&q->in_burst,
+						rte_memory_order_seq_cst);
 		}
 		if (!busy)
 			return 0;
@@ -65,7 +65,7 @@ avp_dp_block(struct avp_dev *avp, uint32_t reason)
 void
 avp_dp_unblock(struct avp_dev *avp, uint32_t reason)
 {
-	__atomic_fetch_and(&avp->detached, ~reason, __ATOMIC_SEQ_CST);
+	rte_atomic_fetch_and_explicit(&avp->detached, ~reason, rte_memory_order_seq_cst);
 }
 
 void

@@ -19,6 +19,7 @@
 #include <rte_reciprocal.h>
 
 #include "avp_abi.h"
+#include "avp_compat.h"
 
 /* Packets handled per internal sub-burst (any application burst works). */
 #define AVP_BURST_MAX		64
@@ -97,9 +98,9 @@ struct avp_mig_stats {
 
 struct avp_dev;
 
-struct avp_rx_queue {
+struct __rte_cache_aligned avp_rx_queue {
 	/* Hot: touched by every burst. */
-	volatile uint32_t in_burst;	/* 1 while inside a burst */
+	RTE_ATOMIC(uint32_t) in_burst;	/* 1 while inside a burst */
 	uint8_t filter;			/* AVP_FILTER_* */
 	uint8_t scatter;		/* frames may take mbuf chains */
 	uint8_t first;			/* first host ring serviced */
@@ -109,7 +110,7 @@ struct avp_rx_queue {
 	uint16_t data_room;		/* G: mbuf bytes after headroom */
 	uint32_t max_len;		/* longer frames are oversize */
 	uint32_t buf_size;		/* H */
-	const volatile uint32_t *detached;
+	const RTE_ATOMIC(uint32_t) *detached;
 	struct rte_mempool *pool;
 	struct avp_bufview buf;
 	struct rte_reciprocal recip;	/* divides by data_room */
@@ -124,15 +125,15 @@ struct avp_rx_queue {
 	uint16_t queue_id;
 	uint16_t nb_desc;
 	uint64_t offloads;
-} __rte_cache_aligned;
+};
 
-struct avp_tx_queue {
-	volatile uint32_t in_burst;
+struct __rte_cache_aligned avp_tx_queue {
+	RTE_ATOMIC(uint32_t) in_burst;
 	uint8_t vlan_insert;		/* VLAN_INSERT offload enabled */
 	uint16_t port_id;
 	uint32_t buf_size;		/* H */
 	uint32_t max_len;		/* longer frames are oversize */
-	const volatile uint32_t *detached;
+	const RTE_ATOMIC(uint32_t) *detached;
 	struct avp_bufview buf;
 	struct rte_reciprocal recip;	/* divides by buf_size */
 	struct avp_shring tx;
@@ -144,7 +145,7 @@ struct avp_tx_queue {
 	uint16_t queue_id;
 	uint16_t nb_desc;
 	uint64_t offloads;
-} __rte_cache_aligned;
+};
 
 /* A BAR as located by the transport. */
 struct avp_bar {
@@ -178,7 +179,7 @@ struct avp_dev {
 	struct rte_ether_addr mac;
 
 	/* State. */
-	volatile uint32_t detached;	/* data path must not touch rings */
+	RTE_ATOMIC(uint32_t) detached;	/* data path must not touch rings */
 	uint8_t configured;
 	uint8_t started;
 	uint8_t link_up;
@@ -222,7 +223,7 @@ struct avp_dev {
 	pthread_mutex_t dev_lock;
 	pthread_mutex_t mig_mtx;
 	pthread_cond_t mig_cond;
-	pthread_t mig_thread;
+	avp_thread_t mig_thread;
 	uint32_t mig_pending;		/* migration interrupts not handled */
 	uint8_t mig_stop;		/* worker must exit */
 	uint8_t mig_thread_ok;
@@ -289,7 +290,7 @@ int avp_kvargs_announce(struct rte_kvargs *kvlist, const char *name,
 		uint8_t *announce);
 
 /* avp_stats.c: basic and extended statistics. */
-int avp_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st);
+int avp_stats_get(AVP_STATS_GET_ARGS);
 int avp_stats_reset(struct rte_eth_dev *dev);
 int avp_xstats_get_names(struct rte_eth_dev *dev,
 		struct rte_eth_xstat_name *names, unsigned int size);

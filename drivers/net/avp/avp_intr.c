@@ -108,9 +108,9 @@ avp_send_announce(struct avp_dev *avp)
 
 	if (ar == NULL || tr == NULL)
 		return -ENODEV;
-	aprod = __atomic_load_n(&ar->prod_idx, __ATOMIC_ACQUIRE);
+	aprod = rte_atomic_load_explicit(&ar->prod_idx, rte_memory_order_acquire);
 	acons = ar->cons_idx & amask;
-	tcons = __atomic_load_n(&tr->cons_idx, __ATOMIC_ACQUIRE);
+	tcons = rte_atomic_load_explicit(&tr->cons_idx, rte_memory_order_acquire);
 	tprod = tr->prod_idx & tmask;
 	if ((aprod & ~amask) || (tcons & ~tmask))
 		return -EIO;
@@ -147,9 +147,9 @@ avp_send_announce(struct avp_dev *avp)
 	d->next_va = 0;
 	d->flags = 0;
 	d->vlan_tci = 0;
-	__atomic_store_n(&ar->cons_idx, (acons + 1) & amask, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&ar->cons_idx, (acons + 1) & amask, rte_memory_order_release);
 	tr->slots[tprod] = h;
-	__atomic_store_n(&tr->prod_idx, (tprod + 1) & tmask, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&tr->prod_idx, (tprod + 1) & tmask, rte_memory_order_release);
 	return 0;
 }
 
@@ -165,7 +165,7 @@ avp_rx_pending(const struct avp_dev *avp)
 
 		if (sr->ring == NULL)
 			continue;
-		n += (__atomic_load_n(&sr->ring->prod_idx, __ATOMIC_ACQUIRE) -
+		n += (rte_atomic_load_explicit(&sr->ring->prod_idx, rte_memory_order_acquire) -
 		      sr->ring->cons_idx) & sr->mask;
 	}
 	return n;
@@ -390,7 +390,7 @@ avp_migration_event(struct avp_dev *avp)
 		port, mig, ack);
 }
 
-static void *
+static uint32_t
 avp_mig_thread(void *arg)
 {
 	struct avp_dev *avp = arg;
@@ -407,7 +407,7 @@ avp_mig_thread(void *arg)
 		pthread_mutex_lock(&avp->mig_mtx);
 	}
 	pthread_mutex_unlock(&avp->mig_mtx);
-	return NULL;
+	return 0;
 }
 
 int
@@ -442,8 +442,7 @@ avp_mig_init(struct avp_dev *avp)
 	avp->mig_pending = 0;
 	avp->mig_stop = 0;
 	snprintf(name, sizeof(name), "avp-mig-%u", avp->eth_dev->data->port_id);
-	ret = rte_ctrl_thread_create(&avp->mig_thread, name, NULL,
-			avp_mig_thread, avp);
+	ret = avp_thread_start(&avp->mig_thread, name, avp_mig_thread, avp);
 	if (ret != 0) {
 		PMD_INIT_LOG(ERR, "%s: migration thread: %s",
 			avp->eth_dev->data->name, strerror(ret));
@@ -465,13 +464,13 @@ avp_mig_uninit(struct avp_dev *avp)
 		avp->mig_stop = 1;
 		pthread_cond_signal(&avp->mig_cond);
 		pthread_mutex_unlock(&avp->mig_mtx);
-		if (pthread_equal(pthread_self(), avp->mig_thread))
-			pthread_detach(avp->mig_thread);	/* closed from a callback */
+		if (avp_thread_is_self(avp->mig_thread))
+			avp_thread_detach(avp->mig_thread); /* closed from a callback */
 		else
-			pthread_join(avp->mig_thread, NULL);
+			avp_thread_join(avp->mig_thread);
 		avp->mig_thread_ok = 0;
 	}
-	if (pthread_equal(pthread_self(), avp->mig_thread))
+	if (avp_thread_is_self(avp->mig_thread))
 		return;	/* the thread still uses the locks on its way out */
 	pthread_cond_destroy(&avp->mig_cond);
 	pthread_mutex_destroy(&avp->mig_mtx);
@@ -523,8 +522,8 @@ avp_intr_handler(void *arg)
 void
 avp_ethdev_notify_removal(struct avp_dev *avp)
 {
-	__atomic_fetch_or(&avp->detached, AVP_BLOCK_UNPLUGGED,
-			__ATOMIC_SEQ_CST);
+	rte_atomic_fetch_or_explicit(&avp->detached, AVP_BLOCK_UNPLUGGED,
+			rte_memory_order_seq_cst);
 	avp->unplugged = 1;
 	avp_set_link(avp, 0);
 	rte_eth_dev_callback_process(avp->eth_dev, RTE_ETH_EVENT_INTR_RMV,

@@ -91,7 +91,8 @@ avp_pci_release(struct avp_dev *avp)
 static int
 avp_pci_dev_init(struct rte_eth_dev *eth_dev)
 {
-	struct rte_pci_device *pci_dev = RTE_ETH_DEV_TO_PCI(eth_dev);
+	struct rte_pci_device *pci_dev = container_of(eth_dev->device,
+			struct rte_pci_device, device);
 	struct avp_bar bar[AVP_BAR_COUNT];
 	uint8_t announce;
 	unsigned int i;

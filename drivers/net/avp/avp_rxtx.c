@@ -132,20 +132,21 @@ avp_desc_prefetch_addr(const struct avp_bufview *b, uint64_t h)
 
 /* Enters a burst unless detached (Dekker pairing with the control side). */
 static __rte_always_inline int
-avp_burst_enter(volatile uint32_t *in_burst, const volatile uint32_t *detached)
+avp_burst_enter(RTE_ATOMIC(uint32_t) *in_burst,
+		const RTE_ATOMIC(uint32_t) *detached)
 {
-	__atomic_store_n(in_burst, 1, __ATOMIC_SEQ_CST);
-	if (unlikely(__atomic_load_n(detached, __ATOMIC_SEQ_CST) != 0)) {
-		__atomic_store_n(in_burst, 0, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(in_burst, 1, rte_memory_order_seq_cst);
+	if (unlikely(rte_atomic_load_explicit(detached, rte_memory_order_seq_cst) != 0)) {
+		rte_atomic_store_explicit(in_burst, 0, rte_memory_order_release);
 		return -1;
 	}
 	return 0;
 }
 
 static __rte_always_inline void
-avp_burst_leave(volatile uint32_t *in_burst)
+avp_burst_leave(RTE_ATOMIC(uint32_t) *in_burst)
 {
-	__atomic_store_n(in_burst, 0, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(in_burst, 0, rte_memory_order_release);
 }
 
 /* Whether a group address is on the port's multicast list. */
@@ -248,12 +249,12 @@ avp_rx_return(struct avp_shring *rx, uint32_t cons, uint32_t n,
 	 * Consumption of rx first: a host that sees a handle on free must
 	 * also see that it was taken off rx.
 	 */
-	__atomic_store_n(&rx->ring->cons_idx, (cons + n) & rx->mask,
-			__ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&rx->ring->cons_idx, (cons + n) & rx->mask,
+			rte_memory_order_release);
 	for (i = 0; i < nret; i++)
 		fring->slots[(fprod + i) & fr->mask] = h[i];
-	__atomic_store_n(&fring->prod_idx, (fprod + nret) & fr->mask,
-			__ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&fring->prod_idx, (fprod + nret) & fr->mask,
+			rte_memory_order_release);
 }
 
 /* avp_rx_return for a caller that already wrote the nret free slots. */
@@ -261,10 +262,10 @@ static __rte_always_inline void
 avp_rx_publish(struct avp_shring *rx, uint32_t cons, uint32_t n,
 		struct avp_shring *fr, uint32_t fprod, uint32_t nret)
 {
-	__atomic_store_n(&rx->ring->cons_idx, (cons + n) & rx->mask,
-			__ATOMIC_RELEASE);
-	__atomic_store_n(&fr->ring->prod_idx, (fprod + nret) & fr->mask,
-			__ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&rx->ring->cons_idx, (cons + n) & rx->mask,
+			rte_memory_order_release);
+	rte_atomic_store_explicit(&fr->ring->prod_idx, (fprod + nret) & fr->mask,
+			rte_memory_order_release);
 }
 
 /*
@@ -278,8 +279,8 @@ avp_rx_ready(struct avp_rx_queue *rxq, struct avp_shring *rx,
 {
 	uint32_t prod, fcons, avail, space;
 
-	prod = __atomic_load_n(&rx->ring->prod_idx, __ATOMIC_ACQUIRE);
-	fcons = __atomic_load_n(&fr->ring->cons_idx, __ATOMIC_ACQUIRE);
+	prod = rte_atomic_load_explicit(&rx->ring->prod_idx, rte_memory_order_acquire);
+	fcons = rte_atomic_load_explicit(&fr->ring->cons_idx, rte_memory_order_acquire);
 	if (unlikely(((prod & ~rx->mask) | (fcons & ~fr->mask)) != 0)) {
 		PMD_RX_LOG(DEBUG, "host ring index out of range");
 		rxq->stats.invalid++;
@@ -893,8 +894,8 @@ avp_tx_ctx_init(struct avp_tx_queue *txq, struct avp_tx_ctx *c)
 	struct avp_ring *ar = txq->alloc.ring, *tr = txq->tx.ring;
 	uint32_t aprod, tcons;
 
-	aprod = __atomic_load_n(&ar->prod_idx, __ATOMIC_ACQUIRE);
-	tcons = __atomic_load_n(&tr->cons_idx, __ATOMIC_ACQUIRE);
+	aprod = rte_atomic_load_explicit(&ar->prod_idx, rte_memory_order_acquire);
+	tcons = rte_atomic_load_explicit(&tr->cons_idx, rte_memory_order_acquire);
 	c->acons = ar->cons_idx & txq->alloc.mask;
 	c->avail = (aprod - c->acons) & txq->alloc.mask;
 	c->aused = 0;
@@ -914,12 +915,12 @@ avp_tx_ctx_init(struct avp_tx_queue *txq, struct avp_tx_ctx *c)
 static __rte_always_inline void
 avp_tx_ctx_publish(struct avp_tx_queue *txq, const struct avp_tx_ctx *c)
 {
-	__atomic_store_n(&txq->alloc.ring->cons_idx,
+	rte_atomic_store_explicit(&txq->alloc.ring->cons_idx,
 			(c->acons + c->aused) & txq->alloc.mask,
-			__ATOMIC_RELEASE);
-	__atomic_store_n(&txq->tx.ring->prod_idx,
+			rte_memory_order_release);
+	rte_atomic_store_explicit(&txq->tx.ring->prod_idx,
 			(c->tprod + c->placed) & txq->tx.mask,
-			__ATOMIC_RELEASE);
+			rte_memory_order_release);
 }
 
 /*

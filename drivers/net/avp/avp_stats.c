@@ -14,7 +14,7 @@
 #include "avp_ethdev.h"
 
 int
-avp_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
+avp_stats_get(AVP_STATS_GET_ARGS)
 {
 	unsigned int i;
 	uint64_t nombuf = 0;
@@ -33,10 +33,10 @@ avp_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		st->ibytes += b;
 		st->ierrors += e;
 		nombuf += q->stats.nombuf - q->base.nombuf;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[i] = p;
-			st->q_ibytes[i] = b;
-			st->q_errors[i] = e;
+		if (AVP_QSTATS(st) != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			AVP_QSTATS(st)->q_ipackets[i] = p;
+			AVP_QSTATS(st)->q_ibytes[i] = b;
+			AVP_QSTATS(st)->q_errors[i] = e;
 		}
 	}
 	st->rx_nombuf = nombuf;
@@ -51,9 +51,9 @@ avp_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		st->opackets += p;
 		st->obytes += b;
 		st->oerrors += q->stats.oversize - q->base.oversize;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[i] = p;
-			st->q_obytes[i] = b;
+		if (AVP_QSTATS(st) != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			AVP_QSTATS(st)->q_opackets[i] = p;
+			AVP_QSTATS(st)->q_obytes[i] = b;
 		}
 	}
 	return 0;

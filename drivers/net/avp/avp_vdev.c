@@ -259,8 +259,8 @@ avp_vdev_sock_handler(void *arg)
 		 * long before a host gives up waiting). Close still sends
 		 * SHUTDOWN, as the host expects of a guest that lets go.
 		 */
-		__atomic_fetch_or(&avp->detached, AVP_BLOCK_RELEASING,
-				__ATOMIC_SEQ_CST);
+		rte_atomic_fetch_or_explicit(&avp->detached, AVP_BLOCK_RELEASING,
+				rte_memory_order_seq_cst);
 		avp_set_link(avp, 0);
 		rte_eth_dev_callback_process(avp->eth_dev,
 				RTE_ETH_EVENT_INTR_RMV, NULL);
