@@ -17,6 +17,7 @@ checksummed frames of several sizes and verifies what comes back.
 import argparse
 import glob
 import os
+import re
 import shutil
 import signal
 import stat
@@ -90,10 +91,24 @@ def stage_install(cln):
                       % (stage, pcs))
     pcdir = os.path.dirname(pcs[0])
     libdir = os.path.dirname(pcdir)
-    # The .pc files name the real prefix; the staged tree sits under
-    # DESTDIR, which is what pkg-config's sysroot variable is for.
-    env = dict(os.environ, PKG_CONFIG_LIBDIR=pcdir,
-               PKG_CONFIG_PATH='', PKG_CONFIG_SYSROOT_DIR=stage)
+    # The .pc files name the real prefix: point the staged ones at the
+    # staged tree. PKG_CONFIG_PATH puts them before the system's, which
+    # still provide what libdpdk.pc requires from the system (libbsd,
+    # libelf, ... when DPDK found them at configure time) and whose own
+    # libdpdk.pc (Debian's libdpdk-dev, if installed) they shadow.
+    for pc in glob.glob(os.path.join(pcdir, '*.pc')):
+        with open(pc) as f:
+            text = f.read()
+        with open(pc, 'w') as f:
+            f.write(re.sub(r'^prefix=', 'prefix=' + stage, text, 1, re.M))
+    env = dict(os.environ, PKG_CONFIG_PATH=pcdir)
+    for v in ('PKG_CONFIG_LIBDIR', 'PKG_CONFIG_SYSROOT_DIR'):
+        env.pop(v, None)
+    prefix = sh(['pkg-config', '--variable=prefix', 'libdpdk'],
+                'pkg-config --variable=prefix', env).strip()
+    if not prefix.startswith(stage):
+        raise Failure('pkg-config finds libdpdk in %s, not the staged %s' %
+                      (prefix, stage))
     return stage, libdir, env
 
 
