@@ -3,18 +3,23 @@
 # Copyright(c) 2026 The AVP PMD authors
 #
 # Everything the two README commands need, done once: Debian packages,
-# the DPDK 22.11.11 source with this driver in place, and an incremental
-# build in $AVP_BUILD_DIR (default: build). Prints how long it took.
+# the DPDK source with this driver in place, and an incremental build.
+# AVP_DPDK or AVP_DPDK_SRC choose the DPDK, and with it the default build
+# directory (devtools/avp-dpdk-env.sh); AVP_BUILD_DIR overrides it and
+# AVP_MESON_OPTS adds options to a new build. Prints how long it took.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${AVP_BUILD_DIR:-$top/build}
+. "$top/devtools/avp-dpdk-env.sh"
+build=$AVP_BUILD_DIR
 start=$(date +%s)
 
 "$top/devtools/avp-deps.sh"
 "$top/devtools/avp-fetch-dpdk.sh"
 if [ ! -f "$build/build.ninja" ]; then
-	meson setup "$build" "$top" ${AVP_MESON_OPTS:-} >"$top/.avp-setup.log" 2>&1 || {
+	# shellcheck disable=SC2086
+	meson setup "$build" "$top" -Ddpdk_subproject="$AVP_DPDK_SUBPROJECT" \
+		${AVP_MESON_OPTS:-} >"$top/.avp-setup.log" 2>&1 || {
 		tail -40 "$top/.avp-setup.log" >&2
 		echo "avp-setup: meson setup failed (full log: .avp-setup.log)" >&2
 		exit 1

@@ -13,12 +13,16 @@
 #
 #   devtools/avp-testpmd.sh [SECONDS] [FRAME_SIZE]     (10 s, 64 bytes)
 #
-# Environment: AVP_BUILD_DIR (default build); AVP_SKIP_SETUP=1 skips the
+# Environment: AVP_DPDK or AVP_DPDK_SRC (which DPDK, see
+# devtools/avp-dpdk-env.sh), AVP_BUILD_DIR (its build directory),
+# AVP_TESTPMD (the dpdk-testpmd to run); AVP_SKIP_SETUP=1 skips the
 # set-up/build step (used by the e2e test suite, which runs on a build).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${AVP_BUILD_DIR:-$top/build}
+. "$top/devtools/avp-dpdk-env.sh"
+build=$AVP_BUILD_DIR
+testpmd=${AVP_TESTPMD:-$build/subprojects/$AVP_DPDK_SUBPROJECT/app/dpdk-testpmd}
 duration=${1:-10}
 size=${2:-64}
 usage() {
@@ -33,4 +37,4 @@ if [ "${AVP_SKIP_SETUP:-0}" != 1 ]; then
 	"$top/devtools/avp-setup.sh"
 fi
 exec python3 "$top/app/avp-e2e/avp_mainjob.py" --build "$build" \
-	--seconds "$duration" --size "$size"
+	--testpmd "$testpmd" --seconds "$duration" --size "$size"

@@ -38,8 +38,8 @@ def field(text, name):
 
 def run(args, cln):
     hostd_exe = os.path.join(args.build, 'app/avp-host/avp-hostd')
-    testpmd_exe = os.path.join(args.build,
-                               'subprojects/dpdk/app/dpdk-testpmd')
+    testpmd_exe = args.testpmd or os.path.join(
+        args.build, 'subprojects/dpdk/app/dpdk-testpmd')
     need_file(hostd_exe, 'avp-hostd')
     need_file(testpmd_exe, 'dpdk-testpmd')
     run_dir = tempfile.mkdtemp(prefix='avp-testpmd.')
@@ -156,6 +156,8 @@ def run(args, cln):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--build', required=True)
+    ap.add_argument('--testpmd', help='dpdk-testpmd to run (default: the'
+                    ' 22.11 build in --build)')
     ap.add_argument('--seconds', type=int, default=10)
     ap.add_argument('--size', type=int, default=64)
     args = ap.parse_args()
