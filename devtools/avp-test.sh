@@ -4,23 +4,57 @@
 #
 # README command 2: set up what is missing, then run every test of this
 # project (DPDK's own test suites are not run):
-#   1. the whole suite on the release build (build/);
+#   1. the whole suite on the chosen DPDK (AVP_DPDK, default 22.11, or
+#      AVP_DPDK_SRC; see devtools/avp-dpdk-env.sh), in its build directory;
 #   2. the driver and emulator suites again on a build with AddressSanitizer
-#      and UndefinedBehaviorSanitizer (build-sanitize/), where any report
-#      fails the test.
-# Extra arguments go to `meson test` (a suite or test name, for instance);
-# AVP_SANITIZE=0 skips stage 2.
+#      and UndefinedBehaviorSanitizer (<build>-sanitize), where any report
+#      fails the test;
+#   3. avp_autotest, avp_input_autotest, driver-clang (the driver compiled
+#      with clang too) and e2e-testpmd on every other
+#      release whose tarball is in AVP_DPDK_TARBALLS (../shared/dpdk), each
+#      built for the generic x86-64 platform in build-<release>.
+# Extra arguments go to `meson test` in stages 1 and 2 (a suite or test
+# name, for instance) and skip stage 3. AVP_SANITIZE=0 skips stage 2;
+# AVP_DPDK_RELEASES lists the releases of stage 3 (empty: none).
+# Prints one line per DPDK, then "avp-test: N passed, N failed, N skipped".
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${AVP_BUILD_DIR:-$top/build}
+. "$top/devtools/avp-dpdk-env.sh"
+build=$AVP_BUILD_DIR
 san_build=${AVP_SANITIZE_BUILD_DIR:-$build-sanitize}
 rc=0
+logs=
+lines=
 
+# "N passed, N failed, N skipped" of meson test logs; exit 1 if none ran.
+count() {
+	python3 - "$@" <<'PY'
+import json, sys
+res = [json.loads(l)["result"] for f in sys.argv[1:] for l in open(f)
+       if l.strip()]
+ok = sum(r in ("OK", "EXPECTEDFAIL") for r in res)
+skip = sum(r == "SKIP" for r in res)
+print("%d passed, %d failed, %d skipped" % (ok, len(res) - ok - skip, skip))
+sys.exit(0 if res else 1)
+PY
+}
+
+# Runs meson test in a build directory and notes its result line.
+run_tests() { # <what> <build dir> <meson test args...>
+	what=$1
+	dir=$2
+	shift 2
+	t0=$(date +%s)
+	meson test -C "$dir" --no-rebuild --print-errorlogs "$@" || rc=1
+	logs="$logs $dir/meson-logs/testlog.json"
+	lines="$lines
+avp-test: $what: $(count "$dir/meson-logs/testlog.json" || echo 'no test ran') in $(( $(date +%s) - t0 )) s"
+}
+
+what="DPDK ${AVP_DPDK_SRC:-$AVP_DPDK}"
 "$top/devtools/avp-setup.sh"
-meson test -C "$build" --no-rebuild --no-suite dpdk --print-errorlogs "$@" ||
-	rc=$?
-logs="$build/meson-logs/testlog.json"
+run_tests "$what" "$build" --no-suite "$AVP_DPDK_SUBPROJECT" "$@"
 
 if [ "${AVP_SANITIZE:-1}" != 0 ]; then
 	echo "avp-test: sanitizer stage (ASan + UBSan)"
@@ -29,19 +63,41 @@ if [ "${AVP_SANITIZE:-1}" != 0 ]; then
 		"$top/devtools/avp-setup.sh"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	meson test -C "$san_build" --no-rebuild --no-suite dpdk \
-		--suite avp --suite emu --suite fuzz --print-errorlogs "$@" || rc=$?
-	logs="$logs $san_build/meson-logs/testlog.json"
+		run_tests "$what, ASan + UBSan" "$san_build" \
+		--suite avp --suite emu --suite fuzz "$@"
 fi
 
+if [ $# -eq 0 ] && [ -z "${AVP_DPDK_SRC:-}" ]; then
+	for r in ${AVP_DPDK_RELEASES-23.11 24.11 25.11}; do
+		[ "$r" = "$AVP_DPDK" ] && continue
+		if [ ! -f "$AVP_DPDK_TARBALLS/dpdk-$r.tar.xz" ]; then
+			lines="$lines
+avp-test: DPDK $r: not tested, no dpdk-$r.tar.xz in $AVP_DPDK_TARBALLS"
+			continue
+		fi
+		echo "avp-test: DPDK $r"
+		t0=$(date +%s)
+		# As distributions build DPDK: no instruction the users' CPUs
+		# may lack.
+		if ! AVP_DPDK=$r AVP_BUILD_DIR= \
+		    AVP_MESON_OPTS=-Ddpdk_platform=generic \
+		    "$top/devtools/avp-setup.sh"; then
+			rc=1
+			lines="$lines
+avp-test: DPDK $r: build failed"
+			continue
+		fi
+		lines="$lines
+avp-test: DPDK $r: built in $(( $(date +%s) - t0 )) s"
+		# project-qualified: 23.11+ list avp_autotest in DPDK's too
+		run_tests "DPDK $r" "$top/build-$r" avp-pmd:avp_autotest \
+			avp-pmd:avp_input_autotest avp-pmd:driver-clang \
+			avp-pmd:e2e-testpmd
+	done
+fi
+
+echo "$lines" | sed '/^$/d'
 # One closing line any CI reads: "N passed, N failed, N skipped".
 # shellcheck disable=SC2086
-python3 - $logs <<'PY' || rc=1
-import json, sys
-res = [json.loads(l)["result"] for f in sys.argv[1:] for l in open(f) if l.strip()]
-ok = sum(r in ("OK", "EXPECTEDFAIL") for r in res)
-skip = sum(r == "SKIP" for r in res)
-print("avp-test: %d passed, %d failed, %d skipped" % (ok, len(res) - ok - skip, skip))
-sys.exit(0 if res else 1)
-PY
+echo "avp-test: $(count $logs)" || rc=1
 exit $rc
