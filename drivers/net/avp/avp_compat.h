@@ -148,4 +148,11 @@ avp_thread_is_self(avp_thread_t t)
 #define AVP_QSTATS(st) (st)
 #endif
 
+/* rx_queue_count returns an int from 25.11, a uint32_t before. */
+#if AVP_DPDK_AT_LEAST(25, 11)
+typedef int avp_rx_queue_count_t;
+#else
+typedef uint32_t avp_rx_queue_count_t;
+#endif
+
 #endif /* AVP_COMPAT_H */

@@ -187,6 +187,7 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 		avp_rx_burst_simple;
 	dev->tx_pkt_burst = tx_scattered ? avp_tx_burst_scattered :
 		avp_tx_burst_simple;
+	avp_queue_fast_ops(dev);
 
 	for (i = 0; i < avp->nb_rxq; i++) {
 		struct avp_rx_queue *q = avp->rxq[i];
@@ -391,11 +392,6 @@ avp_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	struct avp_rx_queue *q;
 	uint32_t room;
 
-	if (conf->rx_deferred_start) {
-		PMD_DRV_LOG(ERR, "port %u rxq %u: deferred start not supported",
-			dev->data->port_id, qid);
-		return -ENOTSUP;
-	}
 	if (rte_pktmbuf_data_room_size(mp) < RTE_PKTMBUF_HEADROOM +
 	    AVP_MIN_BUF_SIZE) {
 		PMD_DRV_LOG(ERR,
@@ -420,6 +416,7 @@ avp_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->queue_id = qid;
 	q->nb_desc = nb_desc;
 	q->offloads = conf->offloads | dev->data->dev_conf.rxmode.offloads;
+	q->deferred = conf->rx_deferred_start;
 	q->data_room = RTE_MIN(room, (uint32_t)UINT16_MAX);
 	q->recip = rte_reciprocal_value(q->data_room);
 	q->detached = &avp->detached;
@@ -439,11 +436,6 @@ avp_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	struct avp_dev *avp = AVP_DEV(dev);
 	struct avp_tx_queue *q;
 
-	if (conf->tx_deferred_start) {
-		PMD_DRV_LOG(ERR, "port %u txq %u: deferred start not supported",
-			dev->data->port_id, qid);
-		return -ENOTSUP;
-	}
 	q = rte_zmalloc_socket("avp_txq", sizeof(*q), RTE_CACHE_LINE_SIZE,
 			socket_id);
 	if (q == NULL) {
@@ -456,6 +448,7 @@ avp_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->queue_id = qid;
 	q->nb_desc = nb_desc;
 	q->offloads = conf->offloads | dev->data->dev_conf.txmode.offloads;
+	q->deferred = conf->tx_deferred_start;
 	q->detached = &avp->detached;
 	avp_dev_lock(avp);
 	dev->data->tx_queues[qid] = q;
@@ -527,7 +520,7 @@ avp_dev_start_locked(struct rte_eth_dev *dev)
 	if (ret != 0)
 		return ret;	/* the control channel said why */
 	avp->started = 1;
-	avp_queue_states(dev, RTE_ETH_QUEUE_STATE_STARTED);
+	avp_queues_start(dev);
 	avp_dp_unblock(avp, AVP_BLOCK_STOPPED);
 	avp_set_link(avp, 1);
 	return 0;
@@ -952,6 +945,7 @@ avp_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
 	qinfo->rx_buf_size = q->data_room;
 	qinfo->conf.offloads = q->offloads;
 	qinfo->conf.rx_drop_en = 1;
+	qinfo->conf.rx_deferred_start = q->deferred;
 	qinfo->queue_state = dev->data->rx_queue_state[qid];
 }
 
@@ -963,6 +957,7 @@ avp_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
 
 	qinfo->nb_desc = q->nb_desc;
 	qinfo->conf.offloads = q->offloads;
+	qinfo->conf.tx_deferred_start = q->deferred;
 	qinfo->queue_state = dev->data->tx_queue_state[qid];
 }
 
@@ -1011,6 +1006,12 @@ static const struct eth_dev_ops avp_eth_dev_ops = {
 	.tx_queue_release = avp_tx_queue_release,
 	.rxq_info_get = avp_rxq_info_get,
 	.txq_info_get = avp_txq_info_get,
+	.rx_queue_start = avp_rx_queue_start,
+	.rx_queue_stop = avp_rx_queue_stop,
+	.tx_queue_start = avp_tx_queue_start,
+	.tx_queue_stop = avp_tx_queue_stop,
+	.tx_done_cleanup = avp_tx_done_cleanup,
+	.get_monitor_addr = avp_get_monitor_addr,
 	.rx_burst_mode_get = avp_rx_burst_mode_get,
 	.tx_burst_mode_get = avp_tx_burst_mode_get,
 	.fw_version_get = avp_fw_version_get,

@@ -77,6 +77,7 @@ struct avp_rxq_stats {
 	uint64_t invalid;	/* dropped: bad host descriptor or chain */
 	uint64_t nombuf;	/* dropped: mbuf allocation failed */
 	uint64_t oversize;	/* dropped: frame too large for this queue */
+	uint64_t stopped;	/* dropped: waited while the queue was stopped */
 };
 
 struct avp_txq_stats {
@@ -86,6 +87,7 @@ struct avp_txq_stats {
 	uint64_t oversize;	/* dropped: frame too large */
 	uint64_t invalid;	/* bad host buffers skipped from alloc */
 	uint64_t detached;	/* not accepted: device detached */
+	uint64_t stopped;	/* not accepted: queue stopped */
 };
 
 /* Migration events, reported as xstats. */
@@ -101,6 +103,7 @@ struct avp_dev;
 struct __rte_cache_aligned avp_rx_queue {
 	/* Hot: touched by every burst. */
 	RTE_ATOMIC(uint32_t) in_burst;	/* 1 while inside a burst */
+	RTE_ATOMIC(uint32_t) stopped;	/* queue stopped: bursts return 0 */
 	uint8_t filter;			/* AVP_FILTER_* */
 	uint8_t scatter;		/* frames may take mbuf chains */
 	uint8_t first;			/* first host ring serviced */
@@ -125,10 +128,13 @@ struct __rte_cache_aligned avp_rx_queue {
 	uint16_t queue_id;
 	uint16_t nb_desc;
 	uint64_t offloads;
+	uint8_t deferred;		/* rx_deferred_start */
+	uint8_t mon_refused;		/* get_monitor_addr refused last time */
 };
 
 struct __rte_cache_aligned avp_tx_queue {
 	RTE_ATOMIC(uint32_t) in_burst;
+	RTE_ATOMIC(uint32_t) stopped;	/* queue stopped: bursts return 0 */
 	uint8_t vlan_insert;		/* VLAN_INSERT offload enabled */
 	uint16_t port_id;
 	uint32_t buf_size;		/* H */
@@ -145,6 +151,7 @@ struct __rte_cache_aligned avp_tx_queue {
 	uint16_t queue_id;
 	uint16_t nb_desc;
 	uint64_t offloads;
+	uint8_t deferred;		/* tx_deferred_start */
 };
 
 /* A BAR as located by the transport. */
@@ -310,5 +317,17 @@ int avp_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id,
 		struct rte_eth_burst_mode *mode);
 int avp_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id,
 		struct rte_eth_burst_mode *mode);
+int avp_rx_queue_discard(struct avp_rx_queue *rxq, uint64_t deadline);
+
+/* avp_queue.c: queue start and stop, descriptor status, power monitor. */
+int avp_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid);
+int avp_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid);
+int avp_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid);
+int avp_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid);
+void avp_queues_start(struct rte_eth_dev *dev);
+void avp_queue_fast_ops(struct rte_eth_dev *dev);
+int avp_tx_done_cleanup(void *txq, uint32_t free_cnt);
+int avp_get_monitor_addr(void *rxq, struct rte_power_monitor_cond *pmc);
+
 
 #endif /* AVP_ETHDEV_H */

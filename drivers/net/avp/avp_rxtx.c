@@ -14,9 +14,11 @@
  * sizes snapshotted at attach. A bad frame is dropped and counted.
  */
 
+#include <errno.h>
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_memcpy.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
@@ -130,13 +132,19 @@ avp_desc_prefetch_addr(const struct avp_bufview *b, uint64_t h)
 	return (const void *)((uintptr_t)b->base + (h - b->va));
 }
 
-/* Enters a burst unless detached (Dekker pairing with the control side). */
+/*
+ * Enters a burst unless the port is detached or the queue stopped (Dekker
+ * pairing with the control side). stopped sits on the cache line of
+ * in_burst: one more load.
+ */
 static __rte_always_inline int
 avp_burst_enter(RTE_ATOMIC(uint32_t) *in_burst,
-		const RTE_ATOMIC(uint32_t) *detached)
+		const RTE_ATOMIC(uint32_t) *detached,
+		const RTE_ATOMIC(uint32_t) *stopped)
 {
 	rte_atomic_store_explicit(in_burst, 1, rte_memory_order_seq_cst);
-	if (unlikely(rte_atomic_load_explicit(detached, rte_memory_order_seq_cst) != 0)) {
+	if (unlikely((rte_atomic_load_explicit(detached, rte_memory_order_seq_cst) |
+		      rte_atomic_load_explicit(stopped, rte_memory_order_seq_cst)) != 0)) {
 		rte_atomic_store_explicit(in_burst, 0, rte_memory_order_release);
 		return -1;
 	}
@@ -841,7 +849,8 @@ avp_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	unsigned int ri, left, end;
 	uint16_t nb_rx = 0;
 
-	if (unlikely(avp_burst_enter(&rxq->in_burst, rxq->detached) != 0))
+	if (unlikely(avp_burst_enter(&rxq->in_burst, rxq->detached,
+				     &rxq->stopped) != 0))
 		return 0;
 
 	ri = rxq->cur;
@@ -868,6 +877,71 @@ out:
 		rxq->cur = rxq->first;
 	avp_burst_leave(&rxq->in_burst);
 	return nb_rx;
+}
+
+/*
+ * Receive queue start (control path; the queue's bursts are kept out by
+ * its stopped word): every frame that waited on the queue's host rings
+ * up to the producer indexes seen on entry goes back on the free ring of
+ * the same index, as the data path gives it back, and is counted in
+ * stopped; a bad handle is dropped and counted in invalid. A ring whose
+ * host index is out of range is left alone and counted once. Waits for
+ * room on a free ring until deadline (timer cycles): -ETIMEDOUT then.
+ */
+int
+avp_rx_queue_discard(struct avp_rx_queue *rxq, uint64_t deadline)
+{
+	unsigned int ri;
+
+	for (ri = rxq->first; ri < (unsigned int)rxq->first + rxq->nrings;
+	     ri++) {
+		struct avp_shring *rx = &rxq->rx[ri], *fr = &rxq->free[ri];
+		uint32_t prod, left;
+
+		prod = rte_atomic_load_explicit(&rx->ring->prod_idx,
+				rte_memory_order_acquire);
+		if (prod & ~rx->mask) {
+			rxq->stats.invalid++;
+			continue;
+		}
+		left = (prod - rx->ring->cons_idx) & rx->mask;
+		while (left != 0) {
+			uint64_t h[AVP_BURST_MAX];
+			uint32_t cons, fcons, fprod, n, i, nret = 0;
+			struct avp_desc *d;
+
+			fcons = rte_atomic_load_explicit(&fr->ring->cons_idx,
+					rte_memory_order_acquire);
+			if (fcons & ~fr->mask) {
+				rxq->stats.invalid++;
+				break;
+			}
+			cons = rx->ring->cons_idx & rx->mask;
+			fprod = fr->ring->prod_idx & fr->mask;
+			n = RTE_MIN((fcons - fprod - 1) & fr->mask, left);
+			n = RTE_MIN(n, (uint32_t)AVP_BURST_MAX);
+			if (n == 0) {
+				if (rte_get_timer_cycles() > deadline)
+					return -ETIMEDOUT;
+				rte_delay_us_sleep(10);
+				continue;
+			}
+			for (i = 0; i < n; i++) {
+				uint64_t hv = rx->ring->slots[(cons + i) &
+						rx->mask];
+
+				if (avp_desc_ok(&rxq->buf, hv, &d)) {
+					h[nret++] = hv;
+					rxq->stats.stopped++;
+				} else {
+					rxq->stats.invalid++;
+				}
+			}
+			avp_rx_return(rx, cons, n, fr, fprod, h, nret);
+			left -= n;
+		}
+	}
+	return 0;
 }
 
 uint16_t
@@ -1310,8 +1384,13 @@ avp_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	struct avp_tx_queue *txq = queue;
 	uint16_t sent = 0;
 
-	if (unlikely(avp_burst_enter(&txq->in_burst, txq->detached) != 0)) {
-		txq->stats.detached += nb_pkts;
+	if (unlikely(avp_burst_enter(&txq->in_burst, txq->detached,
+				     &txq->stopped) != 0)) {
+		if (rte_atomic_load_explicit(&txq->stopped,
+				rte_memory_order_relaxed) != 0)
+			txq->stats.stopped += nb_pkts;
+		else
+			txq->stats.detached += nb_pkts;
 		return 0;
 	}
 	while (sent < nb_pkts) {

@@ -96,6 +96,7 @@ static const struct avp_xstat avp_rx_xstats[] = {
 	{ "invalid_desc_errors", offsetof(struct avp_rxq_stats, invalid) },
 	{ "no_mbuf_errors", offsetof(struct avp_rxq_stats, nombuf) },
 	{ "oversize_errors", offsetof(struct avp_rxq_stats, oversize) },
+	{ "stopped_drops", offsetof(struct avp_rxq_stats, stopped) },
 };
 
 static const struct avp_xstat avp_tx_xstats[] = {
@@ -105,6 +106,7 @@ static const struct avp_xstat avp_tx_xstats[] = {
 	{ "oversize_errors", offsetof(struct avp_txq_stats, oversize) },
 	{ "invalid_desc_errors", offsetof(struct avp_txq_stats, invalid) },
 	{ "detached_packets", offsetof(struct avp_txq_stats, detached) },
+	{ "stopped_packets", offsetof(struct avp_txq_stats, stopped) },
 };
 
 #define AVP_NB_RX_XSTATS RTE_DIM(avp_rx_xstats)
