@@ -261,14 +261,6 @@ test_input_queues(void)
 	EXPECT(rte_eth_rx_queue_setup(p, 0, 0, SOCKET_ID_ANY, NULL,
 		ipool_tiny), EINVAL, "data_room_size");
 	memset(&rxc, 0, sizeof(rxc));
-	rxc.rx_deferred_start = 1;
-	EXPECT(rte_eth_rx_queue_setup(p, 0, 0, SOCKET_ID_ANY, &rxc, ipool),
-		ENOTSUP, "deferred");
-	memset(&txc, 0, sizeof(txc));
-	txc.tx_deferred_start = 1;
-	EXPECT(rte_eth_tx_queue_setup(p, 0, 0, SOCKET_ID_ANY, &txc),
-		ENOTSUP, "deferred");
-	memset(&rxc, 0, sizeof(rxc));
 	rxc.offloads = RTE_ETH_RX_OFFLOAD_TCP_LRO;
 	EXPECT(rte_eth_rx_queue_setup(p, 0, 0, SOCKET_ID_ANY, &rxc, ipool),
 		EINVAL, "offloads");
@@ -285,6 +277,37 @@ test_input_queues(void)
 	TEST_ASSERT_EQUAL(rte_eth_tx_queue_setup(p, 0, 0, SOCKET_ID_ANY, NULL),
 		-EBUSY, "tx queue set-up while started");
 	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(p), "stop");
+	return TEST_SUCCESS;
+}
+
+/* Queue start and stop, Tx clean-up, power monitor. */
+static int
+test_input_queue_ops(void)
+{
+	struct rte_power_monitor_cond pmc;
+	struct rte_eth_conf conf;
+	uint16_t p = iport;
+
+	TEST_ASSERT_SUCCESS(port_ready(p, ipool, 0), "set up");
+	/* ethdev: queue start needs a started port, ids in range */
+	EXPECT(rte_eth_dev_rx_queue_start(p, 0), EINVAL, "started");
+	EXPECT(rte_eth_dev_tx_queue_start(p, 0), EINVAL, "started");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_start(p), "start");
+	EXPECT(rte_eth_dev_rx_queue_stop(p, 1), EINVAL, "queue_id");
+	EXPECT(rte_eth_dev_tx_queue_stop(p, 1), EINVAL, "queue_id");
+	EXPECT(rte_eth_dev_rx_queue_start(p, 1), EINVAL, "queue_id");
+	EXPECT(rte_eth_dev_tx_queue_start(p, 1), EINVAL, "queue_id");
+	EXPECT(rte_eth_get_monitor_addr(p, 1, &pmc), EINVAL, "queue_id");
+	EXPECT(rte_eth_get_monitor_addr(p, 0, NULL), EINVAL, "NULL");
+	/* the driver: a queue that is not set up reaches it as NULL */
+	EXPECT(rte_eth_tx_done_cleanup(p, 1, 0), EINVAL, "not set up");
+	TEST_ASSERT_SUCCESS(rte_eth_dev_stop(p), "stop");
+	memset(&conf, 0, sizeof(conf));
+	TEST_ASSERT_SUCCESS(rte_eth_dev_configure(p, 2, 1, &conf),
+		"configure 2 rx queues");
+	TEST_ASSERT_SUCCESS(rte_eth_rx_queue_setup(p, 0, 0, SOCKET_ID_ANY,
+		NULL, ipool), "rxq 0");
+	EXPECT(rte_eth_get_monitor_addr(p, 1, &pmc), EINVAL, "not set up");
 	return TEST_SUCCESS;
 }
 
@@ -373,6 +396,7 @@ static struct unit_test_suite avp_input_suite = {
 	.unit_test_cases = {
 		TEST_CASE(test_input_configure),
 		TEST_CASE(test_input_queues),
+		TEST_CASE(test_input_queue_ops),
 		TEST_CASE(test_input_mtu),
 		TEST_CASE(test_input_start),
 		TEST_CASE(test_input_null),
