@@ -22,6 +22,7 @@
 #define avp_tx_burst_scattered	fz_avp_tx_burst_scattered
 #define avp_rx_burst_mode_get	fz_avp_rx_burst_mode_get
 #define avp_tx_burst_mode_get	fz_avp_tx_burst_mode_get
+#define avp_rx_queue_discard	fz_avp_rx_queue_discard
 
 #include "avp_dev.c"
 #include "avp_rxtx.c"

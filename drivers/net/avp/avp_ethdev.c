@@ -41,14 +41,12 @@ avp_dp_block(struct avp_dev *avp, uint32_t reason)
 		for (i = 0; i < AVP_MAX_QUEUES && !busy; i++) {
 			struct avp_rx_queue *q = avp->rxq[i];
 
-			busy = q != NULL && rte_atomic_load_explicit(&q->in_burst,
-						rte_memory_order_seq_cst);
+			busy = q != NULL && avp_burst_running(&q->in_burst);
 		}
 		for (i = 0; i < AVP_MAX_QUEUES && !busy; i++) {
 			struct avp_tx_queue *q = avp->txq[i];
 
-			busy = q != NULL && rte_atomic_load_explicit(&q->in_burst,
-						rte_memory_order_seq_cst);
+			busy = q != NULL && avp_burst_running(&q->in_burst);
 		}
 		if (!busy)
 			return 0;
@@ -978,7 +976,7 @@ avp_fw_version_get(struct rte_eth_dev *dev, char *fw, size_t fw_size)
 	return 0;
 }
 
-static const struct eth_dev_ops avp_eth_dev_ops = {
+const struct eth_dev_ops avp_eth_dev_ops = {
 	.dev_configure = avp_dev_configure,
 	.dev_infos_get = avp_dev_infos_get,
 	.dev_start = avp_dev_start,
@@ -1031,11 +1029,9 @@ avp_ethdev_init(struct rte_eth_dev *eth_dev,
 	struct avp_regs *regs;
 	int ret;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		PMD_INIT_LOG(ERR, "%s: secondary processes are not supported",
-			eth_dev->data->name);
-		return -ENOTSUP;
-	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return avp_mp_secondary_init(eth_dev);
+	avp_burst_owner_init();
 	avp->eth_dev = eth_dev;
 	memcpy(avp->bar, bar, sizeof(avp->bar));
 	ret = avp_dev_check_bars(avp->bar);

@@ -296,6 +296,25 @@ struct rte_kvargs;
 int avp_kvargs_announce(struct rte_kvargs *kvlist, const char *name,
 		uint8_t *announce);
 
+/* avp_ethdev.c: the operations, for the secondary's copy. */
+extern const struct eth_dev_ops avp_eth_dev_ops;
+
+/* avp_mp.c: secondary processes. */
+struct avp_mp_local {
+	void *map;		/* this process's mapping of the memfd */
+	size_t len;
+};
+/* Who is inside a burst (in_burst): this process's id. */
+extern uint32_t avp_burst_owner;
+void avp_burst_owner_init(void);
+int avp_burst_running(RTE_ATOMIC(uint32_t) *in_burst);
+int avp_mp_primary_init(void);
+int avp_mp_map_memfd(const char *name, void **map, size_t *len);
+int avp_mp_secondary_init(struct rte_eth_dev *eth_dev);
+void avp_mp_secondary_release(struct rte_eth_dev *eth_dev);
+/* avp_vdev.c: the memfd of an emulator-attached port, -1 for others. */
+int avp_vdev_memfd(const struct avp_dev *avp, uint64_t *va, uint64_t *len);
+
 /* avp_stats.c: basic and extended statistics. */
 int avp_stats_get(AVP_STATS_GET_ARGS);
 int avp_stats_reset(struct rte_eth_dev *dev);
@@ -328,6 +347,5 @@ void avp_queues_start(struct rte_eth_dev *dev);
 void avp_queue_fast_ops(struct rte_eth_dev *dev);
 int avp_tx_done_cleanup(void *txq, uint32_t free_cnt);
 int avp_get_monitor_addr(void *rxq, struct rte_power_monitor_cond *pmc);
-
 
 #endif /* AVP_ETHDEV_H */

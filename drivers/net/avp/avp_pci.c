@@ -98,6 +98,9 @@ avp_pci_dev_init(struct rte_eth_dev *eth_dev)
 	unsigned int i;
 	int ret;
 
+	/* EAL maps the BARs at the primary's addresses in a secondary. */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return avp_mp_secondary_init(eth_dev);
 	ret = avp_pci_parse(pci_dev, &announce);
 	if (ret != 0)
 		return ret;

@@ -43,8 +43,7 @@ avp_queue_wait_out(RTE_ATOMIC(uint32_t) *in_burst, uint16_t port,
 {
 	uint64_t deadline = avp_deadline();
 
-	while (rte_atomic_load_explicit(in_burst,
-			rte_memory_order_seq_cst) != 0) {
+	while (avp_burst_running(in_burst)) {
 		if (rte_get_timer_cycles() > deadline) {
 			PMD_DRV_LOG(ERR,
 				"port %u %sq %u: a burst is still running after %u ms",
@@ -251,7 +250,8 @@ static __rte_always_inline int
 avp_look_enter(RTE_ATOMIC(uint32_t) *in_burst,
 		const RTE_ATOMIC(uint32_t) *detached)
 {
-	rte_atomic_store_explicit(in_burst, 1, rte_memory_order_seq_cst);
+	rte_atomic_store_explicit(in_burst, avp_burst_owner,
+			rte_memory_order_seq_cst);
 	if (unlikely(rte_atomic_load_explicit(detached,
 			rte_memory_order_seq_cst) != 0)) {
 		rte_atomic_store_explicit(in_burst, 0,

@@ -142,7 +142,8 @@ avp_burst_enter(RTE_ATOMIC(uint32_t) *in_burst,
 		const RTE_ATOMIC(uint32_t) *detached,
 		const RTE_ATOMIC(uint32_t) *stopped)
 {
-	rte_atomic_store_explicit(in_burst, 1, rte_memory_order_seq_cst);
+	rte_atomic_store_explicit(in_burst, avp_burst_owner,
+			rte_memory_order_seq_cst);
 	if (unlikely((rte_atomic_load_explicit(detached, rte_memory_order_seq_cst) |
 		      rte_atomic_load_explicit(stopped, rte_memory_order_seq_cst)) != 0)) {
 		rte_atomic_store_explicit(in_burst, 0, rte_memory_order_release);
@@ -1424,19 +1425,18 @@ int
 avp_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id __rte_unused,
 		struct rte_eth_burst_mode *mode)
 {
-	eth_rx_burst_t fn = dev->rx_pkt_burst;
+	const struct avp_dev *avp = AVP_DEV(dev);
 
-	if (fn == avp_rx_burst_scattered)
+	/* From the port's state: a secondary has its own burst functions. */
+	if (avp->rx_scattered)
 		snprintf(mode->info, sizeof(mode->info),
 			"Scattered%s: host chains of up to %u buffers into mbuf chains",
-			AVP_DEV(dev)->rx_scatter_implicit ?
+			avp->rx_scatter_implicit ?
 			" (enabled for the MTU, without the SCATTER offload)" :
 			"", AVP_MAX_SEGS);
-	else if (fn == avp_rx_burst_simple)
+	else
 		snprintf(mode->info, sizeof(mode->info),
 			"Simple: one host buffer or chain into one mbuf");
-	else
-		return -EINVAL;
 	return 0;
 }
 
@@ -1444,16 +1444,12 @@ int
 avp_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id __rte_unused,
 		struct rte_eth_burst_mode *mode)
 {
-	eth_tx_burst_t fn = dev->tx_pkt_burst;
-
-	if (fn == avp_tx_burst_scattered)
+	if (AVP_DEV(dev)->tx_scattered)
 		snprintf(mode->info, sizeof(mode->info),
 			"Scattered: mbuf chains into up to %u host buffers",
 			AVP_MAX_SEGS);
-	else if (fn == avp_tx_burst_simple)
+	else
 		snprintf(mode->info, sizeof(mode->info),
 			"Simple: one mbuf into one host buffer");
-	else
-		return -EINVAL;
 	return 0;
 }

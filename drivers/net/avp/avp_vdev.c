@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -340,6 +341,47 @@ avp_vdev_intr(int fd, enum rte_intr_handle_type type)
 	return h;
 }
 
+int
+avp_vdev_memfd(const struct avp_dev *avp, uint64_t *va, uint64_t *len)
+{
+	const struct avp_vdev *v = avp->transport_priv;
+
+	if (avp->transport_release != avp_vdev_release || v == NULL)
+		return -1;	/* not an emulator-attached port */
+	*va = (uintptr_t)v->map;
+	*len = v->map_len;
+	return v->memfd;
+}
+
+/* A secondary process: the primary's port, mapped where it maps it. */
+static int
+avp_vdev_probe_secondary(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct rte_eth_dev *eth_dev;
+	struct avp_mp_local *l;
+	int ret;
+
+	eth_dev = rte_eth_dev_attach_secondary(name);
+	if (eth_dev == NULL) {
+		PMD_INIT_LOG(ERR, "%s: the primary process has no such port",
+			name);
+		return -ENODEV;
+	}
+	l = malloc(sizeof(*l));
+	ret = l == NULL ? -ENOMEM : avp_mp_map_memfd(name, &l->map, &l->len);
+	if (ret != 0) {
+		free(l);
+		rte_eth_dev_release_port(eth_dev);
+		return ret;
+	}
+	eth_dev->process_private = l;
+	eth_dev->device = &vdev->device;
+	avp_mp_secondary_init(eth_dev);
+	rte_eth_dev_probing_finish(eth_dev);
+	return 0;
+}
+
 static int
 avp_vdev_probe(struct rte_vdev_device *vdev)
 {
@@ -351,11 +393,11 @@ avp_vdev_probe(struct rte_vdev_device *vdev)
 	struct avp_vdev *v;
 	int ret;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		PMD_INIT_LOG(ERR, "%s: secondary processes are not supported",
-			name);
-		return -ENOTSUP;
-	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return avp_vdev_probe_secondary(vdev);
+	ret = avp_mp_primary_init();
+	if (ret != 0)
+		return ret;
 	v = rte_zmalloc("avp_vdev", sizeof(*v), 0);
 	if (v == NULL) {
 		PMD_INIT_LOG(ERR, "%s: no memory", name);
@@ -420,6 +462,10 @@ avp_vdev_remove(struct rte_vdev_device *vdev)
 	eth_dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
 	if (eth_dev == NULL)
 		return 0;	/* closed already: nothing left */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		avp_mp_secondary_release(eth_dev);
+		return rte_eth_dev_release_port(eth_dev);
+	}
 	port = eth_dev->data->port_id;
 	if (eth_dev->data->dev_started)
 		rte_eth_dev_stop(port);
