@@ -595,6 +595,45 @@ cmd_rx_split(struct hostd *hd, int argc, char **argv, FILE *out)
 			hp->name, seed);
 }
 
+/* gen PORT COUNT [SIZE]: the port generates COUNT frames from seq 0. */
+static void
+cmd_gen(struct hostd *hd, int argc, char **argv, FILE *out)
+{
+	struct avp_emu_gen_params gp = { .nsizes = 1 };
+	unsigned long long count = 0, size = 64;
+	struct hostd_port *hp;
+	uint16_t len;
+	char *end = NULL;
+	int rc;
+
+	if (argc >= 3)
+		count = strtoull(argv[2], &end, 10);
+	if (argc == 4 && end != NULL && *end == '\0')
+		size = strtoull(argv[3], &end, 10);
+	if (argc < 3 || argc > 4 || end == NULL || *end != '\0' ||
+	    count == 0 || size < 60 || size > AVP_EMU_FRAME_MAX) {
+		fprintf(out, "error: gen: usage: gen PORT COUNT [SIZE] (COUNT >= 1, SIZE 60..%u, default 64)\n",
+			AVP_EMU_FRAME_MAX);
+		return;
+	}
+	hp = hostd_port_find(hd, argv[1]);
+	if (hp == NULL) {
+		no_such_port(hd, argv[0], argv[1], out);
+		return;
+	}
+	len = (uint16_t)size;
+	gp.sizes = &len;
+	gp.count = count;
+	rc = avp_emu_port_set_gen(hp->port, &gp);
+	if (rc == 0)
+		rc = avp_emu_port_set_mode(hp->port, AVP_EMU_MODE_GEN, NULL);
+	if (rc < 0)
+		fprintf(out, "gen %s: failed: %s\n", hp->name, strerror(-rc));
+	else
+		fprintf(out, "gen %s: ok, %llu frames of %llu bytes\n",
+			hp->name, count, size);
+}
+
 static void
 cmd_fault(struct hostd *hd, int argc, char **argv, FILE *out)
 {
@@ -700,6 +739,7 @@ cmd_help(FILE *out)
 		"  capture PORT [N]                 show captured frames\n"
 		"  rx-segs PORT N                   deliver in at least N segments\n"
 		"  rx-split PORT random[:SEED]|off  cut frames at random points\n"
+		"  gen PORT COUNT [SIZE]            generate COUNT frames from seq 0\n"
 		"  fault PORT NAME [ARG] [COUNT]    inject a fault (none clears)\n"
 		"  reset PORT                       rebuild clean BAR images\n"
 		"  quit                             shut down\n"
@@ -749,6 +789,8 @@ hostd_cmd_exec(struct hostd *hd, char *line, FILE *out)
 		cmd_rx_segs(hd, argc, argv, out);
 	else if (strcmp(argv[0], "rx-split") == 0)
 		cmd_rx_split(hd, argc, argv, out);
+	else if (strcmp(argv[0], "gen") == 0)
+		cmd_gen(hd, argc, argv, out);
 	else if (strcmp(argv[0], "fault") == 0)
 		cmd_fault(hd, argc, argv, out);
 	else if (strcmp(argv[0], "reset") == 0)
@@ -762,7 +804,7 @@ hostd_cmd_exec(struct hostd *hd, char *line, FILE *out)
 		fprintf(out, "quit: ok, shutting down\n");
 		hd->quit = 1;
 	} else {
-		fprintf(out, "error: unknown command '%s'; commands: help, stats, stats-reset, state, migrate, migrate-every, unplug, capture, rx-segs, rx-split, fault, reset, quit\n",
+		fprintf(out, "error: unknown command '%s'; commands: help, stats, stats-reset, state, migrate, migrate-every, unplug, capture, rx-segs, rx-split, gen, fault, reset, quit\n",
 			argv[0]);
 	}
 }
