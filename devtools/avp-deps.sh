@@ -8,7 +8,7 @@ set -eu
 
 pkgs="meson ninja-build python3-pyelftools pkg-config libnuma-dev gcc \
 	ccache xz-utils dpkg-dev iproute2 iputils-ping tcpdump iperf3 \
-	clang libclang-rt-14-dev"
+	clang libclang-rt-14-dev libpcap-dev"
 
 missing=
 for p in $pkgs; do

@@ -373,12 +373,15 @@ class Testpmd:
 
     PROMPT = 'testpmd> '
 
+    NO_HUGE = ('--no-huge', '-m', '1024', '--no-shconf')
+
     def __init__(self, exe, prefix, vdevs, cleanup, app_args=(),
                  eal_args=(), lcores='0,1', netns=None, logfile=None,
-                 timeout=60):
+                 timeout=60, memory=NO_HUGE):
         self.prefix = prefix
-        eal = ['-l', lcores, '--no-huge', '-m', '1024', '--no-shconf',
-               '--no-pci', '--file-prefix=' + prefix, '--log-level=pmd.net.avp.*:info']
+        eal = ['-l', lcores] + list(memory) + \
+            ['--no-pci', '--file-prefix=' + prefix,
+             '--log-level=pmd.net.avp.*:info']
         for v in vdevs:
             eal += ['--vdev', v]
         eal += list(eal_args)
