@@ -130,6 +130,26 @@ out:
 	return ret;
 }
 
+/*
+ * Stops a queue: its bursts are kept out by its stopped word and a burst
+ * under way is waited out, bounded; on time-out the queue runs on.
+ */
+static int
+avp_queue_stop(RTE_ATOMIC(uint32_t) *stopped, RTE_ATOMIC(uint32_t) *in_burst,
+		uint8_t *state, uint16_t port, const char *dir, uint16_t qid)
+{
+	int ret;
+
+	rte_atomic_store_explicit(stopped, 1, rte_memory_order_seq_cst);
+	ret = avp_queue_wait_out(in_burst, port, dir, qid);
+	if (ret != 0)
+		rte_atomic_store_explicit(stopped, 0,
+				rte_memory_order_seq_cst);
+	else
+		*state = RTE_ETH_QUEUE_STATE_STOPPED;
+	return ret;
+}
+
 int
 avp_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
 {
@@ -139,16 +159,10 @@ avp_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
 
 	avp_dev_lock(avp);
 	q = avp_rxq_get(dev, qid);
-	if (q == NULL)
-		goto out;
-	rte_atomic_store_explicit(&q->stopped, 1, rte_memory_order_seq_cst);
-	ret = avp_queue_wait_out(&q->in_burst, dev->data->port_id, "rx", qid);
-	if (ret != 0)
-		rte_atomic_store_explicit(&q->stopped, 0,
-				rte_memory_order_seq_cst);
-	else
-		dev->data->rx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STOPPED;
-out:
+	if (q != NULL)
+		ret = avp_queue_stop(&q->stopped, &q->in_burst,
+				&dev->data->rx_queue_state[qid],
+				dev->data->port_id, "rx", qid);
 	avp_dev_unlock(avp);
 	return ret;
 }
@@ -181,16 +195,10 @@ avp_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
 
 	avp_dev_lock(avp);
 	q = avp_txq_get(dev, qid);
-	if (q == NULL)
-		goto out;
-	rte_atomic_store_explicit(&q->stopped, 1, rte_memory_order_seq_cst);
-	ret = avp_queue_wait_out(&q->in_burst, dev->data->port_id, "tx", qid);
-	if (ret != 0)
-		rte_atomic_store_explicit(&q->stopped, 0,
-				rte_memory_order_seq_cst);
-	else
-		dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STOPPED;
-out:
+	if (q != NULL)
+		ret = avp_queue_stop(&q->stopped, &q->in_burst,
+				&dev->data->tx_queue_state[qid],
+				dev->data->port_id, "tx", qid);
 	avp_dev_unlock(avp);
 	return ret;
 }
