@@ -9,6 +9,10 @@
 # AVP_BUILD_DIR (build, build-<release> or build-src, unless set).
 
 : "${top:?}"
+# DPDK's build runs python3 and needs pyelftools (25.11 refuses to
+# configure without it): the system's python3, not a version manager's.
+PATH=/usr/bin:$PATH
+export PATH
 AVP_DPDK=${AVP_DPDK:-22.11}
 AVP_DPDK_TARBALLS=${AVP_DPDK_TARBALLS:-$top/../shared/dpdk}
 if [ -n "${AVP_DPDK_SRC:-}" ]; then
