@@ -3,8 +3,8 @@
  */
 
 /*
- * The control channel (section 10 of the ABI): one request at a time
- * under a sleeping mutex, bounded waits, stale replies drained, and an
+ * The control channel ("Host/guest interface" in avp.rst): one request at a
+ * time under a sleeping mutex, bounded waits, stale replies drained, and an
  * unanswered control area left alone until the host replies or a quiet
  * period has passed.
  */
@@ -48,7 +48,8 @@ avp_ctrl_uninit(struct avp_dev *avp)
 static inline uint32_t
 avp_resp_count(const struct avp_shring *sr)
 {
-	uint32_t prod = rte_atomic_load_explicit(&sr->ring->prod_idx, rte_memory_order_acquire);
+	uint32_t prod = rte_atomic_load_explicit(&sr->ring->prod_idx,
+			rte_memory_order_acquire);
 	uint32_t cons = sr->ring->cons_idx;
 
 	if (prod & ~sr->mask)
@@ -61,7 +62,8 @@ static int
 avp_resp_dequeue(const struct avp_shring *sr, uint64_t *token)
 {
 	struct avp_ring *r = sr->ring;
-	uint32_t prod = rte_atomic_load_explicit(&r->prod_idx, rte_memory_order_acquire);
+	uint32_t prod = rte_atomic_load_explicit(&r->prod_idx,
+			rte_memory_order_acquire);
 	uint32_t cons = r->cons_idx & sr->mask;
 
 	if ((prod & ~sr->mask) || cons == prod)
@@ -77,7 +79,8 @@ avp_req_enqueue(const struct avp_shring *sr, uint64_t token)
 {
 	struct avp_ring *r = sr->ring;
 	uint32_t prod = r->prod_idx & sr->mask;
-	uint32_t cons = rte_atomic_load_explicit(&r->cons_idx, rte_memory_order_acquire);
+	uint32_t cons = rte_atomic_load_explicit(&r->cons_idx,
+			rte_memory_order_acquire);
 
 	if ((cons & ~sr->mask) || ((prod + 1) & sr->mask) == cons)
 		return -EBUSY;
@@ -187,7 +190,7 @@ avp_ctrl_request(struct avp_dev *avp, struct avp_ctrl_msg *msg)
 	memcpy(msg, avp->ctrl, sizeof(*msg));
 	ret = msg->status;
 	if (ret > 0)
-		ret = 0;	/* positive: success (section 10.3) */
+		ret = 0;	/* a positive status is a success too */
 	else if (ret < 0)
 		PMD_DRV_LOG(ERR, "port %u %s: host refused: %d (%s)", port,
 			name, ret, strerror(-ret));

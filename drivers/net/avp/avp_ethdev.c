@@ -63,7 +63,8 @@ avp_dp_block(struct avp_dev *avp, uint32_t reason)
 void
 avp_dp_unblock(struct avp_dev *avp, uint32_t reason)
 {
-	rte_atomic_fetch_and_explicit(&avp->detached, ~reason, rte_memory_order_seq_cst);
+	rte_atomic_fetch_and_explicit(&avp->detached, ~reason,
+			rte_memory_order_seq_cst);
 }
 
 void
@@ -421,8 +422,7 @@ avp_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->filter = avp->filter;
 	avp_dev_lock(avp);
 	dev->data->rx_queues[qid] = q;
-	if (qid < AVP_MAX_QUEUES)
-		avp->rxq[qid] = q;
+	avp->rxq[qid] = q;	/* qid < max_rx_queues <= AVP_MAX_QUEUES */
 	avp_dev_unlock(avp);
 	return 0;
 }
@@ -450,8 +450,7 @@ avp_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->detached = &avp->detached;
 	avp_dev_lock(avp);
 	dev->data->tx_queues[qid] = q;
-	if (qid < AVP_MAX_QUEUES)
-		avp->txq[qid] = q;
+	avp->txq[qid] = q;	/* qid < max_tx_queues <= AVP_MAX_QUEUES */
 	avp_dev_unlock(avp);
 	return 0;
 }
@@ -462,8 +461,7 @@ avp_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	struct avp_dev *avp = AVP_DEV(dev);
 
 	avp_dev_lock(avp);	/* a migration may be refreshing the queues */
-	if (qid < AVP_MAX_QUEUES)
-		avp->rxq[qid] = NULL;
+	avp->rxq[qid] = NULL;
 	rte_free(dev->data->rx_queues[qid]);
 	dev->data->rx_queues[qid] = NULL;
 	avp_dev_unlock(avp);
@@ -475,8 +473,7 @@ avp_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	struct avp_dev *avp = AVP_DEV(dev);
 
 	avp_dev_lock(avp);
-	if (qid < AVP_MAX_QUEUES)
-		avp->txq[qid] = NULL;
+	avp->txq[qid] = NULL;
 	rte_free(dev->data->tx_queues[qid]);
 	dev->data->tx_queues[qid] = NULL;
 	avp_dev_unlock(avp);

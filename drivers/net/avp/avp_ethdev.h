@@ -27,8 +27,6 @@
 #define AVP_RX_MBUF_MAX		512
 /* Smallest mbuf data room (after headroom) and host buffer accepted. */
 #define AVP_MIN_BUF_SIZE	64
-/* Largest MTU: the documented platform frame minus the 18 bytes. */
-#define AVP_MAX_MTU		(AVP_DOCUMENTED_MAX_FRAME_LEN - AVP_FRAME_OVERHEAD)
 /* Extra bytes allowed on top of MTU + 18 when sizing the receive path. */
 #define AVP_VLAN_TAG_LEN	4
 

@@ -3,15 +3,15 @@
  */
 
 /*
- * The device interrupt (MSI-X vector 0, or the emulator's eventfd) and
- * live migration (section 16 of the ABI). The interrupt callback runs on
- * EAL's interrupt thread: it only reads and clears irq_status, logs any
- * cause other than migration once, and hands a migration event to the
- * port's own control thread ("avp-mig-N"). That thread takes the device
- * lock, so a migration is serialised with configure, start, stop, close
- * and the other control operations, and runs the blocking requests of
- * detach and attach without holding up other devices' interrupts.
- * Also what happens when the host removes the port.
+ * The device interrupt (MSI-X vector 0, or the emulator's eventfd) and live
+ * migration (see "Live migration and hot-plug" in avp.rst). The interrupt
+ * callback runs on EAL's interrupt thread: it only reads and clears
+ * irq_status, logs any cause other than migration once, and hands a
+ * migration event to the port's own control thread ("avp-mig-N"). That
+ * thread takes the device lock, so a migration is serialised with
+ * configure, start, stop, close and the other control operations, and runs
+ * the blocking requests of detach and attach without holding up other
+ * devices' interrupts. Also what happens when the host removes the port.
  */
 
 #include <errno.h>
@@ -147,9 +147,11 @@ avp_send_announce(struct avp_dev *avp)
 	d->next_va = 0;
 	d->flags = 0;
 	d->vlan_tci = 0;
-	rte_atomic_store_explicit(&ar->cons_idx, (acons + 1) & amask, rte_memory_order_release);
+	rte_atomic_store_explicit(&ar->cons_idx, (acons + 1) & amask,
+			rte_memory_order_release);
 	tr->slots[tprod] = h;
-	rte_atomic_store_explicit(&tr->prod_idx, (tprod + 1) & tmask, rte_memory_order_release);
+	rte_atomic_store_explicit(&tr->prod_idx, (tprod + 1) & tmask,
+			rte_memory_order_release);
 	return 0;
 }
 
@@ -165,18 +167,19 @@ avp_rx_pending(const struct avp_dev *avp)
 
 		if (sr->ring == NULL)
 			continue;
-		n += (rte_atomic_load_explicit(&sr->ring->prod_idx, rte_memory_order_acquire) -
+		n += (rte_atomic_load_explicit(&sr->ring->prod_idx,
+				rte_memory_order_acquire) -
 		      sr->ring->cons_idx) & sr->mask;
 	}
 	return n;
 }
 
 /*
- * Detach (16.1 steps 2 to 4). Device lock held. SHUTDOWN goes first, as
- * in the reference: the host stops producing into the rx rings but keeps
- * them, so the application may still receive what is on them; the data
- * path is blocked once they are empty (or after AVP_DRAIN_MS), and every
- * queue is waited out of its burst before DETACHED is acknowledged.
+ * Detach: stop using the source's memory. Device lock held. SHUTDOWN goes
+ * first, as in the reference: the host stops producing into the rx rings
+ * but keeps them, so the application may still receive what is on them; the
+ * data path is blocked once they are empty (or after AVP_DRAIN_MS), and
+ * every queue is waited out of its burst before DETACHED is acknowledged.
  */
 static uint32_t
 avp_migrate_detach(struct avp_dev *avp, int *lsc)
@@ -216,7 +219,7 @@ avp_migrate_detach(struct avp_dev *avp, int *lsc)
 
 /*
  * What the destination must offer to carry the port as configured. Returns
- * 0, or -1 after one log line that says what is missing.
+ * 0, or -ENOTSUP after one log line that says what is missing.
  */
 static int
 avp_attach_compatible(struct avp_dev *avp, uint32_t old_h,
@@ -262,11 +265,11 @@ avp_attach_compatible(struct avp_dev *avp, uint32_t old_h,
 		return 0;
 	PMD_DRV_LOG(ERR, "port %u: migration destination refused: %s; staying detached",
 		data->port_id, why);
-	return -1;
+	return -ENOTSUP;
 }
 
 /*
- * Attach (16.1 steps 7 to 9), with everything re-read and re-validated.
+ * Attach to the destination, with everything re-read and re-validated.
  * Device lock held. As in the reference, the data path is back before
  * ATTACHED is acknowledged, so the port is fully up (link, announcement
  * queued) when the host sees the acknowledgement.

@@ -288,8 +288,10 @@ avp_rx_ready(struct avp_rx_queue *rxq, struct avp_shring *rx,
 {
 	uint32_t prod, fcons, avail, space;
 
-	prod = rte_atomic_load_explicit(&rx->ring->prod_idx, rte_memory_order_acquire);
-	fcons = rte_atomic_load_explicit(&fr->ring->cons_idx, rte_memory_order_acquire);
+	prod = rte_atomic_load_explicit(&rx->ring->prod_idx,
+			rte_memory_order_acquire);
+	fcons = rte_atomic_load_explicit(&fr->ring->cons_idx,
+			rte_memory_order_acquire);
 	if (unlikely(((prod & ~rx->mask) | (fcons & ~fr->mask)) != 0)) {
 		PMD_RX_LOG(DEBUG, "host ring index out of range");
 		rxq->stats.invalid++;
