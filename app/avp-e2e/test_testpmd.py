@@ -286,6 +286,25 @@ def case_queues(res, wd):
                   host1.get('sink_frames', 0), sent)
 
 
+def _verbose_rx(text, port):
+    """The per-packet lines ("src=...", then "ol_flags: ...") testpmd's
+    verbose mode printed for frames the port received. The prompt, printed
+    from another thread, may land in the middle of a line: whatever comes
+    before "src=" is ignored.
+    """
+    pkts, cur = [], None
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        m = re.search(r'port (\d+)/queue \d+: (received|sent) \d+ packets',
+                      line)
+        if m:
+            cur = (int(m.group(1)), m.group(2))
+        elif cur == (port, 'received') and 'src=' in line:
+            nxt = lines[i + 1] if i + 1 < len(lines) else ''
+            pkts.append(line[line.index('src='):] + '\n' + nxt)
+    return pkts
+
+
 def _vlan_run(res, wd, strip):
     """Port 0 gets N generated frames; mac forwarding sends them out of
     port 1 with VLAN 100 inserted (tx_vlan set); the host loops them back
@@ -322,11 +341,7 @@ def _vlan_run(res, wd, strip):
         s.tp.resync()
         out = fwd_stop(s)
         s.tp.cmd('set verbose 0')
-        # Per-packet lines testpmd printed for port 1's receive queue.
-        rx1 = re.findall(r'port 1/queue \d+: received \d+ packets\n'
-                         r'((?:\s+(?:src=|ol_flags).*\n)+)', s.tp.log_text())
-        pkts = [p for blk in rx1 for p in
-                re.findall(r'src=.*\n\s*ol_flags:.*', blk)]
+        pkts = _verbose_rx(s.tp.log_text(), 1)
         res.equal('[%s] testpmd printed every frame port 1 received' % name,
                   len(pkts), n)
         if strip:
