@@ -27,7 +27,8 @@ umin(uint32_t a, uint32_t b)
 {
 	return a < b ? a : b;
 }
-#include "fuzz_driver_src.h"
+#include "avp_ethdev.h"
+#include "avp_shm.h"
 
 struct chain_hdr {
 	uint8_t flags;		/* CH_F_* */
@@ -50,12 +51,14 @@ struct chain_hdr {
 #define CH_F_SMALL_POOL		0x04
 #define CH_F_TX_SCATTERED	0x08
 #define CH_F_VLAN_INSERT	0x10
+#define CH_F_REGION_ALIGNED	0x20	/* region on a 64-byte boundary */
 #define CH_F_VA_HIGH		0x80	/* region near the top of the space */
 
 static struct rte_mempool *pool, *pool_small;
 static struct avp_rx_queue rxq;
 static struct avp_tx_queue txq;
 static uint32_t detached;
+static struct avp_dev port;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -112,6 +115,11 @@ check_tx_frame(uint64_t h, uint32_t hsize, uint32_t max_len)
 	d = desc_read(p);
 	flen = d.frame_len;
 	nseg = d.seg_count;
+	/* the head's flags and tag: both written, the tag only with the flag */
+	FZ_CHECK((d.flags & ~AVP_DESC_F_TX_VLAN) == 0 &&
+		((d.flags & AVP_DESC_F_TX_VLAN) != 0 || d.vlan_tci == 0),
+		"tx flags 0x%x, vlan_tci 0x%x: stale host bytes", d.flags,
+		d.vlan_tci);
 	for (s = 0; ; s++) {
 		FZ_CHECK(s < AVP_MAX_SEGS, "tx chain longer than 5");
 		FZ_CHECK(d.seg_len <= hsize, "tx seg_len %u > H %u",
@@ -194,7 +202,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rx->slots[i] = va + fz_u32(&in);
 	for (i = 0; i < n; i++)
 		al->slots[i] = va + fz_u32(&in);
-	region = malloc(region_len);
+	/* malloc's 16-byte alignment, or the descriptors' own */
+	if (c.flags & CH_F_REGION_ALIGNED)
+		region = aligned_alloc(64, RTE_ALIGN_CEIL(region_len, 64));
+	else
+		region = malloc(region_len);
 	FZ_CHECK(region != NULL, "malloc");
 	fz_take(&in, region, region_len);
 
@@ -210,6 +222,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rxq.buf_size = hsize;
 	rxq.filter = c.filter % 3;
 	rxq.detached = &detached;
+	rxq.avp = &port;	/* its multicast list, empty */
 	rxq.buf.va = va;
 	rxq.buf.base = region;
 	rxq.buf.len = region_len;
@@ -237,9 +250,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* receive */
 	fprod0 = fr->prod_idx;
 	for (k = 0; k < 2; k++) {
-		got = c.flags & CH_F_RX_SCATTERED ?
-			avp_rx_burst_scattered(&rxq, pkts, 64) :
-			avp_rx_burst_simple(&rxq, pkts, 64);
+		got = avp_rx_burst(&rxq, pkts, 64);
 		FZ_CHECK(got <= 64, "rx burst %u", got);
 		for (i = 0; i < got; i++) {
 			FZ_CHECK(rte_mbuf_check(pkts[i], 1, NULL) == 0,
@@ -308,9 +319,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				i, al->slots[i], d ? desc_read(d).data_va : 0);
 		}
 	}
-	got = c.flags & CH_F_TX_SCATTERED ?
-		avp_tx_burst_scattered(&txq, pkts, (uint16_t)n) :
-		avp_tx_burst_simple(&txq, pkts, (uint16_t)n);
+	got = avp_tx_burst(&txq, pkts, (uint16_t)n);
 	FZ_CHECK(got <= n, "tx burst %u of %u", got, n);
 	for (i = got; i < n; i++)
 		rte_pktmbuf_free(pkts[i]);

@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "fuzz_driver_src.h"
+#include "avp_ethdev.h"
+#include "avp_shm.h"
 
 static struct avp_dev avp;
 

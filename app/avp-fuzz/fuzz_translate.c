@@ -16,7 +16,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "fuzz_driver_src.h"
+#include "avp_ethdev.h"
+#include "avp_shm.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -106,7 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (ret != 0)
 				continue;
 			sz %= 1u << 21;
-			p = avp_translate(&map, a, sz);
+			p = avp_map_translate(&map, a, sz);
 			rr = ref_translate((const void *)bar4, a, sz, &off);
 			FZ_CHECK((p == NULL) == (rr != 0) &&
 				(p == NULL || p == bar2 + off),

@@ -16,6 +16,7 @@
 
 #include "avp_ethdev.h"
 #include "avp_logs.h"
+#include "avp_shm.h"
 
 static const char * const avp_op_names[AVP_OP_LIMIT] = {
 	[AVP_OP_NONE] = "NONE",
@@ -44,49 +45,28 @@ avp_ctrl_uninit(struct avp_dev *avp)
 	pthread_mutex_destroy(&avp->ctrl_lock);
 }
 
-/* Number of tokens waiting on the response ring. */
-static inline uint32_t
-avp_resp_count(const struct avp_shring *sr)
-{
-	uint32_t prod = rte_atomic_load_explicit(&sr->ring->prod_idx,
-			rte_memory_order_acquire);
-	uint32_t cons = sr->ring->cons_idx;
-
-	if (prod & ~sr->mask)
-		return 0;	/* out of range: not a reply */
-	return (prod - cons) & sr->mask;
-}
-
 /* Takes one token from the response ring; 1 when there was one. */
 static int
 avp_resp_dequeue(const struct avp_shring *sr, uint64_t *token)
 {
-	struct avp_ring *r = sr->ring;
-	uint32_t prod = rte_atomic_load_explicit(&r->prod_idx,
-			rte_memory_order_acquire);
-	uint32_t cons = r->cons_idx & sr->mask;
+	uint32_t cons, ready;
 
-	if ((prod & ~sr->mask) || cons == prod)
-		return 0;
-	*token = r->slots[cons];
-	rte_atomic_store_explicit(&r->cons_idx, (cons + 1) & sr->mask,
-			rte_memory_order_release);
+	if (avp_ring_cons_open(sr, &cons, &ready) != 0 || ready == 0)
+		return 0;	/* an index out of range is not a reply */
+	*token = avp_ring_slot(sr, cons);
+	avp_ring_cons_publish(sr, cons + 1);
 	return 1;
 }
 
 static int
 avp_req_enqueue(const struct avp_shring *sr, uint64_t token)
 {
-	struct avp_ring *r = sr->ring;
-	uint32_t prod = r->prod_idx & sr->mask;
-	uint32_t cons = rte_atomic_load_explicit(&r->cons_idx,
-			rte_memory_order_acquire);
+	uint32_t prod, room;
 
-	if ((cons & ~sr->mask) || ((prod + 1) & sr->mask) == cons)
+	if (avp_ring_prod_open(sr, &prod, &room) != 0 || room == 0)
 		return -EBUSY;
-	r->slots[prod] = token;
-	rte_atomic_store_explicit(&r->prod_idx, (prod + 1) & sr->mask,
-			rte_memory_order_release);
+	avp_ring_set_slot(sr, prod, token);
+	avp_ring_prod_publish(sr, prod + 1);
 	return 0;
 }
 
@@ -110,10 +90,10 @@ avp_resp_wait(struct avp_dev *avp, uint64_t deadline)
 	unsigned int sleep_us = 20;
 
 	for (;;) {
-		if (avp_resp_count(&avp->resp_ring) != 0)
+		if (avp_ring_count(&avp->resp_ring) != 0)
 			return 1;
 		if (rte_get_timer_cycles() >= deadline)
-			return avp_resp_count(&avp->resp_ring) != 0;
+			return avp_ring_count(&avp->resp_ring) != 0;
 		rte_delay_us_sleep(sleep_us);
 		if (sleep_us < 2000)
 			sleep_us *= 2;

@@ -19,14 +19,6 @@
 #include "avp_ethdev.h"
 #include "avp_logs.h"
 
-/* A private copy of BAR 4, taken once per attach. */
-struct avp_map {
-	uint32_t count;
-	const struct avp_memmap_entry *e;	/* copy, count entries */
-	uint64_t *start;			/* S_i inside BAR 2 */
-	uint8_t *shmem;
-};
-
 int
 avp_dev_check_bars(const struct avp_bar bar[AVP_BAR_COUNT])
 {
@@ -58,8 +50,8 @@ avp_dev_check_bars(const struct avp_bar bar[AVP_BAR_COUNT])
 }
 
 /* T: host physical range [pa, pa + size) to a guest address, or NULL. */
-static void *
-avp_translate(const struct avp_map *map, uint64_t pa, uint64_t size)
+void *
+avp_map_translate(const struct avp_map *map, uint64_t pa, uint64_t size)
 {
 	uint32_t i;
 
@@ -89,7 +81,7 @@ avp_map_find(const struct avp_map *map, uint64_t pa)
 	return -1;
 }
 
-static int
+int
 avp_map_load(struct avp_dev *avp, struct avp_map *map)
 {
 	const struct avp_memmap *mm = avp->bar[AVP_BAR_MEMMAP].addr;
@@ -158,7 +150,7 @@ avp_ring_attach(const struct avp_map *map, struct avp_shring *sr,
 	struct avp_ring *r;
 	uint32_t n;
 
-	r = avp_translate(map, pa, sizeof(*r));
+	r = avp_map_translate(map, pa, sizeof(*r));
 	if (r == NULL) {
 		PMD_INIT_LOG(ERR,
 			"%s ring %u at PA 0x%" PRIx64 " is outside every memmap region",
@@ -184,7 +176,7 @@ avp_ring_attach(const struct avp_map *map, struct avp_shring *sr,
 			name, q, n, stride);
 		return -EINVAL;
 	}
-	if (avp_translate(map, pa, AVP_RING_BYTES(n)) != r) {
+	if (avp_map_translate(map, pa, AVP_RING_BYTES(n)) != r) {
 		PMD_INIT_LOG(ERR,
 			"%s ring %u (PA 0x%" PRIx64 ", %u slots) straddles the end of its memmap region",
 			name, q, pa, n);
@@ -333,7 +325,7 @@ avp_dev_attach(struct avp_dev *avp)
 	if (ret != 0)
 		goto out;
 
-	ctrl = avp_translate(&map, info.ctrl_area_pa, sizeof(*ctrl));
+	ctrl = avp_map_translate(&map, info.ctrl_area_pa, sizeof(*ctrl));
 	if (ctrl == NULL) {
 		PMD_INIT_LOG(ERR,
 			"devinfo.ctrl_area_pa 0x%" PRIx64 " invalid: 36 bytes not inside one memmap region",

@@ -17,6 +17,7 @@
 #include <rte_interrupts.h>
 #include <rte_malloc.h>
 
+#include "avp_copy.h"
 #include "avp_ethdev.h"
 #include "avp_logs.h"
 
@@ -182,10 +183,11 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 	avp->rx_scattered = rx_scattered;
 	avp->tx_scattered = tx_scattered;
 	data->scattered_rx = rx_scattered;
-	dev->rx_pkt_burst = rx_scattered ? avp_rx_burst_scattered :
-		avp_rx_burst_simple;
-	dev->tx_pkt_burst = tx_scattered ? avp_tx_burst_scattered :
-		avp_tx_burst_simple;
+	/* One burst function each way: the queues carry the path's limits. */
+	dev->rx_pkt_burst = avp_rx_burst;
+	dev->tx_pkt_burst = avp_tx_burst;
+	if (strict)
+		avp_copy_select();
 	avp_queue_fast_ops(dev);
 
 	for (i = 0; i < avp->nb_rxq; i++) {

@@ -254,6 +254,16 @@ int avp_dev_check_bars(const struct avp_bar bar[AVP_BAR_COUNT]);
 int avp_dev_attach(struct avp_dev *avp);
 void avp_dev_queue_map(unsigned int nb_rings, unsigned int nb_queues,
 		unsigned int queue, uint8_t *first, uint8_t *count);
+/* A private copy of BAR 4, taken once per attach (free e when done). */
+struct avp_map {
+	uint32_t count;
+	const struct avp_memmap_entry *e;	/* copy, count entries */
+	uint64_t *start;			/* S_i inside BAR 2 */
+	uint8_t *shmem;
+};
+int avp_map_load(struct avp_dev *avp, struct avp_map *map);
+void *avp_map_translate(const struct avp_map *map, uint64_t pa,
+		uint64_t size);
 uint32_t avp_dev_ring_capacity(const struct avp_shring *r, unsigned int n);
 
 /* avp_ctrl.c: control channel. */
@@ -322,14 +332,8 @@ int avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		unsigned int size);
 
 /* avp_rxtx.c: burst functions. */
-uint16_t avp_rx_burst_simple(void *rxq, struct rte_mbuf **pkts,
-		uint16_t nb_pkts);
-uint16_t avp_rx_burst_scattered(void *rxq, struct rte_mbuf **pkts,
-		uint16_t nb_pkts);
-uint16_t avp_tx_burst_simple(void *txq, struct rte_mbuf **pkts,
-		uint16_t nb_pkts);
-uint16_t avp_tx_burst_scattered(void *txq, struct rte_mbuf **pkts,
-		uint16_t nb_pkts);
+uint16_t avp_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+uint16_t avp_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
 int avp_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id,
 		struct rte_eth_burst_mode *mode);
 int avp_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id,

@@ -29,6 +29,7 @@
 
 #include "avp_ethdev.h"
 #include "avp_logs.h"
+#include "avp_shm.h"
 
 /* CONFIGURE at attach: tries before the attach is given up. */
 #define AVP_ATTACH_TRIES	3
@@ -97,35 +98,26 @@ avp_lsc_event(struct avp_dev *avp)
 int
 avp_send_announce(struct avp_dev *avp)
 {
-	struct avp_ring *ar = avp->alloc_ring[0].ring;
-	struct avp_ring *tr = avp->tx_ring[0].ring;
-	uint32_t amask = avp->alloc_ring[0].mask, tmask = avp->tx_ring[0].mask;
-	uint32_t aprod, acons, tprod, tcons;
-	const struct avp_bufview *b = &avp->buf;
+	const struct avp_shring *ar = &avp->alloc_ring[0];
+	const struct avp_shring *tr = &avp->tx_ring[0];
+	uint32_t acons, avail, tprod, room;
 	struct avp_desc *d;
-	uint64_t h, off;
 	uint8_t *f;
+	uint64_t h;
 
-	if (ar == NULL || tr == NULL)
+	if (ar->ring == NULL || tr->ring == NULL)
 		return -ENODEV;
-	aprod = rte_atomic_load_explicit(&ar->prod_idx, rte_memory_order_acquire);
-	acons = ar->cons_idx & amask;
-	tcons = rte_atomic_load_explicit(&tr->cons_idx, rte_memory_order_acquire);
-	tprod = tr->prod_idx & tmask;
-	if ((aprod & ~amask) || (tcons & ~tmask))
+	if ((avp_ring_cons_open(ar, &acons, &avail) |
+	     avp_ring_prod_open(tr, &tprod, &room)) != 0)
 		return -EIO;
-	if (aprod == acons || ((tprod + 1) & tmask) == tcons)
+	if (avail == 0 || room == 0)
 		return -ENOBUFS;
-	h = ar->slots[acons];
-	off = h - b->va;
-	if (off > b->len - sizeof(*d))
-		return -EIO;
-	d = (struct avp_desc *)(b->base + off);
-	off = d->data_va - b->va;
+	h = avp_ring_slot(ar, acons);
 	if (avp->buf_size < AVP_RARP_FRAME_LEN ||
-	    off > b->len - AVP_RARP_FRAME_LEN)
+	    !avp_desc_ok(&avp->buf, h, &d) ||
+	    !avp_data_ok(&avp->buf, AVP_READ_ONCE(d->data_va),
+			 AVP_RARP_FRAME_LEN, &f))
 		return -EIO;
-	f = b->base + off;
 	memset(f, 0, AVP_RARP_FRAME_LEN);
 	memset(f, 0xff, RTE_ETHER_ADDR_LEN);		/* broadcast */
 	memcpy(f + 6, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
@@ -141,17 +133,11 @@ avp_send_announce(struct avp_dev *avp)
 	f[21] = AVP_RARP_OP_REQUEST;
 	memcpy(f + 22, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN); /* sender */
 	memcpy(f + 32, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN); /* target */
-	d->seg_len = AVP_RARP_FRAME_LEN;
-	d->frame_len = AVP_RARP_FRAME_LEN;
-	d->seg_count = 1;
-	d->next_va = 0;
-	d->flags = 0;
-	d->vlan_tci = 0;
-	rte_atomic_store_explicit(&ar->cons_idx, (acons + 1) & amask,
-			rte_memory_order_release);
-	tr->slots[tprod] = h;
-	rte_atomic_store_explicit(&tr->prod_idx, (tprod + 1) & tmask,
-			rte_memory_order_release);
+	avp_desc_tx_write(d, AVP_RARP_FRAME_LEN, 0, 1, AVP_RARP_FRAME_LEN,
+			0, 0);
+	avp_ring_cons_publish(ar, acons + 1);
+	avp_ring_set_slot(tr, tprod, h);
+	avp_ring_prod_publish(tr, tprod + 1);
 	return 0;
 }
 
@@ -162,15 +148,9 @@ avp_rx_pending(const struct avp_dev *avp)
 	uint32_t n = 0;
 	unsigned int r;
 
-	for (r = 0; r < avp->nb_rx_rings && r < AVP_MAX_QUEUES; r++) {
-		const struct avp_shring *sr = &avp->rx_ring[r];
-
-		if (sr->ring == NULL)
-			continue;
-		n += (rte_atomic_load_explicit(&sr->ring->prod_idx,
-				rte_memory_order_acquire) -
-		      sr->ring->cons_idx) & sr->mask;
-	}
+	for (r = 0; r < avp->nb_rx_rings && r < AVP_MAX_QUEUES; r++)
+		if (avp->rx_ring[r].ring != NULL)
+			n += avp_ring_count(&avp->rx_ring[r]);
 	return n;
 }
 

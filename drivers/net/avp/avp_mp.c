@@ -27,6 +27,7 @@
 #include <rte_eal.h>
 #include <rte_string_fns.h>
 
+#include "avp_copy.h"
 #include "avp_ethdev.h"
 #include "avp_logs.h"
 
@@ -174,26 +175,6 @@ avp_burst_running(RTE_ATOMIC(uint32_t) *in_burst)
 	return 0;
 }
 
-/* The data path of a secondary: the path the primary chose at start. */
-static uint16_t
-avp_mp_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	const struct avp_rx_queue *q = queue;
-
-	return q->scatter ? avp_rx_burst_scattered(queue, pkts, nb_pkts) :
-		avp_rx_burst_simple(queue, pkts, nb_pkts);
-}
-
-static uint16_t
-avp_mp_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	const struct avp_tx_queue *q = queue;
-
-	return q->avp->tx_scattered ?
-		avp_tx_burst_scattered(queue, pkts, nb_pkts) :
-		avp_tx_burst_simple(queue, pkts, nb_pkts);
-}
-
 /* Control operations, refused in a secondary, one per signature. */
 static int
 avp_mp_refuse(struct rte_eth_dev *dev)
@@ -295,8 +276,10 @@ avp_mp_secondary_init(struct rte_eth_dev *eth_dev)
 	}
 	avp_burst_owner_init();
 	eth_dev->dev_ops = &avp_mp_ops;
-	eth_dev->rx_pkt_burst = avp_mp_rx_burst;
-	eth_dev->tx_pkt_burst = avp_mp_tx_burst;
+	/* The path the primary chose; the copy for this process's CPU. */
+	eth_dev->rx_pkt_burst = avp_rx_burst;
+	eth_dev->tx_pkt_burst = avp_tx_burst;
+	avp_copy_select();
 	avp_queue_fast_ops(eth_dev);
 	return 0;
 }

@@ -28,6 +28,7 @@
 
 #include "avp_ethdev.h"
 #include "avp_logs.h"
+#include "avp_shm.h"
 
 static uint64_t
 avp_deadline(void)
@@ -290,14 +291,13 @@ avp_rxq_look(const struct avp_rx_queue *q, uint32_t *ready, uint32_t *good)
 	*good = 0;
 	for (ri = q->first; ri < (unsigned int)q->first + q->nrings; ri++) {
 		const struct avp_shring *rx = &q->rx[ri];
-		uint32_t prod = rte_atomic_load_explicit(&rx->ring->prod_idx,
-				rte_memory_order_acquire);
+		uint32_t cons, n;
 
 		total += rx->mask;
-		if (prod & ~rx->mask)
+		if (avp_ring_cons_open(rx, &cons, &n) != 0)
 			continue;
 		*good += rx->mask;
-		*ready += (prod - rx->ring->cons_idx) & rx->mask;
+		*ready += n;
 	}
 	return total;
 }
@@ -354,19 +354,17 @@ static int
 avp_tx_descriptor_status(void *queue, uint16_t offset)
 {
 	struct avp_tx_queue *q = queue;
-	uint32_t cons, prod, space;
+	uint32_t prod, space;
+	int bad;
 
 	if (offset >= q->tx.mask)
 		return -EINVAL;
 	if (avp_look_enter(&q->in_burst, q->detached) != 0)
 		return RTE_ETH_TX_DESC_UNAVAIL;
-	cons = rte_atomic_load_explicit(&q->tx.ring->cons_idx,
-			rte_memory_order_acquire);
-	prod = q->tx.ring->prod_idx;
+	bad = avp_ring_prod_open(&q->tx, &prod, &space);
 	avp_look_leave(&q->in_burst);
-	if (cons & ~q->tx.mask)
+	if (bad)
 		return RTE_ETH_TX_DESC_UNAVAIL;
-	space = (cons - prod - 1) & q->tx.mask;
 	return offset < space ? RTE_ETH_TX_DESC_DONE : RTE_ETH_TX_DESC_FULL;
 }
 

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * Frame copies between mbufs and host buffers. Frames of up to 64 bytes
+ * are copied inline with the baseline instruction set; longer ones by a
+ * routine chosen at run time from the CPU and the EAL's SIMD limit
+ * (--force-max-simd-bitwidth), each compiled in its own file as DPDK's
+ * vector paths are. Every routine aligns its stores on the destination,
+ * which matters most when the host's core reads the lines it writes.
+ */
+
+#ifndef AVP_COPY_H
+#define AVP_COPY_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_vect.h>
+
+/* dst and src do not overlap; n > 64 (shorter copies are inline). */
+typedef void (*avp_copy_fn)(void *dst, const void *src, uint32_t n);
+
+void avp_copy_scalar(void *dst, const void *src, uint32_t n);
+void avp_copy_sse(void *dst, const void *src, uint32_t n);
+void avp_copy_avx2(void *dst, const void *src, uint32_t n);
+void avp_copy_avx512(void *dst, const void *src, uint32_t n);
+
+/* This process's choice (avp_copy_select); not in shared memory. */
+extern avp_copy_fn avp_copy_long;
+
+/*
+ * Chooses the routine for this process and returns its name. Called
+ * whenever a port starts, so a limit set after EAL init is honoured.
+ */
+const char *avp_copy_select(void);
+/* Name of the routine in use, for burst_mode_get and the logs. */
+const char *avp_copy_name(void);
+/*
+ * The routines of this build, widest first, for the tests: the name of
+ * routine i (NULL past the last), its function, whether the CPU has it.
+ */
+const char *avp_copy_routine(unsigned int i, avp_copy_fn *fn, int *usable);
+
+/* Up to 64 bytes, exactly [0, n) of both buffers, baseline SSE. */
+static __rte_always_inline void
+avp_copy_short(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+	if (likely(n >= 16)) {
+		__m128i a = _mm_loadu_si128((const __m128i *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(s + n - 16));
+
+		if (n > 32) {
+			__m128i c = _mm_loadu_si128((const __m128i *)(s + 16));
+			__m128i e = _mm_loadu_si128((const __m128i *)
+					(s + n - 32));
+
+			_mm_storeu_si128((__m128i *)(d + 16), c);
+			_mm_storeu_si128((__m128i *)(d + n - 32), e);
+		}
+		_mm_storeu_si128((__m128i *)d, a);
+		_mm_storeu_si128((__m128i *)(d + n - 16), b);
+	} else if (n >= 8) {
+		uint64_t a, b;
+
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else {
+		while (n-- != 0)
+			*d++ = *s++;
+	}
+}
+
+/* 64 bytes, where both buffers are known to hold them past the frame. */
+static __rte_always_inline void
+avp_copy_64(uint8_t *d, const uint8_t *s)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)s);
+	__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
+	__m128i c = _mm_loadu_si128((const __m128i *)(s + 32));
+	__m128i e = _mm_loadu_si128((const __m128i *)(s + 48));
+
+	_mm_storeu_si128((__m128i *)d, a);
+	_mm_storeu_si128((__m128i *)(d + 16), b);
+	_mm_storeu_si128((__m128i *)(d + 32), c);
+	_mm_storeu_si128((__m128i *)(d + 48), e);
+}
+
+/* Any length: the frame copy of every path. */
+static __rte_always_inline void
+avp_copy(void *dst, const void *src, uint32_t n)
+{
+	if (likely(n <= 64))
+		avp_copy_short(dst, src, n);
+	else
+		avp_copy_long(dst, src, n);
+}
+
+#endif /* AVP_COPY_H */
