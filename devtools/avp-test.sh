@@ -9,8 +9,8 @@
 #   2. the driver and emulator suites again on a build with AddressSanitizer
 #      and UndefinedBehaviorSanitizer (<build>-sanitize), where any report
 #      fails the test;
-#   3. avp_autotest, avp_input_autotest, driver-clang (the driver compiled
-#      with clang too) and e2e-testpmd on every other
+#   3. avp_autotest, avp_input_autotest, avp_copy_autotest, driver-clang
+#      (the driver compiled with clang too) and e2e-testpmd on every other
 #      release whose tarball is in AVP_DPDK_TARBALLS (../shared/dpdk), each
 #      built for the generic x86-64 platform in build-<release>.
 # Extra arguments go to `meson test` in stages 1 and 2 (a suite or test
@@ -91,8 +91,8 @@ avp-test: DPDK $r: build failed"
 avp-test: DPDK $r: built in $(( $(date +%s) - t0 )) s"
 		# project-qualified: 23.11+ list avp_autotest in DPDK's too
 		run_tests "DPDK $r" "$top/build-$r" avp-pmd:avp_autotest \
-			avp-pmd:avp_input_autotest avp-pmd:driver-clang \
-			avp-pmd:e2e-testpmd
+			avp-pmd:avp_input_autotest avp-pmd:avp_copy_autotest \
+			avp-pmd:driver-clang avp-pmd:e2e-testpmd
 	done
 fi
 

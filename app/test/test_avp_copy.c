@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The AVP PMD authors
+ */
+
+/*
+ * avp_copy_autotest: the AVP PMD's frame copies (scalar, SSE, AVX2,
+ * AVX-512; those the CPU has) and the choice among them.
+ *
+ * Each routine copies every length from 65 to 2 x 9238 bytes at every
+ * destination and source offset within a 64-byte line (lengths above
+ * 1100 every 37 bytes), between guard bytes: the copy must equal the
+ * source byte for byte and leave every byte outside [0, n) untouched.
+ * The inline copies of up to 64 bytes get the same treatment. The
+ * choice follows the EAL's SIMD limit and the CPU flags.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cpuflags.h>
+#include <rte_malloc.h>
+#include <rte_vect.h>
+
+#include "test.h"
+#include "avp_copy.h"
+
+#define COPY_MAX	(2 * 9238)
+#define COPY_GUARD	128
+#define COPY_AREA	(COPY_MAX + 2 * COPY_GUARD + 64)
+
+static uint8_t *src_area, *dst_area;
+
+/* The source pattern: no two neighbouring bytes alike, no byte 0xa5. */
+static uint8_t
+copy_pattern(size_t i)
+{
+	uint8_t b = (uint8_t)(i * 7 + (i >> 8) + 1);
+
+	return b == 0xa5 ? 0x5a : b;
+}
+
+/* One copy of n bytes at offsets doff, soff; 0 when exact and bounded. */
+static int
+copy_check(avp_copy_fn fn, const char *name, uint32_t n, unsigned int doff,
+		unsigned int soff)
+{
+	uint8_t *d = dst_area + COPY_GUARD + doff;
+	const uint8_t *s = src_area + COPY_GUARD + soff;
+	uint8_t *lo = d - COPY_GUARD, *hi = d + n + COPY_GUARD;
+	const uint8_t *p;
+
+	memset(lo, 0xa5, hi - lo);
+	if (fn != NULL)
+		fn(d, s, n);
+	else
+		avp_copy_short(d, s, n);
+	for (p = lo; p < hi; p++) {
+		int inside = p >= d && p < d + n;
+		uint8_t want = inside ? s[p - d] : 0xa5;
+
+		if (*p != want) {
+			printf("%s copy of %u bytes (dst +%u, src +%u): byte %zd %s the copy is 0x%02x, expected 0x%02x\n",
+				name, n, doff, soff, p - d,
+				inside ? "inside" : "outside", *p, want);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+copy_sweep(avp_copy_fn fn, const char *name, uint32_t from, uint32_t to)
+{
+	unsigned int doff, soff;
+	uint32_t n;
+
+	for (n = from; n <= to; n += n < 1100 ? 1 : 37)
+		for (doff = 0; doff < 64; doff += n < 300 ? 1 : 13)
+			for (soff = 0; soff < 64; soff += 21)
+				if (copy_check(fn, name, n, doff, soff) != 0)
+					return -1;
+	return 0;
+}
+
+static int
+test_copy_routines(void)
+{
+	unsigned int i, tested = 0;
+	const char *name;
+	avp_copy_fn fn;
+	int usable;
+
+	TEST_ASSERT_SUCCESS(copy_sweep(NULL, "inline", 1, 64),
+		"inline copy of up to 64 bytes is wrong");
+	for (i = 0; (name = avp_copy_routine(i, &fn, &usable)) != NULL; i++) {
+		if (!usable) {
+			printf("%s: not on this CPU, not tested\n", name);
+			continue;
+		}
+		TEST_ASSERT_SUCCESS(copy_sweep(fn, name, 65, COPY_MAX),
+			"%s copy is wrong", name);
+		printf("%s: checked\n", name);
+		tested++;
+	}
+	TEST_ASSERT(tested >= 2, "only %u copy routines checked", tested);
+	return TEST_SUCCESS;
+}
+
+/* The choice for each SIMD limit, and the limit put back. */
+static int
+test_copy_select(void)
+{
+	uint16_t saved = rte_vect_get_max_simd_bitwidth();
+	int avx2 = rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0;
+	int avx512 = 0, usable;
+	const char *got, *want, *name;
+	avp_copy_fn fn;
+	unsigned int i;
+	int ret = TEST_FAILED;
+
+	for (i = 0; (name = avp_copy_routine(i, &fn, &usable)) != NULL; i++)
+		if (strcmp(name, "AVX-512") == 0)
+			avx512 = usable;
+
+	if (rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_DISABLED) != 0) {
+		printf("the SIMD limit is fixed on the command line: skipped\n");
+		return TEST_SKIPPED;
+	}
+	got = avp_copy_select();
+	if (strcmp(got, "scalar") != 0 || avp_copy_long != avp_copy_scalar ||
+	    strcmp(avp_copy_name(), "scalar") != 0) {
+		printf("SIMD limit 64: %s chosen, expected scalar\n", got);
+		goto out;
+	}
+	rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_128);
+	got = avp_copy_select();
+	if (strcmp(got, "SSE") != 0 || avp_copy_long != avp_copy_sse) {
+		printf("SIMD limit 128: %s chosen, expected SSE\n", got);
+		goto out;
+	}
+	rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_256);
+	got = avp_copy_select();
+	if (strcmp(got, avx2 ? "AVX2" : "SSE") != 0) {
+		printf("SIMD limit 256: %s chosen, expected %s\n", got,
+			avx2 ? "AVX2" : "SSE");
+		goto out;
+	}
+	rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_512);
+	got = avp_copy_select();
+	want = avx512 ? "AVX-512" : avx2 ? "AVX2" : "SSE";
+	if (strcmp(got, want) != 0) {
+		printf("SIMD limit 512: %s chosen, expected %s\n", got, want);
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	rte_vect_set_max_simd_bitwidth(saved);
+	avp_copy_select();
+	return ret;
+}
+
+static int
+copy_setup(void)
+{
+	size_t i;
+
+	src_area = rte_malloc("avp_copy_src", COPY_AREA, 64);
+	dst_area = rte_malloc("avp_copy_dst", COPY_AREA, 64);
+	if (src_area == NULL || dst_area == NULL)
+		return TEST_FAILED;
+	for (i = 0; i < COPY_AREA; i++)
+		src_area[i] = copy_pattern(i);
+	return TEST_SUCCESS;
+}
+
+static void
+copy_teardown(void)
+{
+	rte_free(src_area);
+	rte_free(dst_area);
+	src_area = NULL;
+	dst_area = NULL;
+}
+
+static struct unit_test_suite avp_copy_suite = {
+	.suite_name = "AVP PMD frame copies",
+	.setup = copy_setup,
+	.teardown = copy_teardown,
+	.unit_test_cases = {
+		TEST_CASE(test_copy_routines),
+		TEST_CASE(test_copy_select),
+		TEST_CASES_END()
+	},
+};
+
+static int
+test_avp_copy(void)
+{
+	return unit_test_suite_runner(&avp_copy_suite);
+}
+
+REGISTER_TEST_COMMAND(avp_copy_autotest, test_avp_copy);
