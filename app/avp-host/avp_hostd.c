@@ -34,6 +34,7 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 
+#include "avp_emu_compiler.h"
 #include "avp_hostd.h"
 
 #define HOSTD_MAX_PORTS		64
@@ -153,7 +154,7 @@ usage(FILE *f)
 		HOSTD_DEF_ACK_MS, HOSTD_DEF_UNPLUG_MS);
 }
 
-static void __attribute__((format(printf, 1, 0)))
+static void __emu_format_printf(1, 0)
 vlog_err(const char *fmt, va_list ap)
 {
 	fprintf(stderr, HOSTD_NAME ": ");
@@ -161,7 +162,7 @@ vlog_err(const char *fmt, va_list ap)
 	fprintf(stderr, "\n");
 }
 
-static void __attribute__((format(printf, 1, 2)))
+static void __emu_format_printf(1, 2)
 log_err(const char *fmt, ...)
 {
 	va_list ap;
@@ -171,7 +172,7 @@ log_err(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void __attribute__((format(printf, 1, 2), noreturn))
+static void __emu_noreturn __emu_format_printf(1, 2)
 usage_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -1409,7 +1409,7 @@ guest_work(struct avp_emu_port *port, const struct emu_snap *s)
  * inlined so that a profile tells the work from the polling
  * (devtools/avp-perf-emu-callgrind.sh).
  */
-static __attribute__((noinline)) int
+static __emu_noinline int
 emu_port_work(struct avp_emu_port *port, const struct emu_snap *s)
 {
 	int work = guest_work(port, s);

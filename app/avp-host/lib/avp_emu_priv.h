@@ -30,6 +30,7 @@
 
 #include "avp_abi.h"
 #include "avp_emu.h"
+#include "avp_emu_compiler.h"
 #include "avp_emu_ring.h"
 
 /* memfd layout: BAR 0, BAR 4, BAR 5, then BAR 2. */
@@ -454,7 +455,7 @@ emu_mix64(uint64_t z)
 
 /* avp_emu.c */
 void emu_log(struct avp_emu_port *port, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__emu_format_printf(3, 4);
 uint64_t emu_now_us(void);
 uint64_t emu_random64(void);
 void emu_violation(struct avp_emu_port *port, enum avp_emu_violation v);
