@@ -30,8 +30,8 @@
 
 #include "avp_abi.h"
 #include "avp_emu.h"
-#include "avp_emu_compiler.h"
 #include "avp_emu_ring.h"
+#include "avp_emu_util.h"
 
 /* memfd layout: BAR 0, BAR 4, BAR 5, then BAR 2. */
 #define EMU_BAR0_OFF		0
@@ -443,25 +443,6 @@ emu_buf_push(struct avp_emu_port *port, uint32_t idx)
 	b->next = -1;
 	port->free_stack[port->free_top++] = idx;
 }
-
-/* The splitmix64 finaliser: a well-mixed 64-bit value from a counter. */
-static inline uint64_t
-emu_mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* avp_emu.c */
-void emu_log(struct avp_emu_port *port, int level, const char *fmt, ...)
-	__emu_format_printf(3, 4);
-uint64_t emu_now_us(void);
-uint64_t emu_random64(void);
-void emu_violation(struct avp_emu_port *port, enum avp_emu_violation v);
-int emu_wait(struct avp_emu_port *port,
-		int (*pred)(struct avp_emu_port *, const void *),
-		const void *arg, unsigned int timeout_ms);
 
 /* avp_emu_dev.c */
 int emu_dev_create(struct avp_emu_port *port);
