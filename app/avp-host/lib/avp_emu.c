@@ -328,39 +328,6 @@ avp_emu_port_set_output(struct avp_emu_port *port, avp_emu_output_cb cb,
 	pthread_mutex_unlock(&port->lock);
 }
 
-int
-avp_emu_port_set_gen(struct avp_emu_port *port,
-		const struct avp_emu_gen_params *gp)
-{
-	uint16_t *sizes;
-	unsigned int i, n;
-
-	if (port == NULL || gp == NULL)
-		return -EINVAL;
-	n = gp->nsizes != 0 && gp->sizes != NULL ? gp->nsizes : 1;
-	sizes = calloc(n, sizeof(*sizes));
-	if (sizes == NULL)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		sizes[i] = gp->nsizes != 0 && gp->sizes != NULL ?
-			gp->sizes[i] : 64;
-		if (sizes[i] < 60 || sizes[i] > AVP_EMU_FRAME_MAX) {
-			free(sizes);
-			return -EINVAL;
-		}
-	}
-	pthread_mutex_lock(&port->lock);
-	free(port->gen_sizes);
-	port->gen_sizes = sizes;
-	port->gen_nsizes = n;
-	port->gen_size_idx = 0;
-	port->gen_count = gp->count;
-	port->gen_done = 0;
-	port->gen_burst = gp->burst != 0 ? gp->burst : 32;
-	pthread_mutex_unlock(&port->lock);
-	return 0;
-}
-
 void
 avp_emu_port_stats_get(struct avp_emu_port *port,
 		struct avp_emu_port_stats *st)
