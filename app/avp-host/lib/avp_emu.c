@@ -223,27 +223,27 @@ avp_emu_port_create(struct avp_emu *emu, const struct avp_emu_port_params *p)
 		return NULL;
 	}
 	port->emu = emu;
-	port->lfd = -1;
-	port->cfd = -1;
-	port->wake_fd = -1;
+	port->sock.lfd = -1;
+	port->sock.cfd = -1;
+	port->sock.wake_fd = -1;
 	pthread_mutex_init(&port->lock, NULL);
-	pthread_mutex_init(&port->pend_lock, NULL);
+	pthread_mutex_init(&port->pend.lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&port->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	port->pend = calloc(EMU_PEND_MAX, sizeof(*port->pend));
-	if (port->pend == NULL || emu_dev_create(port) != 0) {
+	port->pend.q = calloc(EMU_PEND_MAX, sizeof(*port->pend.q));
+	if (port->pend.q == NULL || emu_dev_create(port) != 0) {
 		emu_dev_free(port);
-		free(port->pend);
+		free(port->pend.q);
 		pthread_mutex_destroy(&port->lock);
-		pthread_mutex_destroy(&port->pend_lock);
+		pthread_mutex_destroy(&port->pend.lock);
 		pthread_cond_destroy(&port->cond);
 		free(port);
 		return NULL;
 	}
 	port->mode = AVP_EMU_MODE_CAPTURE;
-	port->gen_burst = 32;
+	port->gen.burst = 32;
 	emu_mtu_set(port, 0);
 	pthread_mutex_lock(&emu->lock);
 	for (pp = &emu->ports; *pp != NULL; pp = &(*pp)->next)
@@ -282,10 +282,10 @@ avp_emu_port_destroy(struct avp_emu_port *port)
 	emu_pend_clear(port);
 	emu_capture_clear(port);
 	emu_dev_free(port);
-	free(port->pend);
-	free(port->gen_sizes);
+	free(port->pend.q);
+	free(port->gen.sizes);
 	pthread_mutex_destroy(&port->lock);
-	pthread_mutex_destroy(&port->pend_lock);
+	pthread_mutex_destroy(&port->pend.lock);
 	pthread_cond_destroy(&port->cond);
 	free(port);
 }
@@ -313,7 +313,7 @@ avp_emu_port_set_mode(struct avp_emu_port *port, enum avp_emu_mode mode,
 	pthread_mutex_lock(&port->lock);
 	port->mode = mode;
 	port->peer = mode == AVP_EMU_MODE_XCONNECT ? peer : NULL;
-	memset(port->sink_have, 0, sizeof(port->sink_have));
+	memset(port->sink.have, 0, sizeof(port->sink.have));
 	pthread_mutex_unlock(&port->lock);
 	return 0;
 }
@@ -334,9 +334,9 @@ avp_emu_port_stats_get(struct avp_emu_port *port,
 {
 	pthread_mutex_lock(&port->lock);
 	*st = port->st;
-	pthread_mutex_lock(&port->pend_lock);
-	st->rx_ring_full += port->pend_drops;
-	pthread_mutex_unlock(&port->pend_lock);
+	pthread_mutex_lock(&port->pend.lock);
+	st->rx_ring_full += port->pend.drops;
+	pthread_mutex_unlock(&port->pend.lock);
 	pthread_mutex_unlock(&port->lock);
 }
 
@@ -345,9 +345,9 @@ avp_emu_port_stats_reset(struct avp_emu_port *port)
 {
 	pthread_mutex_lock(&port->lock);
 	memset(&port->st, 0, sizeof(port->st));
-	pthread_mutex_lock(&port->pend_lock);
-	port->pend_drops = 0;
-	pthread_mutex_unlock(&port->pend_lock);
+	pthread_mutex_lock(&port->pend.lock);
+	port->pend.drops = 0;
+	pthread_mutex_unlock(&port->pend.lock);
 	pthread_mutex_unlock(&port->lock);
 }
 
@@ -435,7 +435,7 @@ avp_emu_port_state_get(struct avp_emu_port *port,
 	s->mtu = port->mtu;
 	s->irq_mask = port->regs->irq_mask;
 	s->mig_status = port->regs->mig_status;
-	s->last_mig_ack = port->last_mig_ack;
+	s->last_mig_ack = port->mig.last_ack;
 	s->instance_id = port->devinfo->instance_id;
 	pthread_mutex_unlock(&port->lock);
 }

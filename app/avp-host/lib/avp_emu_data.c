@@ -27,8 +27,8 @@ emu_rx_ready(const struct avp_emu_port *port)
 {
 	/* until its SHUTDOWN, a guest asked to detach is still attached */
 	return port->configured && port->link_up &&
-		(port->mig_phase == MIG_IDLE ||
-		port->mig_phase == MIG_DETACHING) && !port->image_faulted &&
+		(port->mig.phase == MIG_IDLE ||
+		port->mig.phase == MIG_DETACHING) && !port->fault.image &&
 		port->cfg.rx_queues != 0;
 }
 
@@ -273,7 +273,7 @@ emu_rx_deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		f = tmp;
 		len -= 4;
 	}
-	faults = port->desc_fault_on;
+	faults = port->fault.desc_on;
 	oversize = faults &&
 		emu_fault_active(port, AVP_EMU_FAULT_DESC_OVERSIZE);
 	if (len > M && !oversize) {
@@ -375,8 +375,7 @@ emu_rx_deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 	slot = emu_buf_handle(port, idx[0]);
 	er->shadow[er->pos] = idx[0];
 	if (faults && emu_fault_take(port, AVP_EMU_FAULT_DESC_HANDLE, &arg)) {
-		slot = port->buf_va + port->pool_len + 64 * (1 + port->nbogus);
-		emu_bogus_add(port, slot);
+		slot = emu_bogus_make(port);
 		er->shadow[er->pos] = EMU_SHADOW_BOGUS;
 		for (i = 0; i < total; i++)
 			emu_buf_push(port, idx[i]);
@@ -400,7 +399,7 @@ emu_deliver_pending(struct avp_emu_port *port)
 	const struct emu_pend *e;
 	int work = 0;
 
-	pthread_mutex_lock(&port->pend_lock);
+	pthread_mutex_lock(&port->pend.lock);
 	while ((e = emu_pend_head(port)) != NULL) {
 		if (emu_rx_deliver(port, e->queue, e->data, e->len, e->flags,
 				e->tci, e->nsegs, e->droppable) == -EAGAIN)
@@ -408,7 +407,7 @@ emu_deliver_pending(struct avp_emu_port *port)
 		emu_pend_pop(port);
 		work = 1;
 	}
-	pthread_mutex_unlock(&port->pend_lock);
+	pthread_mutex_unlock(&port->pend.lock);
 	return work;
 }
 
@@ -425,10 +424,10 @@ sink(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 		port->st.sink_bad++;
 		return;
 	}
-	if (port->sink_have[q] && seq > port->sink_next[q])
-		port->st.sink_seq_gaps += seq - port->sink_next[q];
-	port->sink_next[q] = seq + 1;
-	port->sink_have[q] = 1;
+	if (port->sink.have[q] && seq > port->sink.next[q])
+		port->st.sink_seq_gaps += seq - port->sink.next[q];
+	port->sink.next[q] = seq + 1;
+	port->sink.have[q] = 1;
 }
 
 static void
@@ -694,7 +693,7 @@ guest_produced(struct avp_emu_port *port, struct emu_ring *er, uint32_t prod)
 	if (prod == SNAP_BAD)
 		return 0;
 	n = emu_ring_avail(er, prod);
-	if (n != 0 && !port->configured && port->mig_phase == MIG_IDLE) {
+	if (n != 0 && !port->configured && port->mig.phase == MIG_IDLE) {
 		emu_violation(port, AVP_EMU_V_AFTER_CLOSE);
 		er->pos = prod;
 		emu_ring_publish_cons(er);
@@ -715,7 +714,7 @@ consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 	 * those frames wait on the ring (ABI 16.1 step 10) instead of
 	 * meeting a receive side that is not ready yet.
 	 */
-	if (port->mig_phase == MIG_ATTACHING)
+	if (port->mig.phase == MIG_ATTACHING)
 		return 0;
 	n = guest_produced(port, er, prod);
 	if (n == GUEST_PRODUCED_SKIPPED)
@@ -851,7 +850,8 @@ emu_restock_wanted(const struct avp_emu_port *port)
 
 		if (((er->pos - er->seen) & er->mask) < stock_want(er, cap))
 			return port->free_top != 0 || !port->alloc_dry ||
-				port->fault[AVP_EMU_FAULT_ALLOC_HANDLE].active;
+				emu_fault_active(port,
+					AVP_EMU_FAULT_ALLOC_HANDLE);
 	}
 	return 0;
 }
@@ -902,8 +902,8 @@ emu_restock(struct avp_emu_port *port)
 	int faults;
 
 	nq = stock_cap(port, &cap);
-	faults = port->fault[AVP_EMU_FAULT_ALLOC_HANDLE].active ||
-		port->fault[AVP_EMU_FAULT_ALLOC_DIRTY].active;
+	faults = port->fault.kind[AVP_EMU_FAULT_ALLOC_HANDLE].active ||
+		port->fault.kind[AVP_EMU_FAULT_ALLOC_DIRTY].active;
 	for (q = 0; q < nq; q++) {
 		struct emu_ring *er = &port->alloc[q];
 		uint32_t fill = (er->pos - er->seen) & er->mask;
@@ -922,10 +922,8 @@ emu_restock(struct avp_emu_port *port)
 
 			if (emu_fault_take(port, AVP_EMU_FAULT_ALLOC_HANDLE,
 					&arg)) {
-				uint64_t bogus = port->buf_va + port->pool_len +
-					64 * (1 + port->nbogus);
+				uint64_t bogus = emu_bogus_make(port);
 
-				emu_bogus_add(port, bogus);
 				er->shadow[er->pos] = EMU_SHADOW_BOGUS;
 				emu_ring_put(er, bogus);
 				fill++;

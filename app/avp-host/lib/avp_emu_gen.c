@@ -53,7 +53,7 @@ gen_in_place(struct avp_emu_port *port, unsigned int q, unsigned int n,
 			/* read below while the frames are built */
 			__builtin_prefetch(emu_handle_desc(h[j]));
 		}
-		emu_frame_build_burst(bufs, c, len, port->gen_done + done,
+		emu_frame_build_burst(bufs, c, len, port->gen.done + done,
 			port->params.mac, src);
 		pos = er->pos;
 		for (j = 0; j < c; j++) {
@@ -76,8 +76,8 @@ emu_gen_wanted(const struct avp_emu_port *port)
 	unsigned int q;
 
 	if (port->mode != AVP_EMU_MODE_GEN || !emu_rx_ready(port) ||
-			(port->gen_count != 0 &&
-			port->gen_count == port->gen_done))
+			(port->gen.count != 0 &&
+			port->gen.count == port->gen.done))
 		return 0;
 	for (q = 0; q < port->cfg.rx_queues &&
 			q < port->params.rx_queues_max; q++)
@@ -99,8 +99,8 @@ int
 emu_generate(struct avp_emu_port *port)
 {
 	static const uint16_t def_size = 64;
-	const uint16_t *sizes = port->gen_sizes;
-	unsigned int nsizes = port->gen_nsizes;
+	const uint16_t *sizes = port->gen.sizes;
+	unsigned int nsizes = port->gen.nsizes;
 	unsigned int q, i, k;
 	uint32_t lim;
 	uint8_t src[AVP_MAC_LEN];
@@ -121,14 +121,14 @@ emu_generate(struct avp_emu_port *port)
 	src[5] = (uint8_t)port->idx;
 	for (q = 0; q < port->cfg.rx_queues &&
 			q < port->params.rx_queues_max; q++) {
-		uint64_t left = port->gen_count != 0 ?
-			port->gen_count - port->gen_done : UINT64_MAX;
+		uint64_t left = port->gen.count != 0 ?
+			port->gen.count - port->gen.done : UINT64_MAX;
 
 		if (left == 0)
 			break;
 		k = emu_rx_room(port, q);
-		if (k > port->gen_burst)
-			k = port->gen_burst;
+		if (k > port->gen.burst)
+			k = port->gen.burst;
 		if (k > left)
 			k = (unsigned int)left;
 		if (nsizes == 1 && gen_len(port, sizes[0]) <= lim) {
@@ -136,7 +136,7 @@ emu_generate(struct avp_emu_port *port)
 
 			/* one size, in place: the whole burst at once */
 			i = gen_in_place(port, q, k, len, src);
-			port->gen_done += i;
+			port->gen.done += i;
 			port->st.gen_frames += i;
 			if (i != 0) {
 				port->rx_dirty |= 1u << q;
@@ -149,8 +149,8 @@ emu_generate(struct avp_emu_port *port)
 		}
 		for (i = 0; i < k; i++) {
 			uint16_t len = gen_len(port,
-				sizes[port->gen_size_idx]);
-			uint64_t seq = port->gen_done;
+				sizes[port->gen.size_idx]);
+			uint64_t seq = port->gen.done;
 
 			if (len <= lim) {
 				if (gen_in_place(port, q, 1, len, src) == 0)
@@ -166,8 +166,8 @@ emu_generate(struct avp_emu_port *port)
 						len, 0, 0, 0, 0) == -EAGAIN)
 					break;
 			}
-			port->gen_size_idx = (port->gen_size_idx + 1) % nsizes;
-			port->gen_done++;
+			port->gen.size_idx = (port->gen.size_idx + 1) % nsizes;
+			port->gen.done++;
 			port->st.gen_frames++;
 			work = 1;
 		}
@@ -198,13 +198,13 @@ avp_emu_port_set_gen(struct avp_emu_port *port,
 		}
 	}
 	pthread_mutex_lock(&port->lock);
-	free(port->gen_sizes);
-	port->gen_sizes = sizes;
-	port->gen_nsizes = n;
-	port->gen_size_idx = 0;
-	port->gen_count = gp->count;
-	port->gen_done = 0;
-	port->gen_burst = gp->burst != 0 ? gp->burst : 32;
+	free(port->gen.sizes);
+	port->gen.sizes = sizes;
+	port->gen.nsizes = n;
+	port->gen.size_idx = 0;
+	port->gen.count = gp->count;
+	port->gen.done = 0;
+	port->gen.burst = gp->burst != 0 ? gp->burst : 32;
 	pthread_mutex_unlock(&port->lock);
 	return 0;
 }

@@ -33,7 +33,7 @@ mig_raise(struct avp_emu_port *port, uint32_t status)
 {
 	emu_regs_poll(port);
 	port->regs->mig_ack = 0;
-	port->mig_ack_seen = 0;
+	port->mig.ack_seen = 0;
 	port->regs->mig_status = status;
 	emu_irq_raise(port, AVP_IRQ_CAUSE_MIGRATION);
 }
@@ -105,7 +105,7 @@ relocate(struct avp_emu_port *port, const struct avp_emu_migrate_opts *o,
 	do {
 		port->params.instance_id = emu_random64();
 	} while (port->params.instance_id == old_id);
-	port->gen++;
+	port->relocs++;
 	if (o->reorder_memmap)
 		port->swapped = !port->swapped;
 	ret = emu_dev_remap(port);
@@ -124,7 +124,7 @@ relocate(struct avp_emu_port *port, const struct avp_emu_migrate_opts *o,
 	port->stock_txq = stock;
 	emu_restock(port);
 	emu_log(port, 1, "relocated: generation %" PRIu64 ", %" PRIu64
-		" frames lost", port->gen, *lost);
+		" frames lost", port->relocs, *lost);
 	return 0;
 }
 
@@ -152,7 +152,7 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 		EMU_ACK_TIMEOUT_MS;
 	pthread_mutex_lock(&port->lock);
 	ret = geometry(port, &o, &np);
-	if (ret == 0 && port->mig_phase != MIG_IDLE)
+	if (ret == 0 && port->mig.phase != MIG_IDLE)
 		ret = -EBUSY;
 	if (ret != 0) {
 		pthread_mutex_unlock(&port->lock);
@@ -166,8 +166,8 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 	saved_stock = port->stock_txq;
 
 	/* steps 1 to 3: detach */
-	port->mig_phase = MIG_DETACHING;
-	port->mig_shutdown_seen = 0;
+	port->mig.phase = MIG_DETACHING;
+	port->mig.shutdown_seen = 0;
 	t0 = emu_now_us();
 	mig_raise(port, AVP_MIG_DETACHED);
 	ret = emu_wait(port, pred_ack, NULL, timeout);
@@ -181,7 +181,7 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 		 * state it had, without re-sending CONFIGURE or SET_LINK
 		 */
 		emu_log(port, 0, "migration detach failed (ack %u)", ack);
-		if (port->mig_shutdown_seen) {
+		if (port->mig.shutdown_seen) {
 			port->configured = saved_conf;
 			port->link_up = saved_link;
 			port->cfg = saved_cfg;
@@ -189,20 +189,20 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 		}
 		emu_irq_clear(port, AVP_IRQ_CAUSE_MIGRATION);
 		port->regs->mig_status = AVP_MIG_ERROR;
-		port->mig_phase = MIG_IDLE;
+		port->mig.phase = MIG_IDLE;
 		goto out;
 	}
 
 	/* steps 4 to 8: relocate and attach */
-	port->mig_phase = MIG_RELOCATING;
+	port->mig.phase = MIG_RELOCATING;
 	ret = relocate(port, &o, &np, &r.frames_lost);
 	if (ret != 0) {
 		port->regs->mig_status = AVP_MIG_ERROR;
-		port->mig_phase = MIG_IDLE;
+		port->mig.phase = MIG_IDLE;
 		goto out;
 	}
-	port->mig_configures = 0;
-	port->mig_phase = MIG_ATTACHING;
+	port->mig.configures = 0;
+	port->mig.phase = MIG_ATTACHING;
 	t0 = emu_now_us();
 	mig_raise(port, AVP_MIG_ATTACHED);
 	ret = emu_wait(port, pred_ack, NULL, timeout);
@@ -211,9 +211,9 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 	r.attach_us = emu_now_us() - t0;
 	emu_regs_poll(port);
 	ret = ack_result(ret, ack, AVP_MIG_ATTACHED);
-	r.reconfigured = port->mig_configures != 0;
+	r.reconfigured = port->mig.configures != 0;
 	emu_irq_clear(port, AVP_IRQ_CAUSE_MIGRATION);
-	port->mig_phase = MIG_IDLE;
+	port->mig.phase = MIG_IDLE;
 	port->st.migrations++;
 	if (ret != 0)
 		emu_log(port, 0, "migration attach failed (ack %u)", ack);
@@ -238,7 +238,7 @@ avp_emu_port_set_mig_status(struct avp_emu_port *port, uint32_t status,
 		/* an acknowledgement not yet polled still ends its event */
 		emu_regs_poll(port);
 		port->regs->mig_ack = 0;
-		port->mig_ack_seen = 0;
+		port->mig.ack_seen = 0;
 		port->regs->mig_status = status;
 	}
 	pthread_mutex_unlock(&port->lock);

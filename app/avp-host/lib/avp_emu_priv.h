@@ -12,7 +12,7 @@
  *  - API calls take port->lock; the waiting ones (migrate, unplug, the
  *    wait_* helpers) wait on port->cond, which releases it, so the
  *    service thread keeps answering the guest meanwhile;
- *  - port->pend_lock guards the pending rx queue only; it is taken after
+ *  - port->pend.lock guards the pending rx queue only; it is taken after
  *    port->lock (or alone, by inject and by a peer's cross-connect), never
  *    the other way round;
  *  - one socket thread per listening port; only it closes the guest's
@@ -143,6 +143,96 @@ enum emu_mig_phase {
 	MIG_ATTACHING,		/* ATTACHED raised, ack 2 not seen */
 };
 
+/*
+ * State kept apart by the layer that owns it. The device layer
+ * (avp_emu_dev.c) owns the flat fields of struct avp_emu_port: the
+ * memory, the rings and the buffer pool, which every layer above reads.
+ */
+
+/* Fault injection (avp_emu_fault.c). */
+struct emu_fault_state {
+	struct emu_fault kind[AVP_EMU_FAULT_COUNT];
+	int desc_on;			/* a descriptor fault is active */
+	int image;			/* rx[0] index broken on purpose */
+	uint64_t bogus[EMU_BOGUS_MAX];	/* handles faults made up */
+	unsigned int nbogus;
+};
+
+/* Interrupt registers as last polled (avp_emu_ctrl.c). */
+struct emu_irq_state {
+	uint32_t mask_seen;
+	uint32_t latched;
+	uint32_t undelivered;
+};
+
+/* Migration (avp_emu_mig.c; the ack register polled by avp_emu_ctrl.c). */
+struct emu_mig_state {
+	enum emu_mig_phase phase;
+	int shutdown_seen;
+	unsigned int configures;
+	uint32_t ack_seen;
+	uint32_t last_ack;
+};
+
+/* Control faults: one reply held back (avp_emu_ctrl.c). */
+struct emu_late_reply {
+	int pending;
+	uint64_t due_us;
+	uint64_t token;
+};
+
+/* The service pass's own bookkeeping (avp_emu_sched.c). */
+struct emu_sched_state {
+	uint64_t req_idle_us;		/* last pass without a request */
+	uint32_t req_idle_passes;	/* passes since req_idle_us was read */
+	uint32_t scan_passes;		/* every 8th reads all rings */
+};
+
+/* GEN mode (avp_emu_gen.c). */
+struct emu_gen_state {
+	uint16_t *sizes;
+	unsigned int nsizes;
+	unsigned int size_idx;
+	uint64_t count;
+	uint64_t done;
+	unsigned int burst;
+};
+
+/* The sequence checker of SINK and GEN modes (avp_emu_data.c). */
+struct emu_sink_state {
+	uint64_t next[AVP_MAX_QUEUES];
+	uint8_t have[AVP_MAX_QUEUES];
+};
+
+/* Pending rx frames: own lock, taken after port->lock (avp_emu_queue.c). */
+struct emu_pend_queue {
+	pthread_mutex_t lock;
+	struct emu_pend *q;
+	unsigned int head;
+	unsigned int count;
+	uint64_t drops;
+};
+
+/* Captured tx frames, under port->lock (avp_emu_queue.c). */
+struct emu_cap_queue {
+	struct emu_cap *q[EMU_CAPTURE_MAX];
+	unsigned int head;
+	unsigned int count;
+};
+
+/* Socket attach (avp_emu_sock.c). */
+struct emu_sock_state {
+	char *path;
+	int lfd;
+	int cfd;
+	int wake_fd;
+	int thread_ok;
+	pthread_t thread;
+	int stop;
+	int force_close;
+	int attached;
+};
+
 struct avp_emu_port {
 	struct avp_emu *emu;
 	struct avp_emu_port *next;
@@ -161,7 +251,7 @@ struct avp_emu_port {
 	struct avp_memmap *memmap;
 	struct avp_devinfo *devinfo;
 	uint8_t *bar2;
-	uint64_t gen;			/* relocation count */
+	uint64_t relocs;		/* relocation count */
 	int swapped;			/* pool region first in BAR 2 */
 	uint64_t rr_len;		/* ring region length */
 	uint64_t rr_off;		/* offset in BAR 2 */
@@ -180,6 +270,8 @@ struct avp_emu_port {
 	uint32_t ctrl_ring_bytes;
 	uint64_t ctrl_va;
 	struct avp_ctrl_msg *ctrl;
+
+	/* rings and buffer pool */
 	struct emu_ring tx[AVP_MAX_QUEUES];
 	struct emu_ring rx[AVP_MAX_QUEUES];
 	struct emu_ring alloc[AVP_MAX_QUEUES];
@@ -193,12 +285,8 @@ struct avp_emu_port {
 	uint32_t rx_outstanding;	/* buffers in rx rings or the guest */
 	uint32_t rx_dirty;		/* rx rings to publish */
 	int alloc_dry;
-	int desc_fault_on;		/* a descriptor fault is active */
-	int image_faulted;		/* rx[0] index broken on purpose */
-	uint64_t bogus[EMU_BOGUS_MAX];	/* handles faults made up */
-	unsigned int nbogus;
 
-	/* what the guest told us */
+	/* what the guest told us (avp_emu_ctrl.c) */
 	int configured;
 	int link_up;
 	struct avp_cfg cfg;
@@ -206,72 +294,28 @@ struct avp_emu_port {
 	uint32_t mtu_frame_max;		/* mtu + 18, UINT32_MAX if not told */
 	unsigned int stock_txq;		/* alloc rings kept stocked */
 	unsigned int rx_rr;
-	unsigned int rx_force_segs;	/* avp_emu_port_set_rx_segs */
-	enum avp_emu_rx_split rx_split;	/* avp_emu_port_set_rx_split */
-	uint64_t rx_split_rng;		/* its PRNG state */
 	int after_close;		/* SHUTDOWN from close or unplugged */
 
-	/* registers */
-	uint32_t irq_mask_seen;
-	uint32_t irq_latched;
-	uint32_t irq_undelivered;
-	uint32_t mig_ack_seen;
-	uint32_t last_mig_ack;
-
-	/* migration */
-	enum emu_mig_phase mig_phase;
-	int mig_shutdown_seen;
-	unsigned int mig_configures;
-
-	uint64_t req_idle_us;		/* last pass without a request */
-	uint32_t req_idle_passes;	/* passes since req_idle_us was read */
-	uint32_t scan_passes;		/* every 8th reads all rings */
-
-	/* control faults: one reply held back */
-	int late_pending;
-	uint64_t late_due_us;
-	uint64_t late_token;
-
-	/* traffic */
+	/* traffic, as the API set it */
 	enum avp_emu_mode mode;
 	struct avp_emu_port *peer;
 	avp_emu_output_cb out_cb;
 	void *out_arg;
-	uint16_t *gen_sizes;
-	unsigned int gen_nsizes;
-	unsigned int gen_size_idx;
-	uint64_t gen_count;
-	uint64_t gen_done;
-	unsigned int gen_burst;
-	unsigned int gen_rr;
-	uint64_t sink_next[AVP_MAX_QUEUES];
-	uint8_t sink_have[AVP_MAX_QUEUES];
+	unsigned int rx_force_segs;	/* avp_emu_port_set_rx_segs */
+	enum avp_emu_rx_split rx_split;	/* avp_emu_port_set_rx_split */
+	uint64_t rx_split_rng;		/* its PRNG state */
 
-	/* pending rx frames: own lock, taken after port->lock */
-	pthread_mutex_t pend_lock;
-	struct emu_pend *pend;
-	unsigned int pend_head;
-	unsigned int pend_count;
-	uint64_t pend_drops;
-
-	/* captured tx frames (port->lock) */
-	struct emu_cap *cap[EMU_CAPTURE_MAX];
-	unsigned int cap_head;
-	unsigned int cap_count;
-
+	struct emu_fault_state fault;
+	struct emu_irq_state irq;
+	struct emu_mig_state mig;
+	struct emu_late_reply late;
+	struct emu_sched_state sched;
+	struct emu_gen_state gen;
+	struct emu_sink_state sink;
+	struct emu_pend_queue pend;
+	struct emu_cap_queue cap;
+	struct emu_sock_state sock;
 	struct avp_emu_port_stats st;
-	struct emu_fault fault[AVP_EMU_FAULT_COUNT];
-
-	/* socket attach */
-	char *sock_path;
-	int lfd;
-	int cfd;
-	int wake_fd;
-	int sock_thread_ok;
-	pthread_t sock_thread;
-	int sock_stop;
-	int force_close;
-	int attached;
 
 	uint8_t scratch[AVP_EMU_FRAME_MAX + 64];
 	uint8_t scratch2[AVP_EMU_FRAME_MAX + 64];
@@ -480,13 +524,13 @@ void emu_pend_clear(struct avp_emu_port *port);
 static inline void
 emu_pend_count_set(struct avp_emu_port *port, unsigned int n)
 {
-	__atomic_store_n(&port->pend_count, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&port->pend.count, n, __ATOMIC_RELAXED);
 }
 
 static inline int
 emu_pend_waiting(struct avp_emu_port *port)
 {
-	return __atomic_load_n(&port->pend_count, __ATOMIC_RELAXED) != 0;
+	return __atomic_load_n(&port->pend.count, __ATOMIC_RELAXED) != 0;
 }
 
 
@@ -494,16 +538,16 @@ emu_pend_waiting(struct avp_emu_port *port)
 static inline const struct emu_pend *
 emu_pend_head(const struct avp_emu_port *port)
 {
-	return port->pend_count != 0 ? &port->pend[port->pend_head] : NULL;
+	return port->pend.count != 0 ? &port->pend.q[port->pend.head] : NULL;
 }
 
 /* Drops the oldest pending frame (pend_lock held). */
 static inline void
 emu_pend_pop(struct avp_emu_port *port)
 {
-	free(port->pend[port->pend_head].data);
-	port->pend_head = (port->pend_head + 1) % EMU_PEND_MAX;
-	emu_pend_count_set(port, port->pend_count - 1);
+	free(port->pend.q[port->pend.head].data);
+	port->pend.head = (port->pend.head + 1) % EMU_PEND_MAX;
+	emu_pend_count_set(port, port->pend.count - 1);
 }
 
 /* avp_emu_data.c */
@@ -545,7 +589,7 @@ emu_rx_room(const struct avp_emu_port *port, unsigned int q)
 static inline int
 emu_rx_in_place_ok(const struct avp_emu_port *port)
 {
-	return !port->desc_fault_on && port->rx_force_segs <= 1 &&
+	return !port->fault.desc_on && port->rx_force_segs <= 1 &&
 		port->rx_split == AVP_EMU_RX_SPLIT_OFF;
 }
 
@@ -623,7 +667,7 @@ int emu_fault_take(struct avp_emu_port *port, enum avp_emu_fault f,
 int emu_fault_active(const struct avp_emu_port *port,
 		enum avp_emu_fault f);
 void emu_fault_refresh(struct avp_emu_port *port);
-void emu_bogus_add(struct avp_emu_port *port, uint64_t h);
+uint64_t emu_bogus_make(struct avp_emu_port *port);
 int emu_bogus_is(const struct avp_emu_port *port, uint64_t h);
 
 /* avp_emu_frame.c */

@@ -26,7 +26,7 @@ emu_capture_push(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 {
 	struct emu_cap *c;
 
-	if (port->cap_count == EMU_CAPTURE_MAX) {
+	if (port->cap.count == EMU_CAPTURE_MAX) {
 		port->st.capture_dropped++;
 		return;
 	}
@@ -41,17 +41,17 @@ emu_capture_push(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 	c->queue = (uint8_t)q;
 	c->nsegs = nsegs;
 	memcpy(c->data, f, len);
-	port->cap[(port->cap_head + port->cap_count) % EMU_CAPTURE_MAX] = c;
-	port->cap_count++;
+	port->cap.q[(port->cap.head + port->cap.count) % EMU_CAPTURE_MAX] = c;
+	port->cap.count++;
 }
 
 void
 emu_capture_clear(struct avp_emu_port *port)
 {
-	while (port->cap_count != 0) {
-		free(port->cap[port->cap_head]);
-		port->cap_head = (port->cap_head + 1) % EMU_CAPTURE_MAX;
-		port->cap_count--;
+	while (port->cap.count != 0) {
+		free(port->cap.q[port->cap.head]);
+		port->cap.head = (port->cap.head + 1) % EMU_CAPTURE_MAX;
+		port->cap.count--;
 	}
 }
 
@@ -61,13 +61,13 @@ avp_emu_capture_pop(struct avp_emu_port *port, struct avp_emu_frame *f)
 	struct emu_cap *c;
 
 	pthread_mutex_lock(&port->lock);
-	if (port->cap_count == 0) {
+	if (port->cap.count == 0) {
 		pthread_mutex_unlock(&port->lock);
 		return 0;
 	}
-	c = port->cap[port->cap_head];
-	port->cap_head = (port->cap_head + 1) % EMU_CAPTURE_MAX;
-	port->cap_count--;
+	c = port->cap.q[port->cap.head];
+	port->cap.head = (port->cap.head + 1) % EMU_CAPTURE_MAX;
+	port->cap.count--;
 	pthread_mutex_unlock(&port->lock);
 	f->len = c->len;
 	f->flags = c->flags;
@@ -82,7 +82,7 @@ avp_emu_capture_pop(struct avp_emu_port *port, struct avp_emu_frame *f)
 static int
 pred_captured(struct avp_emu_port *port, const void *arg)
 {
-	return port->cap_count >= *(const unsigned int *)arg;
+	return port->cap.count >= *(const unsigned int *)arg;
 }
 
 int
@@ -111,15 +111,15 @@ emu_pend_push(struct avp_emu_port *port, const void *frame, uint32_t len,
 	if (data == NULL)
 		return -ENOMEM;
 	memcpy(data, frame, len);
-	pthread_mutex_lock(&port->pend_lock);
-	if (port->pend_count == EMU_PEND_MAX) {
+	pthread_mutex_lock(&port->pend.lock);
+	if (port->pend.count == EMU_PEND_MAX) {
 		if (droppable)
-			port->pend_drops++;
-		pthread_mutex_unlock(&port->pend_lock);
+			port->pend.drops++;
+		pthread_mutex_unlock(&port->pend.lock);
 		free(data);
 		return -ENOSPC;
 	}
-	e = &port->pend[(port->pend_head + port->pend_count) % EMU_PEND_MAX];
+	e = &port->pend.q[(port->pend.head + port->pend.count) % EMU_PEND_MAX];
 	e->data = data;
 	e->len = len;
 	e->queue = queue;
@@ -127,21 +127,21 @@ emu_pend_push(struct avp_emu_port *port, const void *frame, uint32_t len,
 	e->tci = tci;
 	e->nsegs = nsegs;
 	e->droppable = (uint8_t)droppable;
-	emu_pend_count_set(port, port->pend_count + 1);
-	pthread_mutex_unlock(&port->pend_lock);
+	emu_pend_count_set(port, port->pend.count + 1);
+	pthread_mutex_unlock(&port->pend.lock);
 	return 0;
 }
 
 void
 emu_pend_clear(struct avp_emu_port *port)
 {
-	pthread_mutex_lock(&port->pend_lock);
-	while (port->pend_count != 0) {
-		free(port->pend[port->pend_head].data);
-		port->pend_head = (port->pend_head + 1) % EMU_PEND_MAX;
-		emu_pend_count_set(port, port->pend_count - 1);
+	pthread_mutex_lock(&port->pend.lock);
+	while (port->pend.count != 0) {
+		free(port->pend.q[port->pend.head].data);
+		port->pend.head = (port->pend.head + 1) % EMU_PEND_MAX;
+		emu_pend_count_set(port, port->pend.count - 1);
 	}
-	pthread_mutex_unlock(&port->pend_lock);
+	pthread_mutex_unlock(&port->pend.lock);
 }
 
 int
@@ -170,9 +170,9 @@ pred_drained(struct avp_emu_port *port, const void *arg)
 	unsigned int n;
 
 	(void)arg;
-	pthread_mutex_lock(&port->pend_lock);
-	n = port->pend_count;
-	pthread_mutex_unlock(&port->pend_lock);
+	pthread_mutex_lock(&port->pend.lock);
+	n = port->pend.count;
+	pthread_mutex_unlock(&port->pend.lock);
 	return n == 0 && port->rx_outstanding == 0;
 }
 

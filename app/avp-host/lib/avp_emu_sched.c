@@ -66,16 +66,16 @@ int
 emu_port_service(struct avp_emu_port *port)
 {
 	struct emu_snap s;
-	uint32_t ack = port->mig_ack_seen;
-	uint32_t mask = port->irq_mask_seen;
+	uint32_t ack = port->mig.ack_seen;
+	uint32_t mask = port->irq.mask_seen;
 	unsigned int hot;
 	int work = 0, full;
 
-	if (port->mig_phase == MIG_RELOCATING)
+	if (port->mig.phase == MIG_RELOCATING)
 		return 0;
 	if (port->regs->irq_mask != mask || port->regs->mig_ack != ack) {
 		emu_regs_poll(port);
-		if (ack != port->mig_ack_seen || mask != port->irq_mask_seen)
+		if (ack != port->mig.ack_seen || mask != port->irq.mask_seen)
 			work = 1;
 	}
 	if (emu_ring_peer_idx(&port->req.r->prod_idx, port->req.mask,
@@ -87,12 +87,12 @@ emu_port_service(struct avp_emu_port *port)
 	 * short passes, and the reply time stays an upper bound.
 	 */
 	if (s.req_prod == port->req.pos &&
-			(port->req_idle_passes++ & 7) == 0)
-		port->req_idle_us = emu_now_us();
+			(port->sched.req_idle_passes++ & 7) == 0)
+		port->sched.req_idle_us = emu_now_us();
 	hot = hot_queues(port);
-	full = (port->scan_passes++ & 7) == 0;
+	full = (port->sched.scan_passes++ & 7) == 0;
 	if (emu_snap_rings(port, &s, hot) != 0 ||
-			s.req_prod != port->req.pos || port->late_pending ||
+			s.req_prod != port->req.pos || port->late.pending ||
 			port->rx_dirty != 0 || emu_pend_waiting(port) ||
 			emu_gen_wanted(port))
 		full = 2;
@@ -100,7 +100,8 @@ emu_port_service(struct avp_emu_port *port)
 		full = emu_restock_wanted(port) ? 2 : 1;
 	if (!full)
 		return work;
-	if (hot < AVP_MAX_QUEUES && emu_snap_rings(port, &s, AVP_MAX_QUEUES) != 0)
+	if (hot < AVP_MAX_QUEUES &&
+			emu_snap_rings(port, &s, AVP_MAX_QUEUES) != 0)
 		full = 2;
 	if (full == 2)
 		work |= emu_port_work(port, &s);
