@@ -15,7 +15,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_dev.h"
+#include "avp_emu_queue.h"
+#include "avp_emu_sched.h"
+#include "avp_emu_sock.h"
 
 /* Service thread idle nap: keeps request latency well under 1 ms. It
  * naps only once EMU_IDLE_SPINS passes in a row and EMU_IDLE_SPIN_US have

@@ -12,7 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_ctrl.h"
+#include "avp_emu_data.h"
+#include "avp_emu_fault.h"
 
 #define EMU_LATE_REPLY_MS	600
 

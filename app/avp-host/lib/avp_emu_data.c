@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_data.h"
+#include "avp_emu_fault.h"
+#include "avp_emu_queue.h"
 
 /* RANDOM rx split with seed 0 */
 #define SPLIT_SEED_DEFAULT	0x41565053u
@@ -902,8 +904,8 @@ emu_restock(struct avp_emu_port *port)
 	int faults;
 
 	nq = stock_cap(port, &cap);
-	faults = port->fault.kind[AVP_EMU_FAULT_ALLOC_HANDLE].active ||
-		port->fault.kind[AVP_EMU_FAULT_ALLOC_DIRTY].active;
+	faults = emu_fault_active(port, AVP_EMU_FAULT_ALLOC_HANDLE) ||
+		emu_fault_active(port, AVP_EMU_FAULT_ALLOC_DIRTY);
 	for (q = 0; q < nq; q++) {
 		struct emu_ring *er = &port->alloc[q];
 		uint32_t fill = (er->pos - er->seen) & er->mask;

@@ -21,7 +21,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_dev.h"
 
 #define ALIGN_UP(x, a)	(((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 

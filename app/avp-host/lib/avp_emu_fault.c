@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_fault.h"
 
 static const char * const fault_names[AVP_EMU_FAULT_COUNT] = {
 	[AVP_EMU_FAULT_NONE] = "none",
@@ -47,12 +47,6 @@ avp_emu_fault_name(enum avp_emu_fault f)
 	if ((unsigned int)f >= AVP_EMU_FAULT_COUNT)
 		return "unknown";
 	return fault_names[f];
-}
-
-int
-emu_fault_active(const struct avp_emu_port *port, enum avp_emu_fault f)
-{
-	return port->fault.kind[f].active;
 }
 
 /* 1 when fault f applies to this event; consumes one of its count. */

@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_util.h"
 
 #define FRAME_TYPE	0x88b5
 #define FRAME_MAGIC	0x46505641	/* "AVPF" little-endian */

@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_data.h"
+#include "avp_emu_gen.h"
 
 static const uint8_t gen_src_mac[AVP_MAC_LEN] = {
 	0x02, 0x48, 0x4f, 0x53, 0x54, 0x00

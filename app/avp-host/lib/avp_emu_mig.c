@@ -16,7 +16,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_ctrl.h"
+#include "avp_emu_data.h"
 
 #define EMU_ACK_TIMEOUT_MS	5000
 

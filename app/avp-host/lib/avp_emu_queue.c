@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_queue.h"
 
 /* ---- capture queue ---- */
 

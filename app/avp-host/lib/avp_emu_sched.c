@@ -12,7 +12,11 @@
 #define _GNU_SOURCE
 #endif
 
-#include "avp_emu_priv.h"
+#include "avp_emu_ctrl.h"
+#include "avp_emu_data.h"
+#include "avp_emu_gen.h"
+#include "avp_emu_queue.h"
+#include "avp_emu_sched.h"
 
 /*
  * The work of a pass, once emu_port_service() saw something to do, in

@@ -23,7 +23,9 @@
 #include <sys/un.h>
 
 #include "avp_attach_proto.h"
-#include "avp_emu_priv.h"
+#include "avp_emu_ctrl.h"
+#include "avp_emu_queue.h"
+#include "avp_emu_sock.h"
 
 #define HELLO_TIMEOUT_MS	2000
 

@@ -15,7 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_port.h"
+#include "avp_emu_util.h"
 
 uint64_t
 emu_now_us(void)

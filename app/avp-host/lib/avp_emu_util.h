@@ -7,6 +7,7 @@
 #ifndef AVP_EMU_UTIL_H
 #define AVP_EMU_UTIL_H
 
+#include <inttypes.h>
 #include <stdint.h>
 
 #include "avp_emu.h"
@@ -29,5 +30,9 @@ void emu_violation(struct avp_emu_port *port, enum avp_emu_violation v);
 int emu_wait(struct avp_emu_port *port,
 		int (*pred)(struct avp_emu_port *, const void *),
 		const void *arg, unsigned int timeout_ms);
+
+void emu_frame_build_burst(uint8_t *const *bufs, unsigned int n,
+		uint32_t len, uint64_t seq, const uint8_t dst[AVP_MAC_LEN],
+		const uint8_t src[AVP_MAC_LEN]);
 
 #endif /* AVP_EMU_UTIL_H */
