@@ -178,10 +178,10 @@ split_between(struct avp_emu_port *port, uint32_t lo, uint32_t hi)
 
 /*
  * RANDOM rx split: cuts len bytes at random points into nmin..5
- * segments of 1..H bytes each, their lengths into seg. nmin is at least
- * the fewest segments len needs. One frame in four gets a 1-byte first
- * segment and one in eight a 2..5-byte one (the destination address
- * then straddles segments), when the rest still fits. Returns the
+ * segments of 1..seg_max bytes each, their lengths into seg. nmin is at
+ * least the fewest segments len needs. One frame in four gets a 1-byte
+ * first segment and one in eight a 2..5-byte one (the destination
+ * address then straddles segments), when the rest still fits. Returns the
  * segment count, or 0 when len cannot be cut so (fewer bytes than
  * segments): the usual split applies.
  */
@@ -189,7 +189,7 @@ static unsigned int
 split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
 		uint32_t *seg)
 {
-	uint32_t H = port->H, first = 0, lo, hi, r;
+	uint32_t seg_max = port->H, first = 0, lo, hi, r;
 	unsigned int n, nmax, i, k;
 
 	nmax = len < AVP_MAX_SEGS ? len : AVP_MAX_SEGS;
@@ -203,17 +203,18 @@ split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
 		first = split_between(port, 2, 5);
 	if (first != 0) {
 		/* segments needed with such a first one */
-		k = first < len ? 1 + (len - first + H - 1) / H : nmax + 1;
+		k = first < len ?
+			1 + (len - first + seg_max - 1) / seg_max : nmax + 1;
 		if (k > nmax)
 			first = 0;
 		else if (n < k)
 			n = k;
 	}
-	/* each cut leaves k segments of 1..H bytes for the rest */
+	/* each cut leaves k segments of 1..seg_max bytes for the rest */
 	for (i = 0; i < n; i++) {
 		k = n - i - 1;
-		lo = len > k * H ? len - k * H : 1;
-		hi = len - k < H ? len - k : H;
+		lo = len > k * seg_max ? len - k * seg_max : 1;
+		hi = len - k < seg_max ? len - k : seg_max;
 		if (i == 0 && first >= lo && first <= hi)
 			seg[i] = first;
 		else
@@ -234,7 +235,7 @@ emu_rx_deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		int droppable)
 {
 	uint32_t idx[AVP_MAX_SEGS + 2], seg[AVP_MAX_SEGS];
-	uint32_t H = port->H, M = port->params.max_frame_len;
+	uint32_t seg_max = port->H, frame_max = port->params.max_frame_len;
 	uint64_t rng = port->rx_split_rng;
 	unsigned int nseg, total, i, rr = 0, split = 0;
 	uint16_t flags = 0, vtci = 0;
@@ -278,11 +279,11 @@ emu_rx_deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 	faults = port->fault.desc_on;
 	oversize = faults &&
 		emu_fault_active(port, AVP_EMU_FAULT_DESC_OVERSIZE);
-	if (len > M && !oversize) {
+	if (len > frame_max && !oversize) {
 		port->st.rx_oversize++;
 		return DELIVER_DROP;
 	}
-	nseg = len <= H ? 1 : (len + H - 1) / H;
+	nseg = len <= seg_max ? 1 : (len + seg_max - 1) / seg_max;
 	if (port->rx_force_segs > force_segs)
 		force_segs = port->rx_force_segs;
 	if (force_segs > nseg)
@@ -298,10 +299,10 @@ emu_rx_deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		port->st.rx_ring_full++;
 		return DELIVER_DROP;
 	}
-	/* 6 segments, each still within H */
+	/* 6 segments, each still within seg_max */
 	chain_long = faults &&
 		emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_LONG) &&
-		(len + AVP_MAX_SEGS) / (AVP_MAX_SEGS + 1) <= H;
+		(len + AVP_MAX_SEGS) / (AVP_MAX_SEGS + 1) <= seg_max;
 	cycle = faults &&
 		emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_CYCLE);
 	if (chain_long)
@@ -367,12 +368,13 @@ emu_rx_deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		if (emu_fault_take(port, AVP_EMU_FAULT_DESC_NEXT_VA, &arg))
 			d->next_va = port->buf_va + port->pool_len + 0x1000;
 		if (emu_fault_take(port, AVP_EMU_FAULT_DESC_SEG_LEN, &arg))
-			head->seg_len = (uint16_t)(H + 1);
+			head->seg_len = (uint16_t)(seg_max + 1);
 		if (emu_fault_take(port, AVP_EMU_FAULT_DESC_FRAME_LEN, &arg))
 			head->frame_len = (uint16_t)(len + 1);
 		if (oversize && emu_fault_take(port,
-				AVP_EMU_FAULT_DESC_OVERSIZE, &arg) && len <= M)
-			head->frame_len = (uint16_t)(M + 1);
+				AVP_EMU_FAULT_DESC_OVERSIZE, &arg) &&
+				len <= frame_max)
+			head->frame_len = (uint16_t)(frame_max + 1);
 	}
 	slot = emu_buf_handle(port, idx[0]);
 	er->shadow[er->pos] = idx[0];
@@ -476,7 +478,7 @@ static void
 tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 {
 	uint32_t seg[AVP_MAX_SEGS] = { 0 };
-	uint32_t H = port->H, sum = 0, idx;
+	uint32_t seg_max = port->H, sum = 0, idx;
 	unsigned int n = 0, i;
 	uint8_t *f = port->scratch;
 	struct avp_desc *hd;
@@ -519,7 +521,7 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 		d = emu_buf_desc(port, idx);
 		seg_len = d->seg_len;
 		next = *(volatile uint64_t *)&d->next_va;	/* read once */
-		if (seg_len > H) {
+		if (seg_len > seg_max) {
 			emu_violation(port, AVP_EMU_V_SEG_LEN);
 			ok = 0;
 		} else if (d->data_va != emu_buf_data_va(port, idx)) {
@@ -550,7 +552,7 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 			emu_violation(port, AVP_EMU_V_SEG_COUNT);
 			ok = 0;
 		}
-		if (frame_len > AVP_MAX_SEGS * H) {
+		if (frame_len > AVP_MAX_SEGS * seg_max) {
 			emu_violation(port, AVP_EMU_V_FRAME_SIZE);
 			ok = 0;
 		} else if (frame_len != sum) {

@@ -73,7 +73,7 @@ emu_port_service(struct avp_emu_port *port)
 	uint32_t ack = port->mig.ack_seen;
 	uint32_t mask = port->irq.mask_seen;
 	unsigned int hot;
-	int work = 0, full;
+	int work = 0, scan_all, busy;
 
 	if (port->mig.phase == MIG_RELOCATING)
 		return 0;
@@ -94,20 +94,19 @@ emu_port_service(struct avp_emu_port *port)
 			(port->sched.req_idle_passes++ & 7) == 0)
 		port->sched.req_idle_us = emu_now_us();
 	hot = hot_queues(port);
-	full = (port->sched.scan_passes++ & 7) == 0;
-	if (emu_snap_rings(port, &s, hot) != 0 ||
-			s.req_prod != port->req.pos || port->late.pending ||
-			port->rx_dirty != 0 || emu_pend_waiting(port) ||
-			emu_gen_wanted(port))
-		full = 2;
-	else if (full)	/* only API calls make restocking due unseen */
-		full = emu_restock_wanted(port) ? 2 : 1;
-	if (!full)
+	scan_all = (port->sched.scan_passes++ & 7) == 0;
+	busy = emu_snap_rings(port, &s, hot) != 0 ||
+		s.req_prod != port->req.pos || port->late.pending ||
+		port->rx_dirty != 0 || emu_pend_waiting(port) ||
+		emu_gen_wanted(port);
+	if (!busy && scan_all)	/* only API calls make restocking due unseen */
+		busy = emu_restock_wanted(port);
+	if (!busy && !scan_all)
 		return work;
 	if (hot < AVP_MAX_QUEUES &&
 			emu_snap_rings(port, &s, AVP_MAX_QUEUES) != 0)
-		full = 2;
-	if (full == 2)
+		busy = 1;
+	if (busy)
 		work |= emu_port_work(port, &s);
 	return work;
 }

@@ -646,7 +646,7 @@ avp_tg_tx_bad(struct avp_tg *g, unsigned int q, enum avp_tg_bad bad)
 	uint8_t frame[64];
 	uint64_t h[2];
 	struct avp_desc *d;
-	uint32_t H = g->buf_data_size;
+	uint32_t seg_max = g->buf_data_size;
 	int ret;
 
 	memset(frame, 0xa5, sizeof(frame));
@@ -701,14 +701,14 @@ avp_tg_tx_bad(struct avp_tg *g, unsigned int q, enum avp_tg_bad bad)
 		d->seg_count = 2;
 		break;
 	case AVP_TG_BAD_SEG_LEN:
-		d->seg_len = (uint16_t)(H + 1);
-		d->frame_len = (uint16_t)(H + 1);
+		d->seg_len = (uint16_t)(seg_max + 1);
+		d->frame_len = (uint16_t)(seg_max + 1);
 		break;
 	case AVP_TG_BAD_FRAME_LEN:
 		d->frame_len = sizeof(frame) + 1;
 		break;
 	case AVP_TG_BAD_FRAME_SIZE:
-		d->frame_len = (uint16_t)(5 * H + 1);
+		d->frame_len = (uint16_t)(5 * seg_max + 1);
 		break;
 	case AVP_TG_BAD_DATA_VA:
 		d->data_va += 64;
