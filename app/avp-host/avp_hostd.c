@@ -25,6 +25,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 
+#include "avp_emu_compiler.h"
 #include "avp_hostd.h"
 
 #define HOSTD_MAX_PORTS		64
@@ -71,89 +73,7 @@ mode_parse(const char *s, enum hostd_mode *mode)
 	return -1;
 }
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-"Usage: " HOSTD_NAME " [OPTIONS] --port NAME,socket=PATH[,KEY=VALUE...] ...\n"
-"\n"
-"Serves emulated AVP (Wind River Accelerated Virtual Port) devices to\n"
-"guests over UNIX sockets (the net_avp emulator transport).\n"
-"\n"
-"Options:\n"
-"  --port SPEC          add a port (repeatable, at least one). SPEC is\n"
-"                       NAME,socket=PATH followed by any of:\n"
-"      queues=N           rx and tx queue maximum, 1..8 (default 8)\n"
-"      rxq=N, txq=N       rx / tx queue maximum, 1..8 (default 8)\n"
-"      rxq_min=N          rx queues the guest must service, 1..rxq\n"
-"                         (default 1)\n"
-"      txq_min=N          advertised tx queue minimum, 1..txq (default 1)\n"
-"      mac=XX:XX:XX:XX:XX:XX  port MAC (default 02:41:56:50:00:<index>)\n"
-"      buf_size=N         host buffer data size, 64..4096 (default 2048)\n"
-"      bufs=N             host buffers, 64..1048576 (default 8192)\n"
-"      ring=N             data ring slots, a power of 2, 2..65536\n"
-"                         (default 1024)\n"
-"      max_frame=N        largest frame for the guest, 64..min(65535,\n"
-"                         5 x buf_size) (default 9238)\n"
-"      vlan=0|1           advertise VLAN offload (default 1)\n"
-"      rx_segs=N          deliver every frame in at least N segments,\n"
-"                         1..5 (default 1; for chained-mode guests)\n"
-"      rx_split=random[:SEED]|off  cut every frame for the guest at\n"
-"                         random points into 1..5 segments (SEED\n"
-"                         0..4294967295 repeats a run; default off;\n"
-"                         for chained-mode guests)\n"
-"      mode=MODE          traffic mode of this port (default: --mode)\n"
-"      peer=NAME          xconnect: the port to cross-connect with\n"
-"      tap=IFNAME         tap: TAP interface (default: the port name)\n"
-"      size=N[/N...]      gen: frame sizes used in turn, 60..max_frame,\n"
-"                         up to 16 (default 64)\n"
-"      count=N            gen: frames to generate, 0 = unlimited\n"
-"                         (default 0)\n"
-"  --mode MODE          default traffic mode (default loopback):\n"
-"                         loopback  guest frames come back on the port\n"
-"                         xconnect  guest frames go to the peer port\n"
-"                                   (peer=, or pairs in order)\n"
-"                         gen       the host generates frames, sinks tx\n"
-"                         sink      tx frames verified, counted, dropped\n"
-"                         tap       bridged to a Linux TAP device\n"
-"                         capture   tx frames kept for 'capture PORT'\n"
-"  --control PATH       accept commands on a UNIX stream socket at PATH\n"
-"  --no-stdin           do not read commands from stdin\n"
-"  --pidfile PATH       write the process id to PATH (removed on exit)\n"
-"  --ack-timeout MS     migration acknowledgement timeout (default %d)\n"
-"  --unplug-timeout MS  time the guest has to release an unplugged port\n"
-"                       (default %d)\n"
-"  -v, --verbose        more emulator log on stderr (twice: debug)\n"
-"  -h, --help           this text\n"
-"\n"
-"Commands (one per line, on stdin and on the control socket); each\n"
-"prints one result line per port:\n"
-"  help                          list the commands\n"
-"  stats [PORT|all] [full]       counters (full: every non-zero one)\n"
-"  stats-reset [PORT|all]        zero the counters\n"
-"  state [PORT|all]              guest state (alias: link)\n"
-"  migrate [PORT|all] [MIGOPT...]  live migration; MIGOPT changes the\n"
-"                                destination: reorder (BAR 2 regions in\n"
-"                                a new order), rxq_min=N, rxq=N, txq=N,\n"
-"                                buf_size=N, max_frame=N, novlan, newmac\n"
-"  migrate-every PORT MS [MIGOPT...]  migrate every MS ms, 0 stops\n"
-"  unplug PORT [MS]              ask the guest to release the port\n"
-"  capture PORT [N]              show up to N captured frames (capture)\n"
-"  rx-segs PORT N                deliver in at least N segments (1..5)\n"
-"  rx-split PORT random[:SEED]|off  cut frames at random points\n"
-"  fault PORT NAME [ARG] [COUNT] inject a fault (emulator fault names;\n"
-"                                COUNT 0: until 'fault PORT none')\n"
-"  reset PORT                    rebuild clean BAR images (no guest)\n"
-"  quit                          shut down (exit code 0)\n"
-"\n"
-"Prints '" HOSTD_NAME ": ready: N ports' once every socket listens;\n"
-"SIGINT/SIGTERM shut down cleanly; per-port statistics on exit.\n"
-"Exit status: 0 after quit or a signal, 1 on a run-time error, 2 on a\n"
-"usage error.\n",
-		HOSTD_DEF_ACK_MS, HOSTD_DEF_UNPLUG_MS);
-}
-
-static void __attribute__((format(printf, 1, 0)))
+static void __emu_format_printf(1, 0)
 vlog_err(const char *fmt, va_list ap)
 {
 	fprintf(stderr, HOSTD_NAME ": ");
@@ -161,7 +81,7 @@ vlog_err(const char *fmt, va_list ap)
 	fprintf(stderr, "\n");
 }
 
-static void __attribute__((format(printf, 1, 2)))
+static void __emu_format_printf(1, 2)
 log_err(const char *fmt, ...)
 {
 	va_list ap;
@@ -171,7 +91,7 @@ log_err(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void __attribute__((format(printf, 1, 2), noreturn))
+static void __emu_noreturn __emu_format_printf(1, 2)
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -240,13 +160,305 @@ parse_mac(const char *s, uint8_t mac[AVP_MAC_LEN])
 	return 0;
 }
 
+/*
+ * The keys of a --port specification, in the order the usage text and
+ * the unknown-key message list them. A key with no handler is a number
+ * in min..max stored in the field at off (of size bytes); the others
+ * parse their value themselves. help: the key's lines in the usage text
+ * (NULL: described with the key before it, or in the synopsis).
+ */
+struct hostd_port_key {
+	const char *key;
+	uint64_t min;
+	uint64_t max;
+	size_t off;
+	size_t size;
+	void (*set)(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val);
+	const char *help;
+};
+
+#define HOSTD_PORT_FIELD(f) \
+	.off = offsetof(struct hostd_port, f), \
+	.size = sizeof(((struct hostd_port *)NULL)->f)
+
+/* The value of a numeric key, in the key's range: exits otherwise. */
+static uint64_t
+hostd_key_num(const struct hostd_port *hp, const struct hostd_port_key *pk,
+		const char *val)
+{
+	uint64_t v;
+
+	if (parse_u64(val, pk->min, pk->max, &v) < 0)
+		usage_error("--port %s: %s=%s: must be a number in %" PRIu64
+			"..%" PRIu64, hp->name, pk->key, val, pk->min,
+			pk->max);
+	return v;
+}
+
+/* A numeric key stored in its field, whatever the field's width. */
+static void
+hostd_key_store(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	uint64_t v = hostd_key_num(hp, pk, val);
+	uint8_t *field = (uint8_t *)hp + pk->off;
+	uint32_t v32 = (uint32_t)v;
+	uint8_t v8 = (uint8_t)v;
+
+	switch (pk->size) {
+	case sizeof(v8):
+		memcpy(field, &v8, sizeof(v8));
+		break;
+	case sizeof(v32):
+		memcpy(field, &v32, sizeof(v32));
+		break;
+	default:
+		memcpy(field, &v, sizeof(v));
+		break;
+	}
+}
+
+static void
+hostd_key_socket(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	(void)pk;
+	if (*val == '\0' || strlen(val) >= sizeof(hp->socket_path))
+		usage_error("--port %s: socket=%s: the path must be 1..%zu characters",
+			hp->name, val, sizeof(hp->socket_path) - 1);
+	snprintf(hp->socket_path, sizeof(hp->socket_path), "%s", val);
+}
+
+static void
+hostd_key_queues(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	uint64_t v = hostd_key_num(hp, pk, val);
+
+	hp->params.rx_queues_max = (uint8_t)v;
+	hp->params.tx_queues_max = (uint8_t)v;
+}
+
+static void
+hostd_key_mac(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	int rc = parse_mac(val, hp->params.mac);
+
+	(void)pk;
+	if (rc == -2)
+		usage_error("--port %s: mac=%s: must be a unicast address (the low bit of the first byte clear)",
+			hp->name, val);
+	if (rc < 0)
+		usage_error("--port %s: mac=%s: must be six hex bytes XX:XX:XX:XX:XX:XX",
+			hp->name, val);
+}
+
+static void
+hostd_key_ring(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	uint64_t v = hostd_key_num(hp, pk, val);
+
+	if (v & (v - 1))
+		usage_error("--port %s: ring=%s: must be a power of 2 in 2..65536",
+			hp->name, val);
+	hp->params.ring_slots = (uint32_t)v;
+}
+
+static void
+hostd_key_vlan(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	uint64_t v = hostd_key_num(hp, pk, val);
+
+	hp->params.no_vlan_offload = v == 0;
+	hp->params.features = v ? AVP_FEAT_VLAN_OFFLOAD : 0;
+}
+
+static void
+hostd_key_rx_split(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	(void)pk;
+	if (hostd_rx_split_parse(val, &hp->rx_split, &hp->rx_split_seed) < 0)
+		usage_error("--port %s: rx_split=%s: must be random, random:SEED (SEED 0..4294967295) or off",
+			hp->name, val);
+}
+
+static void
+hostd_key_mode(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	(void)pk;
+	if (mode_parse(val, &hp->mode) < 0)
+		usage_error("--port %s: mode=%s: unknown mode; allowed: "
+			MODE_LIST, hp->name, val);
+}
+
+static void
+hostd_key_peer(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	(void)pk;
+	if (*val == '\0' || strlen(val) >= AVP_IFNAME_LEN)
+		usage_error("--port %s: peer=%s: must be a port name",
+			hp->name, val);
+	snprintf(hp->peer_name, sizeof(hp->peer_name), "%s", val);
+}
+
+static void
+hostd_key_tap(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	(void)pk;
+	if (*val == '\0' || strlen(val) >= IFNAMSIZ)
+		usage_error("--port %s: tap=%s: an interface name of 1..%d characters is needed",
+			hp->name, val, IFNAMSIZ - 1);
+	snprintf(hp->tap_name, sizeof(hp->tap_name), "%s", val);
+}
+
+static void
+hostd_key_size(struct hostd_port *hp, const struct hostd_port_key *pk,
+		char *val)
+{
+	char *s, *save = NULL;
+	uint64_t v;
+
+	(void)pk;
+	hp->nsizes = 0;
+	for (s = strtok_r(val, "/", &save); s != NULL;
+			s = strtok_r(NULL, "/", &save)) {
+		if (hp->nsizes == HOSTD_MAX_SIZES)
+			usage_error("--port %s: size=: at most %d sizes",
+				hp->name, HOSTD_MAX_SIZES);
+		if (parse_u64(s, 60, 65535, &v) < 0)
+			usage_error("--port %s: size=: '%s' must be a frame size in 60..65535 (N or N/N/...)",
+				hp->name, s);
+		hp->sizes[hp->nsizes++] = (uint16_t)v;
+	}
+	if (hp->nsizes == 0)
+		usage_error("--port %s: size=: give N or N/N/...", hp->name);
+}
+
+static const struct hostd_port_key port_keys[] = {
+	{ .key = "socket", .set = hostd_key_socket },
+	{ .key = "queues", .min = 1, .max = AVP_MAX_QUEUES,
+		.set = hostd_key_queues,
+		.help = "      queues=N           rx and tx queue maximum, 1..8 (default 8)\n" },
+	{ .key = "rxq", .min = 1, .max = AVP_MAX_QUEUES,
+		HOSTD_PORT_FIELD(params.rx_queues_max),
+		.help = "      rxq=N, txq=N       rx / tx queue maximum, 1..8 (default 8)\n" },
+	{ .key = "txq", .min = 1, .max = AVP_MAX_QUEUES,
+		HOSTD_PORT_FIELD(params.tx_queues_max) },
+	{ .key = "rxq_min", .min = 1, .max = AVP_MAX_QUEUES,
+		HOSTD_PORT_FIELD(params.rx_queues_min),
+		.help = "      rxq_min=N          rx queues the guest must service, 1..rxq\n"
+			"                         (default 1)\n" },
+	{ .key = "txq_min", .min = 1, .max = AVP_MAX_QUEUES,
+		HOSTD_PORT_FIELD(params.tx_queues_min),
+		.help = "      txq_min=N          advertised tx queue minimum, 1..txq (default 1)\n" },
+	{ .key = "mac", .set = hostd_key_mac,
+		.help = "      mac=XX:XX:XX:XX:XX:XX  port MAC (default 02:41:56:50:00:<index>)\n" },
+	{ .key = "buf_size", .min = 64, .max = 4096,
+		HOSTD_PORT_FIELD(params.buf_data_size),
+		.help = "      buf_size=N         host buffer data size, 64..4096 (default 2048)\n" },
+	{ .key = "bufs", .min = 64, .max = 1048576,
+		HOSTD_PORT_FIELD(params.buf_count),
+		.help = "      bufs=N             host buffers, 64..1048576 (default 8192)\n" },
+	{ .key = "ring", .min = 2, .max = 65536, .set = hostd_key_ring,
+		.help = "      ring=N             data ring slots, a power of 2, 2..65536\n"
+			"                         (default 1024)\n" },
+	{ .key = "max_frame", .min = 64, .max = 65535,
+		HOSTD_PORT_FIELD(params.max_frame_len),
+		.help = "      max_frame=N        largest frame for the guest, 64..min(65535,\n"
+			"                         5 x buf_size) (default 9238)\n" },
+	{ .key = "vlan", .min = 0, .max = 1, .set = hostd_key_vlan,
+		.help = "      vlan=0|1           advertise VLAN offload (default 1)\n" },
+	{ .key = "rx_segs", .min = 1, .max = AVP_MAX_SEGS,
+		HOSTD_PORT_FIELD(rx_segs),
+		.help = "      rx_segs=N          deliver every frame in at least N segments,\n"
+			"                         1..5 (default 1; for chained-mode guests)\n" },
+	{ .key = "rx_split", .set = hostd_key_rx_split,
+		.help = "      rx_split=random[:SEED]|off  cut every frame for the guest at\n"
+			"                         random points into 1..5 segments (SEED\n"
+			"                         0..4294967295 repeats a run; default off;\n"
+			"                         for chained-mode guests)\n" },
+	{ .key = "mode", .set = hostd_key_mode,
+		.help = "      mode=MODE          traffic mode of this port (default: --mode)\n" },
+	{ .key = "peer", .set = hostd_key_peer,
+		.help = "      peer=NAME          xconnect: the port to cross-connect with\n" },
+	{ .key = "tap", .set = hostd_key_tap,
+		.help = "      tap=IFNAME         tap: TAP interface (default: the port name)\n" },
+	{ .key = "size", .set = hostd_key_size,
+		.help = "      size=N[/N...]      gen: frame sizes used in turn, 60..max_frame,\n"
+			"                         up to 16 (default 64)\n" },
+	{ .key = "count", .min = 0, .max = UINT64_MAX,
+		HOSTD_PORT_FIELD(count),
+		.help = "      count=N            gen: frames to generate, 0 = unlimited\n"
+			"                         (default 0)\n" },
+};
+
+#define PORT_KEY_COUNT (sizeof(port_keys) / sizeof(port_keys[0]))
+
+static const struct hostd_port_key *
+hostd_port_key_find(const char *key)
+{
+	for (size_t i = 0; i < PORT_KEY_COUNT; i++)
+		if (strcmp(key, port_keys[i].key) == 0)
+			return &port_keys[i];
+	return NULL;
+}
+
+/* Exits with the list of the keys allowed. */
+static void __emu_noreturn
+hostd_key_unknown(const struct hostd_port *hp, const char *key)
+{
+	char list[256];
+	size_t len = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < PORT_KEY_COUNT; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len,
+			"%s%s", i != 0 ? ", " : "", port_keys[i].key);
+	usage_error("--port %s: unknown key '%s'; allowed: %s", hp->name, key,
+		list);
+}
+
+/* The first field of a --port argument: the port's name. */
+static void
+hostd_port_name(struct hostd_port *hp, const char *arg, const char *tok)
+{
+	static const char * const command_words[] = {
+		"all", "full", "reorder", "novlan", "newmac",
+	};
+
+	if (strchr(tok, '=') != NULL)
+		usage_error("--port %s: the first field must be the port name (NAME,socket=PATH,...), not '%s'",
+			arg, tok);
+	if (strlen(tok) >= AVP_IFNAME_LEN)
+		usage_error("--port %s: port name '%s' is too long (at most %d characters)",
+			arg, tok, AVP_IFNAME_LEN - 1);
+	for (size_t i = 0; i < sizeof(command_words) /
+			sizeof(command_words[0]); i++)
+		if (strcmp(tok, command_words[i]) == 0)
+			usage_error("--port %s: '%s' is a command word and cannot name a port",
+				arg, tok);
+	for (const char *c = tok; *c; c++)
+		if (*c == ' ' || *c == '/' || *c == ':')
+			usage_error("--port %s: port name '%s' must not contain spaces, '/' or ':'",
+				arg, tok);
+	snprintf(hp->name, sizeof(hp->name), "%s", tok);
+	snprintf(hp->params.name, sizeof(hp->params.name), "%s", tok);
+}
+
 /* Parses one --port argument into hp (index n). Exits on error. */
 static void
 parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 {
-	char *copy, *tok, *save = NULL;
-	uint64_t v;
-	int first = 1;
+	const struct hostd_port_key *pk;
+	char *copy, *tok, *val, *save = NULL;
 
 	memset(hp, 0, sizeof(*hp));
 	avp_emu_port_params_default(&hp->params, n);
@@ -256,152 +468,27 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 	copy = strdup(arg);
 	if (copy == NULL)
 		usage_error("out of memory");
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-			tok = strtok_r(NULL, ",", &save)) {
-		char *key = tok, *val = strchr(tok, '=');
-
-		if (first) {
-			first = 0;
-			if (val != NULL)
-				usage_error("--port %s: the first field must be the port name (NAME,socket=PATH,...), not '%s'",
-					arg, tok);
-			if (strlen(tok) >= AVP_IFNAME_LEN)
-				usage_error("--port %s: port name '%s' is too long (at most %d characters)",
-					arg, tok, AVP_IFNAME_LEN - 1);
-			if (strcmp(tok, "all") == 0 ||
-					strcmp(tok, "full") == 0 ||
-					strcmp(tok, "reorder") == 0 ||
-					strcmp(tok, "novlan") == 0 ||
-					strcmp(tok, "newmac") == 0)
-				usage_error("--port %s: '%s' is a command word and cannot name a port",
-					arg, tok);
-			for (const char *c = tok; *c; c++)
-				if (*c == ' ' || *c == '/' || *c == ':')
-					usage_error("--port %s: port name '%s' must not contain spaces, '/' or ':'",
-						arg, tok);
-			snprintf(hp->name, sizeof(hp->name), "%s", tok);
-			snprintf(hp->params.name, sizeof(hp->params.name),
-				"%s", tok);
-			continue;
-		}
+	tok = strtok_r(copy, ",", &save);
+	if (tok == NULL)
+		usage_error("--port '%s': expected NAME,socket=PATH[,KEY=VALUE...]",
+			arg);
+	hostd_port_name(hp, arg, tok);
+	while ((tok = strtok_r(NULL, ",", &save)) != NULL) {
+		val = strchr(tok, '=');
 		if (val == NULL)
 			usage_error("--port %s: '%s' is not KEY=VALUE", arg,
 				tok);
 		*val++ = '\0';
-
-#define NUM(lo, hi) do { \
-	if (parse_u64(val, (lo), (hi), &v) < 0) \
-		usage_error("--port %s: %s=%s: must be a number in " \
-			"%" PRIu64 "..%" PRIu64, hp->name, key, val, \
-			(uint64_t)(lo), (uint64_t)(hi)); \
-} while (0)
-
-		if (strcmp(key, "socket") == 0) {
-			if (*val == '\0' ||
-					strlen(val) >= sizeof(hp->socket_path))
-				usage_error("--port %s: socket=%s: the path must be 1..%zu characters",
-					hp->name, val,
-					sizeof(hp->socket_path) - 1);
-			snprintf(hp->socket_path, sizeof(hp->socket_path),
-				"%s", val);
-		} else if (strcmp(key, "queues") == 0) {
-			NUM(1, AVP_MAX_QUEUES);
-			hp->params.rx_queues_max = (uint8_t)v;
-			hp->params.tx_queues_max = (uint8_t)v;
-		} else if (strcmp(key, "rxq") == 0) {
-			NUM(1, AVP_MAX_QUEUES);
-			hp->params.rx_queues_max = (uint8_t)v;
-		} else if (strcmp(key, "txq") == 0) {
-			NUM(1, AVP_MAX_QUEUES);
-			hp->params.tx_queues_max = (uint8_t)v;
-		} else if (strcmp(key, "rxq_min") == 0) {
-			NUM(1, AVP_MAX_QUEUES);
-			hp->params.rx_queues_min = (uint8_t)v;
-		} else if (strcmp(key, "txq_min") == 0) {
-			NUM(1, AVP_MAX_QUEUES);
-			hp->params.tx_queues_min = (uint8_t)v;
-		} else if (strcmp(key, "mac") == 0) {
-			int rc = parse_mac(val, hp->params.mac);
-
-			if (rc == -2)
-				usage_error("--port %s: mac=%s: must be a unicast address (the low bit of the first byte clear)",
-					hp->name, val);
-			if (rc < 0)
-				usage_error("--port %s: mac=%s: must be six hex bytes XX:XX:XX:XX:XX:XX",
-					hp->name, val);
-		} else if (strcmp(key, "buf_size") == 0) {
-			NUM(64, 4096);
-			hp->params.buf_data_size = (uint32_t)v;
-		} else if (strcmp(key, "bufs") == 0) {
-			NUM(64, 1048576);
-			hp->params.buf_count = (uint32_t)v;
-		} else if (strcmp(key, "ring") == 0) {
-			NUM(2, 65536);
-			if (v & (v - 1))
-				usage_error("--port %s: ring=%s: must be a power of 2 in 2..65536",
-					hp->name, val);
-			hp->params.ring_slots = (uint32_t)v;
-		} else if (strcmp(key, "max_frame") == 0) {
-			NUM(64, 65535);
-			hp->params.max_frame_len = (uint32_t)v;
-		} else if (strcmp(key, "vlan") == 0) {
-			NUM(0, 1);
-			hp->params.no_vlan_offload = v == 0;
-			hp->params.features = v ? AVP_FEAT_VLAN_OFFLOAD : 0;
-		} else if (strcmp(key, "rx_segs") == 0) {
-			NUM(1, AVP_MAX_SEGS);
-			hp->rx_segs = (unsigned int)v;
-		} else if (strcmp(key, "rx_split") == 0) {
-			if (hostd_rx_split_parse(val, &hp->rx_split,
-					&hp->rx_split_seed) < 0)
-				usage_error("--port %s: rx_split=%s: must be random, random:SEED (SEED 0..4294967295) or off",
-					hp->name, val);
-		} else if (strcmp(key, "mode") == 0) {
-			if (mode_parse(val, &hp->mode) < 0)
-				usage_error("--port %s: mode=%s: unknown mode; allowed: "
-					MODE_LIST, hp->name, val);
-		} else if (strcmp(key, "peer") == 0) {
-			if (*val == '\0' || strlen(val) >= AVP_IFNAME_LEN)
-				usage_error("--port %s: peer=%s: must be a port name",
-					hp->name, val);
-			snprintf(hp->peer_name, sizeof(hp->peer_name), "%s",
-				val);
-		} else if (strcmp(key, "tap") == 0) {
-			if (*val == '\0' || strlen(val) >= IFNAMSIZ)
-				usage_error("--port %s: tap=%s: an interface name of 1..%d characters is needed",
-					hp->name, val, IFNAMSIZ - 1);
-			snprintf(hp->tap_name, sizeof(hp->tap_name), "%s", val);
-		} else if (strcmp(key, "size") == 0) {
-			char *s, *ssave = NULL;
-
-			hp->nsizes = 0;
-			for (s = strtok_r(val, "/", &ssave); s != NULL;
-					s = strtok_r(NULL, "/", &ssave)) {
-				if (hp->nsizes == HOSTD_MAX_SIZES)
-					usage_error("--port %s: size=: at most %d sizes",
-						hp->name, HOSTD_MAX_SIZES);
-				if (parse_u64(s, 60, 65535, &v) < 0)
-					usage_error("--port %s: size=: '%s' must be a frame size in 60..65535 (N or N/N/...)",
-						hp->name, s);
-				hp->sizes[hp->nsizes++] = (uint16_t)v;
-			}
-			if (hp->nsizes == 0)
-				usage_error("--port %s: size=: give N or N/N/...",
-					hp->name);
-		} else if (strcmp(key, "count") == 0) {
-			NUM(0, UINT64_MAX);
-			hp->count = v;
-		} else {
-			usage_error("--port %s: unknown key '%s'; allowed: socket, queues, rxq, txq, rxq_min, txq_min, mac, buf_size, bufs, ring, max_frame, vlan, rx_segs, rx_split, mode, peer, tap, size, count",
-				hp->name, key);
-		}
-#undef NUM
+		pk = hostd_port_key_find(tok);
+		if (pk == NULL)
+			hostd_key_unknown(hp, tok);
+		if (pk->set != NULL)
+			pk->set(hp, pk, val);
+		else
+			hostd_key_store(hp, pk, val);
 	}
 	free(copy);
 
-	if (first || hp->name[0] == '\0')
-		usage_error("--port '%s': expected NAME,socket=PATH[,KEY=VALUE...]",
-			arg);
 	if (hp->socket_path[0] == '\0')
 		usage_error("--port %s: socket=PATH is required", hp->name);
 	/* Cross-field checks. */
@@ -419,6 +506,66 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 			hp->name, hp->params.max_frame_len, AVP_MAX_SEGS,
 			hp->params.buf_data_size,
 			AVP_MAX_SEGS * hp->params.buf_data_size);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"Usage: " HOSTD_NAME " [OPTIONS] --port NAME,socket=PATH[,KEY=VALUE...] ...\n"
+"\n"
+"Serves emulated AVP (Wind River Accelerated Virtual Port) devices to\n"
+"guests over UNIX sockets (the net_avp emulator transport).\n"
+"\n"
+"Options:\n"
+"  --port SPEC          add a port (repeatable, at least one). SPEC is\n"
+"                       NAME,socket=PATH followed by any of:\n");
+	for (size_t i = 0; i < PORT_KEY_COUNT; i++)
+		if (port_keys[i].help != NULL)
+			fputs(port_keys[i].help, f);
+	fprintf(f,
+"  --mode MODE          default traffic mode (default loopback):\n"
+"                         loopback  guest frames come back on the port\n"
+"                         xconnect  guest frames go to the peer port\n"
+"                                   (peer=, or pairs in order)\n"
+"                         gen       the host generates frames, sinks tx\n"
+"                         sink      tx frames verified, counted, dropped\n"
+"                         tap       bridged to a Linux TAP device\n"
+"                         capture   tx frames kept for 'capture PORT'\n"
+"  --control PATH       accept commands on a UNIX stream socket at PATH\n"
+"  --no-stdin           do not read commands from stdin\n"
+"  --pidfile PATH       write the process id to PATH (removed on exit)\n"
+"  --ack-timeout MS     migration acknowledgement timeout (default %d)\n"
+"  --unplug-timeout MS  time the guest has to release an unplugged port\n"
+"                       (default %d)\n"
+"  -v, --verbose        more emulator log on stderr (twice: debug)\n"
+"  -h, --help           this text\n"
+"\n"
+"Commands (one per line, on stdin and on the control socket); each\n"
+"prints one result line per port:\n"
+"  help                          list the commands\n"
+"  stats [PORT|all] [full]       counters (full: every non-zero one)\n"
+"  stats-reset [PORT|all]        zero the counters\n"
+"  state [PORT|all]              guest state (alias: link)\n"
+"  migrate [PORT|all] [MIGOPT...]  live migration; MIGOPT changes the\n"
+"                                destination: reorder (BAR 2 regions in\n"
+"                                a new order), rxq_min=N, rxq=N, txq=N,\n"
+"                                buf_size=N, max_frame=N, novlan, newmac\n"
+"  migrate-every PORT MS [MIGOPT...]  migrate every MS ms, 0 stops\n"
+"  unplug PORT [MS]              ask the guest to release the port\n"
+"  capture PORT [N]              show up to N captured frames (capture)\n"
+"  rx-segs PORT N                deliver in at least N segments (1..5)\n"
+"  rx-split PORT random[:SEED]|off  cut frames at random points\n"
+"  fault PORT NAME [ARG] [COUNT] inject a fault (emulator fault names;\n"
+"                                COUNT 0: until 'fault PORT none')\n"
+"  reset PORT                    rebuild clean BAR images (no guest)\n"
+"  quit                          shut down (exit code 0)\n"
+"\n"
+"Prints '" HOSTD_NAME ": ready: N ports' once every socket listens;\n"
+"SIGINT/SIGTERM shut down cleanly; per-port statistics on exit.\n"
+"Exit status: 0 after quit or a signal, 1 on a run-time error, 2 on a\n"
+"usage error.\n",
+		HOSTD_DEF_ACK_MS, HOSTD_DEF_UNPLUG_MS);
 }
 
 /* Applies the default mode, checks mode-specific keys, pairs xconnects. */

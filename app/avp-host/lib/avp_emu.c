@@ -2,8 +2,8 @@
  * Copyright(c) 2026 The AVP PMD authors
  */
 
-/* The emulator object, its service thread, port life cycle, counters,
- * state and logging.
+/* The top of the emulator: the emulator object and its service thread,
+ * port life cycle, traffic settings, counters and state.
  */
 
 #ifndef _GNU_SOURCE
@@ -11,13 +11,14 @@
 #endif
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_dev.h"
+#include "avp_emu_queue.h"
+#include "avp_emu_sched.h"
+#include "avp_emu_sock.h"
 
 /* Service thread idle nap: keeps request latency well under 1 ms. It
  * naps only once EMU_IDLE_SPINS passes in a row and EMU_IDLE_SPIN_US have
@@ -27,103 +28,6 @@
 #define EMU_IDLE_NAP_NS		100000
 #define EMU_IDLE_SPINS		64
 #define EMU_IDLE_SPIN_US	1000
-
-uint64_t
-emu_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-uint64_t
-emu_random64(void)
-{
-	static uint64_t state;
-	uint64_t z;
-
-	z = __atomic_add_fetch(&state, 0x9e3779b97f4a7c15ULL,
-		__ATOMIC_RELAXED);
-	z ^= emu_now_us() * 0xbf58476d1ce4e5b9ULL ^ (uint64_t)getpid();
-	z = emu_mix64(z);
-	return z != 0 ? z : 1;
-}
-
-void
-emu_log(struct avp_emu_port *port, int level, const char *fmt, ...)
-{
-	struct avp_emu *emu = port->emu;
-	va_list ap;
-
-	if (emu == NULL || level > emu->log_level || emu->log == NULL)
-		return;
-	pthread_mutex_lock(&emu->log_lock);
-	fprintf(emu->log, "avp-emu %s: ", port->params.name);
-	va_start(ap, fmt);
-	vfprintf(emu->log, fmt, ap);
-	va_end(ap);
-	fputc('\n', emu->log);
-	fflush(emu->log);
-	pthread_mutex_unlock(&emu->log_lock);
-}
-
-static const char * const violation_names[AVP_EMU_V_COUNT] = {
-	[AVP_EMU_V_BAD_HANDLE] = "bad_handle",
-	[AVP_EMU_V_NOT_OWNED] = "not_owned",
-	[AVP_EMU_V_SEG_COUNT] = "seg_count",
-	[AVP_EMU_V_CHAIN_LONG] = "chain_long",
-	[AVP_EMU_V_SEG_LEN] = "seg_len",
-	[AVP_EMU_V_FRAME_LEN] = "frame_len",
-	[AVP_EMU_V_FRAME_SIZE] = "frame_size",
-	[AVP_EMU_V_DATA_VA] = "data_va",
-	[AVP_EMU_V_FLAGS] = "flags",
-	[AVP_EMU_V_RING_INDEX] = "ring_index",
-	[AVP_EMU_V_CTRL_TOKEN] = "ctrl_token",
-	[AVP_EMU_V_CTRL_REQUEST] = "ctrl_request",
-	[AVP_EMU_V_FREE_RING] = "free_ring",
-	[AVP_EMU_V_AFTER_CLOSE] = "after_close",
-	[AVP_EMU_V_OVER_MTU] = "over_mtu",
-};
-
-const char *
-avp_emu_violation_name(enum avp_emu_violation v)
-{
-	if ((unsigned int)v >= AVP_EMU_V_COUNT)
-		return "unknown";
-	return violation_names[v];
-}
-
-void
-emu_violation(struct avp_emu_port *port, enum avp_emu_violation v)
-{
-	port->st.violations[v]++;
-	emu_log(port, 1, "guest violation: %s", avp_emu_violation_name(v));
-}
-
-/* Waits (port->lock held) for pred, re-checking at least every ms. */
-int
-emu_wait(struct avp_emu_port *port,
-		int (*pred)(struct avp_emu_port *, const void *),
-		const void *arg, unsigned int timeout_ms)
-{
-	uint64_t deadline = emu_now_us() + (uint64_t)timeout_ms * 1000;
-	struct timespec ts;
-
-	for (;;) {
-		if (pred(port, arg))
-			return 0;
-		if (emu_now_us() >= deadline)
-			return -ETIMEDOUT;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&port->cond, &port->lock, &ts);
-	}
-}
 
 static void *
 emu_service_thread(void *arg)
@@ -322,27 +226,27 @@ avp_emu_port_create(struct avp_emu *emu, const struct avp_emu_port_params *p)
 		return NULL;
 	}
 	port->emu = emu;
-	port->lfd = -1;
-	port->cfd = -1;
-	port->wake_fd = -1;
+	port->sock.lfd = -1;
+	port->sock.cfd = -1;
+	port->sock.wake_fd = -1;
 	pthread_mutex_init(&port->lock, NULL);
-	pthread_mutex_init(&port->pend_lock, NULL);
+	pthread_mutex_init(&port->pend.lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&port->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	port->pend = calloc(EMU_PEND_MAX, sizeof(*port->pend));
-	if (port->pend == NULL || emu_dev_create(port) != 0) {
+	port->pend.q = calloc(EMU_PEND_MAX, sizeof(*port->pend.q));
+	if (port->pend.q == NULL || emu_dev_create(port) != 0) {
 		emu_dev_free(port);
-		free(port->pend);
+		free(port->pend.q);
 		pthread_mutex_destroy(&port->lock);
-		pthread_mutex_destroy(&port->pend_lock);
+		pthread_mutex_destroy(&port->pend.lock);
 		pthread_cond_destroy(&port->cond);
 		free(port);
 		return NULL;
 	}
 	port->mode = AVP_EMU_MODE_CAPTURE;
-	port->gen_burst = 32;
+	port->gen.burst = 32;
 	emu_mtu_set(port, 0);
 	pthread_mutex_lock(&emu->lock);
 	for (pp = &emu->ports; *pp != NULL; pp = &(*pp)->next)
@@ -381,10 +285,10 @@ avp_emu_port_destroy(struct avp_emu_port *port)
 	emu_pend_clear(port);
 	emu_capture_clear(port);
 	emu_dev_free(port);
-	free(port->pend);
-	free(port->gen_sizes);
+	free(port->pend.q);
+	free(port->gen.sizes);
 	pthread_mutex_destroy(&port->lock);
-	pthread_mutex_destroy(&port->pend_lock);
+	pthread_mutex_destroy(&port->pend.lock);
 	pthread_cond_destroy(&port->cond);
 	free(port);
 }
@@ -412,7 +316,7 @@ avp_emu_port_set_mode(struct avp_emu_port *port, enum avp_emu_mode mode,
 	pthread_mutex_lock(&port->lock);
 	port->mode = mode;
 	port->peer = mode == AVP_EMU_MODE_XCONNECT ? peer : NULL;
-	memset(port->sink_have, 0, sizeof(port->sink_have));
+	memset(port->sink.have, 0, sizeof(port->sink.have));
 	pthread_mutex_unlock(&port->lock);
 	return 0;
 }
@@ -427,48 +331,15 @@ avp_emu_port_set_output(struct avp_emu_port *port, avp_emu_output_cb cb,
 	pthread_mutex_unlock(&port->lock);
 }
 
-int
-avp_emu_port_set_gen(struct avp_emu_port *port,
-		const struct avp_emu_gen_params *gp)
-{
-	uint16_t *sizes;
-	unsigned int i, n;
-
-	if (port == NULL || gp == NULL)
-		return -EINVAL;
-	n = gp->nsizes != 0 && gp->sizes != NULL ? gp->nsizes : 1;
-	sizes = calloc(n, sizeof(*sizes));
-	if (sizes == NULL)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		sizes[i] = gp->nsizes != 0 && gp->sizes != NULL ?
-			gp->sizes[i] : 64;
-		if (sizes[i] < 60 || sizes[i] > AVP_EMU_FRAME_MAX) {
-			free(sizes);
-			return -EINVAL;
-		}
-	}
-	pthread_mutex_lock(&port->lock);
-	free(port->gen_sizes);
-	port->gen_sizes = sizes;
-	port->gen_nsizes = n;
-	port->gen_size_idx = 0;
-	port->gen_count = gp->count;
-	port->gen_done = 0;
-	port->gen_burst = gp->burst != 0 ? gp->burst : 32;
-	pthread_mutex_unlock(&port->lock);
-	return 0;
-}
-
 void
 avp_emu_port_stats_get(struct avp_emu_port *port,
 		struct avp_emu_port_stats *st)
 {
 	pthread_mutex_lock(&port->lock);
 	*st = port->st;
-	pthread_mutex_lock(&port->pend_lock);
-	st->rx_ring_full += port->pend_drops;
-	pthread_mutex_unlock(&port->pend_lock);
+	pthread_mutex_lock(&port->pend.lock);
+	st->rx_ring_full += port->pend.drops;
+	pthread_mutex_unlock(&port->pend.lock);
 	pthread_mutex_unlock(&port->lock);
 }
 
@@ -477,9 +348,9 @@ avp_emu_port_stats_reset(struct avp_emu_port *port)
 {
 	pthread_mutex_lock(&port->lock);
 	memset(&port->st, 0, sizeof(port->st));
-	pthread_mutex_lock(&port->pend_lock);
-	port->pend_drops = 0;
-	pthread_mutex_unlock(&port->pend_lock);
+	pthread_mutex_lock(&port->pend.lock);
+	port->pend.drops = 0;
+	pthread_mutex_unlock(&port->pend.lock);
 	pthread_mutex_unlock(&port->lock);
 }
 
@@ -567,7 +438,7 @@ avp_emu_port_state_get(struct avp_emu_port *port,
 	s->mtu = port->mtu;
 	s->irq_mask = port->regs->irq_mask;
 	s->mig_status = port->regs->mig_status;
-	s->last_mig_ack = port->last_mig_ack;
+	s->last_mig_ack = port->mig.last_ack;
 	s->instance_id = port->devinfo->instance_id;
 	pthread_mutex_unlock(&port->lock);
 }

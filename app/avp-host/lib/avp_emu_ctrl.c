@@ -12,7 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_ctrl.h"
+#include "avp_emu_data.h"
+#include "avp_emu_fault.h"
 
 #define EMU_LATE_REPLY_MS	600
 
@@ -34,12 +36,12 @@ emu_irq_raise(struct avp_emu_port *port, uint32_t cause)
 
 	/* account for acknowledgements written before this event */
 	emu_regs_poll(port);
-	port->irq_latched |= cause;
+	port->irq.latched |= cause;
 	__atomic_or_fetch(&port->regs->irq_status, cause, __ATOMIC_SEQ_CST);
 	mask = port->regs->irq_mask;
 	if (cause & mask)
 		irq_signal(port);
-	port->irq_undelivered |= cause & ~mask;
+	port->irq.undelivered |= cause & ~mask;
 }
 
 /* BAR 0 is plain memory: a guest read cannot clear irq_status, so the
@@ -48,8 +50,8 @@ emu_irq_raise(struct avp_emu_port *port, uint32_t cause)
 void
 emu_irq_clear(struct avp_emu_port *port, uint32_t cause)
 {
-	port->irq_latched &= ~cause;
-	port->irq_undelivered &= ~cause;
+	port->irq.latched &= ~cause;
+	port->irq.undelivered &= ~cause;
 	__atomic_and_fetch(&port->regs->irq_status, ~cause, __ATOMIC_SEQ_CST);
 }
 
@@ -60,27 +62,27 @@ emu_regs_poll(struct avp_emu_port *port)
 	uint32_t m = port->regs->irq_mask;
 	uint32_t a = port->regs->mig_ack;
 
-	if (m != port->irq_mask_seen) {
+	if (m != port->irq.mask_seen) {
 		port->st.irq_mask_writes++;
-		port->irq_mask_seen = m;
+		port->irq.mask_seen = m;
 		emu_log(port, 2, "irq_mask = 0x%08x", m);
-		if (port->irq_undelivered & m) {
-			port->irq_undelivered &= ~m;
+		if (port->irq.undelivered & m) {
+			port->irq.undelivered &= ~m;
 			irq_signal(port);
 		}
 	}
-	if (a != port->mig_ack_seen) {
-		port->mig_ack_seen = a;
+	if (a != port->mig.ack_seen) {
+		port->mig.ack_seen = a;
 		if (a != 0) {
 			port->st.mig_ack_writes++;
-			port->last_mig_ack = a;
+			port->mig.last_ack = a;
 			emu_log(port, 2, "mig_ack = %u", a);
-			if (port->irq_latched & AVP_IRQ_CAUSE_MIGRATION)
+			if (port->irq.latched & AVP_IRQ_CAUSE_MIGRATION)
 				emu_irq_clear(port, AVP_IRQ_CAUSE_MIGRATION);
 			/* resume at once; migrate() notices it later */
-			if (port->mig_phase == MIG_ATTACHING &&
+			if (port->mig.phase == MIG_ATTACHING &&
 					a == AVP_MIG_ATTACHED)
-				port->mig_phase = MIG_IDLE;
+				port->mig.phase = MIG_IDLE;
 		}
 	}
 }
@@ -88,7 +90,7 @@ emu_regs_poll(struct avp_emu_port *port)
 static void
 reply(struct avp_emu_port *port, uint64_t token)
 {
-	uint64_t us = emu_now_us() - port->req_idle_us;
+	uint64_t us = emu_now_us() - port->sched.req_idle_us;
 	uint32_t cons;
 
 	/* upper bound of the time since the guest enqueued the request */
@@ -136,8 +138,8 @@ do_configure(struct avp_emu_port *port, const struct avp_ctrl_msg *msg)
 	if (cfg.features & ~p->features)
 		emu_log(port, 1, "CONFIGURE: features 0x%x not offered",
 			cfg.features & ~p->features);
-	if (port->mig_phase == MIG_ATTACHING)
-		port->mig_configures++;
+	if (port->mig.phase == MIG_ATTACHING)
+		port->mig.configures++;
 	port->cfg = cfg;
 	port->configured = 1;
 	port->link_up = cfg.link_up != 0;
@@ -170,8 +172,8 @@ do_request(struct avp_emu_port *port, const struct avp_ctrl_msg *msg,
 		emu_log(port, 2, "SHUTDOWN");
 		port->configured = 0;
 		port->link_up = 0;
-		if (port->mig_phase == MIG_DETACHING)
-			port->mig_shutdown_seen = 1;
+		if (port->mig.phase == MIG_DETACHING)
+			port->mig.shutdown_seen = 1;
 		else
 			*close_after = 1;
 		return 0;
@@ -222,9 +224,9 @@ handle_request(struct avp_emu_port *port)
 	if (emu_fault_take(port, AVP_EMU_FAULT_CTRL_BAD_TOKEN, &arg))
 		token ^= 0x40;
 	if (emu_fault_take(port, AVP_EMU_FAULT_CTRL_LATE_REPLY, &arg)) {
-		port->late_pending = 1;
-		port->late_token = token;
-		port->late_due_us = emu_now_us() + 1000 *
+		port->late.pending = 1;
+		port->late.token = token;
+		port->late.due_us = emu_now_us() + 1000 *
 			(arg != 0 ? arg : EMU_LATE_REPLY_MS);
 	} else {
 		reply(port, token);
@@ -244,9 +246,9 @@ emu_ctrl_service(struct avp_emu_port *port, uint32_t req_prod)
 {
 	int work = 0;
 
-	if (port->late_pending && emu_now_us() >= port->late_due_us) {
-		port->late_pending = 0;
-		reply(port, port->late_token);
+	if (port->late.pending && emu_now_us() >= port->late.due_us) {
+		port->late.pending = 0;
+		reply(port, port->late.token);
 		work = 1;
 	}
 	while (port->req.pos != req_prod) {

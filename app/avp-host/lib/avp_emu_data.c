@@ -4,8 +4,9 @@
 
 /*
  * Data plane (E6 to E9): alloc stocking, transmit consumption with the
- * strict checker, receive production, free reclaim and the traffic modes.
- * Everything here runs with port->lock held.
+ * strict checker and the hand-off of good frames by traffic mode,
+ * receive production and free reclaim. Everything here runs with
+ * port->lock held.
  */
 
 #ifndef _GNU_SOURCE
@@ -16,28 +17,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_data.h"
+#include "avp_emu_fault.h"
+#include "avp_emu_queue.h"
 
-#define SNAP_BAD	UINT32_MAX
 /* RANDOM rx split with seed 0 */
 #define SPLIT_SEED_DEFAULT	0x41565053u
-
-static const uint8_t gen_src_mac[AVP_MAC_LEN] = {
-	0x02, 0x48, 0x4f, 0x53, 0x54, 0x00
-};
 
 int
 emu_rx_ready(const struct avp_emu_port *port)
 {
 	/* until its SHUTDOWN, a guest asked to detach is still attached */
 	return port->configured && port->link_up &&
-		(port->mig_phase == MIG_IDLE ||
-		port->mig_phase == MIG_DETACHING) && !port->image_faulted &&
+		(port->mig.phase == MIG_IDLE ||
+		port->mig.phase == MIG_DETACHING) && !port->fault.image &&
 		port->cfg.rx_queues != 0;
 }
 
-static void
-bad_index(struct avp_emu_port *port, struct emu_ring *er, uint32_t v)
+void
+emu_ring_bad_index(struct avp_emu_port *port, struct emu_ring *er, uint32_t v)
 {
 	if (er->bad_idx == v)
 		return;
@@ -64,7 +62,7 @@ sync_ring(struct avp_emu_port *port, struct emu_ring *er, uint32_t cons,
 
 	/* out of range, or more than the host put there */
 	if (cons > mask || ((cons - seen) & mask) > ((er->pos - seen) & mask)) {
-		bad_index(port, er, cons);
+		emu_ring_bad_index(port, er, cons);
 		return -1;
 	}
 	/* EMU_SHADOW_BOGUS is above any index: the range check skips it */
@@ -124,169 +122,6 @@ emu_rx_ring_frames(struct avp_emu_port *port)
 	return n;
 }
 
-/* ---- capture queue ---- */
-
-static void
-capture_push(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
-		uint32_t len, uint16_t flags, uint16_t tci, uint8_t nsegs)
-{
-	struct emu_cap *c;
-
-	if (port->cap_count == EMU_CAPTURE_MAX) {
-		port->st.capture_dropped++;
-		return;
-	}
-	c = malloc(sizeof(*c) + len);
-	if (c == NULL) {
-		port->st.capture_dropped++;
-		return;
-	}
-	c->len = len;
-	c->flags = flags;
-	c->vlan_tci = tci;
-	c->queue = (uint8_t)q;
-	c->nsegs = nsegs;
-	memcpy(c->data, f, len);
-	port->cap[(port->cap_head + port->cap_count) % EMU_CAPTURE_MAX] = c;
-	port->cap_count++;
-}
-
-void
-emu_capture_clear(struct avp_emu_port *port)
-{
-	while (port->cap_count != 0) {
-		free(port->cap[port->cap_head]);
-		port->cap_head = (port->cap_head + 1) % EMU_CAPTURE_MAX;
-		port->cap_count--;
-	}
-}
-
-int
-avp_emu_capture_pop(struct avp_emu_port *port, struct avp_emu_frame *f)
-{
-	struct emu_cap *c;
-
-	pthread_mutex_lock(&port->lock);
-	if (port->cap_count == 0) {
-		pthread_mutex_unlock(&port->lock);
-		return 0;
-	}
-	c = port->cap[port->cap_head];
-	port->cap_head = (port->cap_head + 1) % EMU_CAPTURE_MAX;
-	port->cap_count--;
-	pthread_mutex_unlock(&port->lock);
-	f->len = c->len;
-	f->flags = c->flags;
-	f->vlan_tci = c->vlan_tci;
-	f->queue = c->queue;
-	f->nsegs = c->nsegs;
-	memcpy(f->data, c->data, c->len);
-	free(c);
-	return 1;
-}
-
-static int
-pred_captured(struct avp_emu_port *port, const void *arg)
-{
-	return port->cap_count >= *(const unsigned int *)arg;
-}
-
-int
-avp_emu_wait_captured(struct avp_emu_port *port, unsigned int n,
-		unsigned int timeout_ms)
-{
-	int ret;
-
-	pthread_mutex_lock(&port->lock);
-	ret = emu_wait(port, pred_captured, &n, timeout_ms);
-	pthread_mutex_unlock(&port->lock);
-	return ret;
-}
-
-/* ---- pending rx frames ---- */
-
-/*
- * pend_count changes under pend_lock only; the service pass peeks at it
- * without the lock (pend_waiting) and takes the lock only when frames
- * wait. A frame queued just after the peek goes in the next pass.
- */
-static inline void
-pend_count_set(struct avp_emu_port *port, unsigned int n)
-{
-	__atomic_store_n(&port->pend_count, n, __ATOMIC_RELAXED);
-}
-
-static inline int
-pend_waiting(struct avp_emu_port *port)
-{
-	return __atomic_load_n(&port->pend_count, __ATOMIC_RELAXED) != 0;
-}
-
-static int
-pend_push(struct avp_emu_port *port, const void *frame, uint32_t len,
-		int queue, unsigned int flags, uint16_t tci, uint8_t nsegs,
-		int droppable)
-{
-	struct emu_pend *e;
-	uint8_t *data;
-
-	data = malloc(len != 0 ? len : 1);
-	if (data == NULL)
-		return -ENOMEM;
-	memcpy(data, frame, len);
-	pthread_mutex_lock(&port->pend_lock);
-	if (port->pend_count == EMU_PEND_MAX) {
-		if (droppable)
-			port->pend_drops++;
-		pthread_mutex_unlock(&port->pend_lock);
-		free(data);
-		return -ENOSPC;
-	}
-	e = &port->pend[(port->pend_head + port->pend_count) % EMU_PEND_MAX];
-	e->data = data;
-	e->len = len;
-	e->queue = queue;
-	e->flags = flags;
-	e->tci = tci;
-	e->nsegs = nsegs;
-	e->droppable = (uint8_t)droppable;
-	pend_count_set(port, port->pend_count + 1);
-	pthread_mutex_unlock(&port->pend_lock);
-	return 0;
-}
-
-void
-emu_pend_clear(struct avp_emu_port *port)
-{
-	pthread_mutex_lock(&port->pend_lock);
-	while (port->pend_count != 0) {
-		free(port->pend[port->pend_head].data);
-		port->pend_head = (port->pend_head + 1) % EMU_PEND_MAX;
-		pend_count_set(port, port->pend_count - 1);
-	}
-	pthread_mutex_unlock(&port->pend_lock);
-}
-
-int
-avp_emu_inject(struct avp_emu_port *port, const void *frame, uint32_t len,
-		const struct avp_emu_inject_opts *opts)
-{
-	struct avp_emu_inject_opts o = { -1, 0, 0, 0 };
-
-	if (port == NULL || (frame == NULL && len != 0) ||
-			len > AVP_EMU_FRAME_MAX)
-		return -EINVAL;
-	if (opts != NULL)
-		o = *opts;
-	if ((o.flags & AVP_EMU_INJ_SEGS) &&
-			(o.nsegs < 1 || o.nsegs > AVP_MAX_SEGS))
-		return -EINVAL;
-	if (o.queue >= AVP_MAX_QUEUES)
-		return -EINVAL;
-	return pend_push(port, frame, len, o.queue, o.flags, o.vlan_tci,
-		(o.flags & AVP_EMU_INJ_SEGS) ? o.nsegs : 0, 0);
-}
-
 int
 avp_emu_port_set_rx_segs(struct avp_emu_port *port, unsigned int nsegs)
 {
@@ -311,45 +146,11 @@ avp_emu_port_set_rx_split(struct avp_emu_port *port,
 	return 0;
 }
 
-static int
-pred_drained(struct avp_emu_port *port, const void *arg)
-{
-	unsigned int n;
-
-	(void)arg;
-	pthread_mutex_lock(&port->pend_lock);
-	n = port->pend_count;
-	pthread_mutex_unlock(&port->pend_lock);
-	return n == 0 && port->rx_outstanding == 0;
-}
-
-int
-avp_emu_wait_rx_drained(struct avp_emu_port *port, unsigned int timeout_ms)
-{
-	int ret;
-
-	pthread_mutex_lock(&port->lock);
-	ret = emu_wait(port, pred_drained, NULL, timeout_ms);
-	pthread_mutex_unlock(&port->lock);
-	return ret;
-}
-
 /* ---- receive production (E8) ---- */
 
-/* Room on rx[q], counted from the consumer index last accounted for
- * (emu_data_sync), not the live one: the host never has more than N - 1
- * entries beyond what it has seen the guest take, so the shadow records
- * and the ownership of every slot stay unambiguous.
- */
-static uint32_t
-rx_room(const struct avp_emu_port *port, unsigned int q)
-{
-	return emu_ring_room(&port->rx[q], port->rx[q].seen);
-}
-
 /* Makes every rx ring filled in this pass visible to the guest. */
-static void
-rx_publish(struct avp_emu_port *port)
+void
+emu_rx_publish(struct avp_emu_port *port)
 {
 	unsigned int q;
 
@@ -358,16 +159,6 @@ rx_publish(struct avp_emu_port *port)
 			emu_ring_publish_prod(&port->rx[q]);
 	}
 	port->rx_dirty = 0;
-}
-
-/* Whether deliver() would place a frame that fits one buffer as it is,
- * in one buffer: then the in-place paths (GEN, LOOPBACK) may do its work.
- */
-static inline int
-rx_in_place_ok(const struct avp_emu_port *port)
-{
-	return !port->desc_fault_on && port->rx_force_segs <= 1 &&
-		port->rx_split == AVP_EMU_RX_SPLIT_OFF;
 }
 
 /* The next value of the port's rx split PRNG (splitmix64). */
@@ -387,10 +178,10 @@ split_between(struct avp_emu_port *port, uint32_t lo, uint32_t hi)
 
 /*
  * RANDOM rx split: cuts len bytes at random points into nmin..5
- * segments of 1..H bytes each, their lengths into seg. nmin is at least
- * the fewest segments len needs. One frame in four gets a 1-byte first
- * segment and one in eight a 2..5-byte one (the destination address
- * then straddles segments), when the rest still fits. Returns the
+ * segments of 1..seg_max bytes each, their lengths into seg. nmin is at
+ * least the fewest segments len needs. One frame in four gets a 1-byte
+ * first segment and one in eight a 2..5-byte one (the destination
+ * address then straddles segments), when the rest still fits. Returns the
  * segment count, or 0 when len cannot be cut so (fewer bytes than
  * segments): the usual split applies.
  */
@@ -398,7 +189,7 @@ static unsigned int
 split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
 		uint32_t *seg)
 {
-	uint32_t H = port->H, first = 0, lo, hi, r;
+	uint32_t seg_max = port->H, first = 0, lo, hi, r;
 	unsigned int n, nmax, i, k;
 
 	nmax = len < AVP_MAX_SEGS ? len : AVP_MAX_SEGS;
@@ -412,17 +203,18 @@ split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
 		first = split_between(port, 2, 5);
 	if (first != 0) {
 		/* segments needed with such a first one */
-		k = first < len ? 1 + (len - first + H - 1) / H : nmax + 1;
+		k = first < len ?
+			1 + (len - first + seg_max - 1) / seg_max : nmax + 1;
 		if (k > nmax)
 			first = 0;
 		else if (n < k)
 			n = k;
 	}
-	/* each cut leaves k segments of 1..H bytes for the rest */
+	/* each cut leaves k segments of 1..seg_max bytes for the rest */
 	for (i = 0; i < n; i++) {
 		k = n - i - 1;
-		lo = len > k * H ? len - k * H : 1;
-		hi = len - k < H ? len - k : H;
+		lo = len > k * seg_max ? len - k * seg_max : 1;
+		hi = len - k < seg_max ? len - k : seg_max;
 		if (i == 0 && first >= lo && first <= hi)
 			seg[i] = first;
 		else
@@ -432,21 +224,18 @@ split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
 	return n;
 }
 
-#define DELIVER_OK	0
-#define DELIVER_DROP	1
-
 /*
  * Places one frame on rx[q] (q < 0: round-robin). Returns DELIVER_OK,
  * DELIVER_DROP (counted) or -EAGAIN when a frame that must not be dropped
  * cannot go now.
  */
-static int
-deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
+int
+emu_rx_deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		unsigned int iflags, uint16_t tci, unsigned int force_segs,
 		int droppable)
 {
 	uint32_t idx[AVP_MAX_SEGS + 2], seg[AVP_MAX_SEGS];
-	uint32_t H = port->H, M = port->params.max_frame_len;
+	uint32_t seg_max = port->H, frame_max = port->params.max_frame_len;
 	uint64_t rng = port->rx_split_rng;
 	unsigned int nseg, total, i, rr = 0, split = 0;
 	uint16_t flags = 0, vtci = 0;
@@ -487,14 +276,14 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		f = tmp;
 		len -= 4;
 	}
-	faults = port->desc_fault_on;
+	faults = port->fault.desc_on;
 	oversize = faults &&
 		emu_fault_active(port, AVP_EMU_FAULT_DESC_OVERSIZE);
-	if (len > M && !oversize) {
+	if (len > frame_max && !oversize) {
 		port->st.rx_oversize++;
 		return DELIVER_DROP;
 	}
-	nseg = len <= H ? 1 : (len + H - 1) / H;
+	nseg = len <= seg_max ? 1 : (len + seg_max - 1) / seg_max;
 	if (port->rx_force_segs > force_segs)
 		force_segs = port->rx_force_segs;
 	if (force_segs > nseg)
@@ -504,16 +293,16 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		return DELIVER_DROP;
 	}
 	er = &port->rx[q];
-	if (rx_room(port, (unsigned int)q) == 0) {
+	if (emu_rx_room(port, (unsigned int)q) == 0) {
 		if (!droppable)
 			return -EAGAIN;
 		port->st.rx_ring_full++;
 		return DELIVER_DROP;
 	}
-	/* 6 segments, each still within H */
+	/* 6 segments, each still within seg_max */
 	chain_long = faults &&
 		emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_LONG) &&
-		(len + AVP_MAX_SEGS) / (AVP_MAX_SEGS + 1) <= H;
+		(len + AVP_MAX_SEGS) / (AVP_MAX_SEGS + 1) <= seg_max;
 	cycle = faults &&
 		emu_fault_active(port, AVP_EMU_FAULT_DESC_CHAIN_CYCLE);
 	if (chain_long)
@@ -579,18 +368,18 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		if (emu_fault_take(port, AVP_EMU_FAULT_DESC_NEXT_VA, &arg))
 			d->next_va = port->buf_va + port->pool_len + 0x1000;
 		if (emu_fault_take(port, AVP_EMU_FAULT_DESC_SEG_LEN, &arg))
-			head->seg_len = (uint16_t)(H + 1);
+			head->seg_len = (uint16_t)(seg_max + 1);
 		if (emu_fault_take(port, AVP_EMU_FAULT_DESC_FRAME_LEN, &arg))
 			head->frame_len = (uint16_t)(len + 1);
 		if (oversize && emu_fault_take(port,
-				AVP_EMU_FAULT_DESC_OVERSIZE, &arg) && len <= M)
-			head->frame_len = (uint16_t)(M + 1);
+				AVP_EMU_FAULT_DESC_OVERSIZE, &arg) &&
+				len <= frame_max)
+			head->frame_len = (uint16_t)(frame_max + 1);
 	}
 	slot = emu_buf_handle(port, idx[0]);
 	er->shadow[er->pos] = idx[0];
 	if (faults && emu_fault_take(port, AVP_EMU_FAULT_DESC_HANDLE, &arg)) {
-		slot = port->buf_va + port->pool_len + 64 * (1 + port->nbogus);
-		emu_bogus_add(port, slot);
+		slot = emu_bogus_make(port);
 		er->shadow[er->pos] = EMU_SHADOW_BOGUS;
 		for (i = 0; i < total; i++)
 			emu_buf_push(port, idx[i]);
@@ -606,179 +395,23 @@ deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 	return DELIVER_OK;
 }
 
-static int
-deliver_pending(struct avp_emu_port *port)
+
+/* Delivers the pending frames in order, until one cannot go now. */
+int
+emu_deliver_pending(struct avp_emu_port *port)
 {
-	int work = 0, ret;
-
-	pthread_mutex_lock(&port->pend_lock);
-	while (port->pend_count != 0) {
-		struct emu_pend *e = &port->pend[port->pend_head];
-
-		ret = deliver(port, e->queue, e->data, e->len, e->flags,
-			e->tci, e->nsegs, e->droppable);
-		if (ret == -EAGAIN)
-			break;
-		free(e->data);
-		port->pend_head = (port->pend_head + 1) % EMU_PEND_MAX;
-		pend_count_set(port, port->pend_count - 1);
-		work = 1;
-	}
-	pthread_mutex_unlock(&port->pend_lock);
-	return work;
-}
-
-#define GEN_CHUNK	32
-
-/*
- * GEN fast path: up to n single-segment frames of len bytes built in
- * place in host buffers and put on rx[q], without the copy through
- * deliver(), as many as the pool has. Returns how many; the caller
- * accounts for them.
- */
-static unsigned int
-gen_in_place(struct avp_emu_port *port, unsigned int q, unsigned int n,
-		uint16_t len, const uint8_t *src)
-{
-	struct emu_ring *er = &port->rx[q];
-	uint64_t rec = emu_buf_word(BUF_RX, q, 1, 1, -1);
-	uint32_t idx[GEN_CHUNK], pos, mask = er->mask;
-	uint32_t *shadow = er->shadow;
-	volatile uint64_t *slots = er->r->slots;
-	uint64_t h[GEN_CHUNK];
-	uint8_t *bufs[GEN_CHUNK];
-	unsigned int done = 0, c, j;
-
-	if (n > port->free_top)
-		n = port->free_top;
-	while (done < n) {
-		c = n - done < GEN_CHUNK ? n - done : GEN_CHUNK;
-		for (j = 0; j < c; j++) {
-			idx[j] = port->free_stack[--port->free_top];
-			h[j] = emu_buf_handle(port, idx[j]);
-			bufs[j] = emu_handle_data(h[j]);
-			/* read below while the frames are built */
-			__builtin_prefetch(emu_handle_desc(h[j]));
-		}
-		emu_frame_build_burst(bufs, c, len, port->gen_done + done,
-			port->params.mac, src);
-		pos = er->pos;
-		for (j = 0; j < c; j++) {
-			emu_buf_rx_single(h[j], idx[j], len);
-			memcpy(&port->bufs[idx[j]], &rec, sizeof(rec));
-			shadow[pos] = idx[j];
-			slots[pos] = h[j];
-			pos = (pos + 1) & mask;
-		}
-		er->pos = pos;
-		done += c;
-	}
-	return done;
-}
-
-/* Frames the generator would place now: its early exits, without work. */
-static int
-gen_wanted(const struct avp_emu_port *port)
-{
-	unsigned int q;
-
-	if (port->mode != AVP_EMU_MODE_GEN || !emu_rx_ready(port) ||
-			(port->gen_count != 0 &&
-			port->gen_count == port->gen_done))
-		return 0;
-	for (q = 0; q < port->cfg.rx_queues &&
-			q < port->params.rx_queues_max; q++)
-		if (rx_room(port, q) != 0)
-			return 1;
-	return 0;
-}
-
-/* A generated frame's length: never above what the guest's MTU allows. */
-static inline uint16_t
-gen_len(const struct avp_emu_port *port, uint16_t len)
-{
-	return len > port->mtu_frame_max ? (uint16_t)port->mtu_frame_max :
-		len;
-}
-
-/* GEN mode: bursts of verifiable frames, flow-controlled by ring room. */
-static int
-generate(struct avp_emu_port *port)
-{
-	static const uint16_t def_size = 64;
-	const uint16_t *sizes = port->gen_sizes;
-	unsigned int nsizes = port->gen_nsizes;
-	unsigned int q, i, k;
-	uint32_t lim;
-	uint8_t src[AVP_MAC_LEN];
+	const struct emu_pend *e;
 	int work = 0;
 
-	if (port->mode != AVP_EMU_MODE_GEN || !emu_rx_ready(port))
-		return 0;
-	if (sizes == NULL) {
-		sizes = &def_size;
-		nsizes = 1;
-	}
-	/* frames up to lim bytes go in place, the others through deliver */
-	lim = port->H < port->params.max_frame_len ? port->H :
-		port->params.max_frame_len;
-	if (!rx_in_place_ok(port))
-		lim = 0;
-	memcpy(src, gen_src_mac, sizeof(src));
-	src[5] = (uint8_t)port->idx;
-	for (q = 0; q < port->cfg.rx_queues &&
-			q < port->params.rx_queues_max; q++) {
-		uint64_t left = port->gen_count != 0 ?
-			port->gen_count - port->gen_done : UINT64_MAX;
-
-		if (left == 0)
+	pthread_mutex_lock(&port->pend.lock);
+	while ((e = emu_pend_head(port)) != NULL) {
+		if (emu_rx_deliver(port, e->queue, e->data, e->len, e->flags,
+				e->tci, e->nsegs, e->droppable) == -EAGAIN)
 			break;
-		k = rx_room(port, q);
-		if (k > port->gen_burst)
-			k = port->gen_burst;
-		if (k > left)
-			k = (unsigned int)left;
-		if (nsizes == 1 && gen_len(port, sizes[0]) <= lim) {
-			uint16_t len = gen_len(port, sizes[0]);
-
-			/* one size, in place: the whole burst at once */
-			i = gen_in_place(port, q, k, len, src);
-			port->gen_done += i;
-			port->st.gen_frames += i;
-			if (i != 0) {
-				port->rx_dirty |= 1u << q;
-				port->rx_outstanding += i;
-				port->st.rx_frames[q] += i;
-				port->st.rx_bytes[q] += (uint64_t)i * len;
-				work = 1;
-			}
-			continue;
-		}
-		for (i = 0; i < k; i++) {
-			uint16_t len = gen_len(port,
-				sizes[port->gen_size_idx]);
-			uint64_t seq = port->gen_done;
-
-			if (len <= lim) {
-				if (gen_in_place(port, q, 1, len, src) == 0)
-					break;
-				port->rx_dirty |= 1u << q;
-				port->rx_outstanding++;
-				port->st.rx_frames[q]++;
-				port->st.rx_bytes[q] += len;
-			} else {
-				avp_emu_frame_build(port->scratch2, len, seq,
-					port->params.mac, src);
-				if (deliver(port, (int)q, port->scratch2,
-						len, 0, 0, 0, 0) == -EAGAIN)
-					break;
-			}
-			port->gen_size_idx = (port->gen_size_idx + 1) % nsizes;
-			port->gen_done++;
-			port->st.gen_frames++;
-			work = 1;
-		}
+		emu_pend_pop(port);
+		work = 1;
 	}
+	pthread_mutex_unlock(&port->pend.lock);
 	return work;
 }
 
@@ -795,10 +428,10 @@ sink(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 		port->st.sink_bad++;
 		return;
 	}
-	if (port->sink_have[q] && seq > port->sink_next[q])
-		port->st.sink_seq_gaps += seq - port->sink_next[q];
-	port->sink_next[q] = seq + 1;
-	port->sink_have[q] = 1;
+	if (port->sink.have[q] && seq > port->sink.next[q])
+		port->st.sink_seq_gaps += seq - port->sink.next[q];
+	port->sink.next[q] = seq + 1;
+	port->sink.have[q] = 1;
 }
 
 static void
@@ -807,14 +440,14 @@ dispatch(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 {
 	switch (port->mode) {
 	case AVP_EMU_MODE_CAPTURE:
-		capture_push(port, q, f, len, flags, tci, nsegs);
+		emu_capture_push(port, q, f, len, flags, tci, nsegs);
 		break;
 	case AVP_EMU_MODE_LOOPBACK:
-		deliver(port, -1, f, len, 0, 0, 0, 1);
+		emu_rx_deliver(port, -1, f, len, 0, 0, 0, 1);
 		break;
 	case AVP_EMU_MODE_XCONNECT:
 		if (port->peer != NULL)
-			pend_push(port->peer, f, len, -1, 0, 0, 0, 1);
+			emu_pend_push(port->peer, f, len, -1, 0, 0, 0, 1);
 		break;
 	case AVP_EMU_MODE_GEN:
 	case AVP_EMU_MODE_SINK:
@@ -845,7 +478,7 @@ static void
 tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 {
 	uint32_t seg[AVP_MAX_SEGS] = { 0 };
-	uint32_t H = port->H, sum = 0, idx;
+	uint32_t seg_max = port->H, sum = 0, idx;
 	unsigned int n = 0, i;
 	uint8_t *f = port->scratch;
 	struct avp_desc *hd;
@@ -888,7 +521,7 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 		d = emu_buf_desc(port, idx);
 		seg_len = d->seg_len;
 		next = *(volatile uint64_t *)&d->next_va;	/* read once */
-		if (seg_len > H) {
+		if (seg_len > seg_max) {
 			emu_violation(port, AVP_EMU_V_SEG_LEN);
 			ok = 0;
 		} else if (d->data_va != emu_buf_data_va(port, idx)) {
@@ -919,7 +552,7 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 			emu_violation(port, AVP_EMU_V_SEG_COUNT);
 			ok = 0;
 		}
-		if (frame_len > AVP_MAX_SEGS * H) {
+		if (frame_len > AVP_MAX_SEGS * seg_max) {
 			emu_violation(port, AVP_EMU_V_FRAME_SIZE);
 			ok = 0;
 		} else if (frame_len != sum) {
@@ -964,10 +597,11 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 
 /*
  * LOOPBACK of a checked single-buffer frame (tx_fast): the buffer itself
- * goes onto rx, GUEST_TX to RX, where deliver() would put the same bytes
- * into a fresh buffer. Only when deliver() would do nothing else: no
- * descriptor fault, no forced or random chain, no tag to strip, room on
- * the ring round-robin picks. 0: take the general path.
+ * goes onto rx, GUEST_TX to RX, where emu_rx_deliver() would put the
+ * same bytes into a fresh buffer. Only when emu_rx_deliver() would do
+ * nothing else: no descriptor fault, no forced or random chain, no tag
+ * to strip, room on the ring round-robin picks. 0: take the general
+ * path.
  */
 static inline int
 loop_in_place(struct avp_emu_port *port, uint64_t h, uint32_t idx,
@@ -977,12 +611,12 @@ loop_in_place(struct avp_emu_port *port, uint64_t h, uint32_t idx,
 	const uint8_t *f;
 	struct emu_ring *er;
 
-	if (!emu_rx_ready(port) || !rx_in_place_ok(port) ||
+	if (!emu_rx_ready(port) || !emu_rx_in_place_ok(port) ||
 			len > port->params.max_frame_len)
 		return 0;
 	if (q >= port->cfg.rx_queues)
 		q = 0;
-	if (q >= port->params.rx_queues_max || rx_room(port, q) == 0)
+	if (q >= port->params.rx_queues_max || emu_rx_room(port, q) == 0)
 		return 0;
 	if (port->cfg.features & AVP_FEAT_VLAN_OFFLOAD) {
 		f = emu_handle_data(h);
@@ -1063,7 +697,7 @@ guest_produced(struct avp_emu_port *port, struct emu_ring *er, uint32_t prod)
 	if (prod == SNAP_BAD)
 		return 0;
 	n = emu_ring_avail(er, prod);
-	if (n != 0 && !port->configured && port->mig_phase == MIG_IDLE) {
+	if (n != 0 && !port->configured && port->mig.phase == MIG_IDLE) {
 		emu_violation(port, AVP_EMU_V_AFTER_CLOSE);
 		er->pos = prod;
 		emu_ring_publish_cons(er);
@@ -1084,7 +718,7 @@ consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 	 * those frames wait on the ring (ABI 16.1 step 10) instead of
 	 * meeting a receive side that is not ready yet.
 	 */
-	if (port->mig_phase == MIG_ATTACHING)
+	if (port->mig.phase == MIG_ATTACHING)
 		return 0;
 	n = guest_produced(port, er, prod);
 	if (n == GUEST_PRODUCED_SKIPPED)
@@ -1208,8 +842,8 @@ stock_want(const struct emu_ring *er, uint32_t cap)
  * and a buffer for it, or a dry pool not counted yet, or a made-up
  * handle to put.
  */
-static int
-restock_wanted(const struct avp_emu_port *port)
+int
+emu_restock_wanted(const struct avp_emu_port *port)
 {
 	unsigned int nq, q;
 	uint32_t cap = 0;
@@ -1220,7 +854,8 @@ restock_wanted(const struct avp_emu_port *port)
 
 		if (((er->pos - er->seen) & er->mask) < stock_want(er, cap))
 			return port->free_top != 0 || !port->alloc_dry ||
-				port->fault[AVP_EMU_FAULT_ALLOC_HANDLE].active;
+				emu_fault_active(port,
+					AVP_EMU_FAULT_ALLOC_HANDLE);
 	}
 	return 0;
 }
@@ -1271,8 +906,8 @@ emu_restock(struct avp_emu_port *port)
 	int faults;
 
 	nq = stock_cap(port, &cap);
-	faults = port->fault[AVP_EMU_FAULT_ALLOC_HANDLE].active ||
-		port->fault[AVP_EMU_FAULT_ALLOC_DIRTY].active;
+	faults = emu_fault_active(port, AVP_EMU_FAULT_ALLOC_HANDLE) ||
+		emu_fault_active(port, AVP_EMU_FAULT_ALLOC_DIRTY);
 	for (q = 0; q < nq; q++) {
 		struct emu_ring *er = &port->alloc[q];
 		uint32_t fill = (er->pos - er->seen) & er->mask;
@@ -1291,10 +926,8 @@ emu_restock(struct avp_emu_port *port)
 
 			if (emu_fault_take(port, AVP_EMU_FAULT_ALLOC_HANDLE,
 					&arg)) {
-				uint64_t bogus = port->buf_va + port->pool_len +
-					64 * (1 + port->nbogus);
+				uint64_t bogus = emu_bogus_make(port);
 
-				emu_bogus_add(port, bogus);
 				er->shadow[er->pos] = EMU_SHADOW_BOGUS;
 				emu_ring_put(er, bogus);
 				fill++;
@@ -1345,7 +978,7 @@ consume_rings(struct avp_emu_port *port, struct emu_ring *rings,
 
 		if (emu_ring_peer_idx(&rings[q].r->prod_idx, rings[q].mask,
 				&prod) != 0) {
-			bad_index(port, &rings[q], prod);
+			emu_ring_bad_index(port, &rings[q], prod);
 			continue;
 		}
 		work |= consume(port, q, prod);
@@ -1365,22 +998,11 @@ emu_consume_free(struct avp_emu_port *port)
 	return consume_rings(port, port->fr, consume_free_ring);
 }
 
-/* What a pass read of the guest's indexes, before doing any work. */
-struct emu_snap {
-	uint32_t req_prod;
-	uint32_t txp[AVP_MAX_QUEUES];	/* producer indexes, or SNAP_BAD */
-	uint32_t frp[AVP_MAX_QUEUES];
-	uint32_t allocc[AVP_MAX_QUEUES];	/* consumer indexes */
-	uint32_t rxc[AVP_MAX_QUEUES];
-	uint32_t ready;		/* q: tx[q] not empty, 8 + q: free[q] */
-	uint32_t moved;		/* q: alloc[q] taken, 8 + q: rx[q] */
-};
-
 /* Accounts for what the guest took from alloc and rx, then consumes
  * what it put on tx and free, as far as the snapshot s saw.
  */
-static inline int
-guest_work(struct avp_emu_port *port, const struct emu_snap *s)
+int
+emu_guest_work(struct avp_emu_port *port, const struct emu_snap *s)
 {
 	unsigned int q;
 	int work = 0;
@@ -1403,74 +1025,6 @@ guest_work(struct avp_emu_port *port, const struct emu_snap *s)
 }
 
 /*
- * The work of a pass, once emu_port_service() saw something to do, in
- * the order the pass always had: account for what the guest took, take
- * what it sent and gave back, answer requests, restock, deliver. Not
- * inlined so that a profile tells the work from the polling
- * (devtools/avp-perf-emu-callgrind.sh).
- */
-static __attribute__((noinline)) int
-emu_port_work(struct avp_emu_port *port, const struct emu_snap *s)
-{
-	int work = guest_work(port, s);
-
-	work |= emu_ctrl_service(port, s->req_prod);
-	emu_restock(port);
-	if (pend_waiting(port))
-		work |= deliver_pending(port);
-	work |= generate(port);
-	rx_publish(port);
-	return work;
-}
-
-/* A producer index of a guest-produced ring: SNAP_BAD when out of range
- * (counted), else whether entries wait (1) or not (0).
- */
-static inline int
-snap_prod(struct avp_emu_port *port, struct emu_ring *er, uint32_t *v)
-{
-	if (emu_ring_peer_idx(&er->r->prod_idx, er->mask, v) != 0) {
-		bad_index(port, er, *v);
-		*v = SNAP_BAD;
-		return 0;
-	}
-	return *v != er->pos;
-}
-
-/*
- * Reads the indexes the guest writes on the rings of queues 0 to nq - 1:
- * every producer index first, so that whatever the guest enqueued before
- * them is visible once the consumer indexes are read after. Nonzero when
- * something moved.
- */
-static uint32_t
-snap_rings(struct avp_emu_port *port, struct emu_snap *s, unsigned int nq)
-{
-	unsigned int q;
-
-	s->ready = 0;
-	s->moved = 0;
-	for (q = 0; q < nq; q++) {
-		if (snap_prod(port, &port->tx[q], &s->txp[q]))
-			s->ready |= 1u << q;
-		if (snap_prod(port, &port->fr[q], &s->frp[q]))
-			s->ready |= 1u << (AVP_MAX_QUEUES + q);
-	}
-	/* checked by sync_ring(), when they moved */
-	for (q = 0; q < nq; q++) {
-		s->allocc[q] = __atomic_load_n(&port->alloc[q].r->cons_idx,
-			__ATOMIC_ACQUIRE);
-		s->rxc[q] = __atomic_load_n(&port->rx[q].r->cons_idx,
-			__ATOMIC_ACQUIRE);
-		if (s->allocc[q] != port->alloc[q].seen)
-			s->moved |= 1u << q;
-		if (s->rxc[q] != port->rx[q].seen)
-			s->moved |= 1u << (AVP_MAX_QUEUES + q);
-	}
-	return s->ready | s->moved;
-}
-
-/*
  * Consumes what the guest has put on its tx (and free) rings until now,
  * outside the order of a pass: the producer indexes are read first, so
  * every buffer of those frames is seen taken from alloc after.
@@ -1480,78 +1034,7 @@ emu_consume_tx_now(struct avp_emu_port *port)
 {
 	struct emu_snap s;
 
-	if (snap_rings(port, &s, AVP_MAX_QUEUES) != 0)
-		guest_work(port, &s);
+	if (emu_snap_rings(port, &s, AVP_MAX_QUEUES) != 0)
+		emu_guest_work(port, &s);
 }
 
-/* Queues whose rings the guest was told it may use. */
-static unsigned int
-hot_queues(const struct avp_emu_port *port)
-{
-	unsigned int n = port->cfg.tx_queues;
-
-	if (n < port->cfg.rx_queues)
-		n = port->cfg.rx_queues;
-	if (n < port->stock_txq)
-		n = port->stock_txq;
-	return n < AVP_MAX_QUEUES ? n : AVP_MAX_QUEUES;
-}
-
-/*
- * One service pass over a port (port->lock held).
- *
- * It polls the registers and the indexes the guest writes on the rings
- * of the queues in use. Every 8th pass, and whenever there is anything
- * to do, it reads the indexes of all rings: a bad index or a ring used
- * where it should not be is seen whatever the guest configured, within
- * a few passes when the guest does nothing else, and before anything
- * the guest did after it is handled (a request, a frame on a ring in
- * use). Only then, when something moved or the host itself has work (a
- * request, a late reply, frames pending or to generate, alloc rings to
- * restock), does it call emu_port_work(). An idle pass costs a few
- * loads per ring in use.
- */
-int
-emu_port_service(struct avp_emu_port *port)
-{
-	struct emu_snap s;
-	uint32_t ack = port->mig_ack_seen;
-	uint32_t mask = port->irq_mask_seen;
-	unsigned int hot;
-	int work = 0, full;
-
-	if (port->mig_phase == MIG_RELOCATING)
-		return 0;
-	if (port->regs->irq_mask != mask || port->regs->mig_ack != ack) {
-		emu_regs_poll(port);
-		if (ack != port->mig_ack_seen || mask != port->irq_mask_seen)
-			work = 1;
-	}
-	if (emu_ring_peer_idx(&port->req.r->prod_idx, port->req.mask,
-			&s.req_prod) != 0) {
-		bad_index(port, &port->req, s.req_prod);
-		s.req_prod = port->req.pos;
-	}
-	/* The clock every 8th idle pass only: a busy data path makes many
-	 * short passes, and the reply time stays an upper bound.
-	 */
-	if (s.req_prod == port->req.pos &&
-			(port->req_idle_passes++ & 7) == 0)
-		port->req_idle_us = emu_now_us();
-	hot = hot_queues(port);
-	full = (port->scan_passes++ & 7) == 0;
-	if (snap_rings(port, &s, hot) != 0 ||
-			s.req_prod != port->req.pos || port->late_pending ||
-			port->rx_dirty != 0 || pend_waiting(port) ||
-			gen_wanted(port))
-		full = 2;
-	else if (full)	/* only API calls make restocking due unseen */
-		full = restock_wanted(port) ? 2 : 1;
-	if (!full)
-		return work;
-	if (hot < AVP_MAX_QUEUES && snap_rings(port, &s, AVP_MAX_QUEUES) != 0)
-		full = 2;
-	if (full == 2)
-		work |= emu_port_work(port, &s);
-	return work;
-}

@@ -21,7 +21,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_dev.h"
 
 #define ALIGN_UP(x, a)	(((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 
@@ -80,7 +80,7 @@ emu_dev_reset_pool(struct avp_emu_port *port)
 	port->free_top = port->nbufs;
 	port->rx_outstanding = 0;
 	port->alloc_dry = 0;
-	port->nbogus = 0;
+	port->fault.nbogus = 0;
 }
 
 static struct avp_ring *
@@ -128,7 +128,7 @@ emu_dev_init_data_rings(struct avp_emu_port *port)
 	emu_dev_reset_pool(port);
 	port->rx_dirty = 0;
 	port->stock_txq = 0;
-	port->image_faulted = 0;
+	port->fault.image = 0;
 }
 
 void
@@ -141,8 +141,8 @@ emu_dev_init_ctrl_rings(struct avp_emu_port *port)
 		port->params.ctrl_ring_slots, NULL);
 	emu_ring_init(&port->resp, ring_at(port, RR_REQ_OFF +
 		port->ctrl_ring_bytes), port->params.ctrl_ring_slots, NULL);
-	port->late_pending = 0;
-	port->req_idle_us = emu_now_us();
+	port->late.pending = 0;
+	port->sched.req_idle_us = emu_now_us();
 }
 
 /*
@@ -180,7 +180,7 @@ emu_dev_layout(struct avp_emu_port *port)
 		port->rr_off = 0;
 		port->pool_off = port->rr_len;
 	}
-	port->rr_pa = EMU_PA_BASE + port->gen * EMU_PA_GEN_STEP +
+	port->rr_pa = EMU_PA_BASE + port->relocs * EMU_PA_GEN_STEP +
 		(uint64_t)port->idx * 0x10000000ULL;
 	port->pool_pa = port->rr_pa + EMU_PA_POOL_GAP;
 	port->buf_va = (uint64_t)(uintptr_t)(port->bar2 + port->pool_off);
@@ -357,10 +357,10 @@ emu_port_release(struct avp_emu_port *port, int ctrl_rings)
 		port->regs->irq_mask = 0;
 		port->regs->irq_status = 0;
 		port->regs->mig_ack = 0;
-		port->irq_mask_seen = 0;
-		port->irq_latched = 0;
-		port->irq_undelivered = 0;
-		port->mig_ack_seen = 0;
+		port->irq.mask_seen = 0;
+		port->irq.latched = 0;
+		port->irq.undelivered = 0;
+		port->mig.ack_seen = 0;
 		emu_mtu_set(port, 0);
 	}
 }

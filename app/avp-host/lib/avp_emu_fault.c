@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_fault.h"
 
 static const char * const fault_names[AVP_EMU_FAULT_COUNT] = {
 	[AVP_EMU_FAULT_NONE] = "none",
@@ -49,18 +49,12 @@ avp_emu_fault_name(enum avp_emu_fault f)
 	return fault_names[f];
 }
 
-int
-emu_fault_active(const struct avp_emu_port *port, enum avp_emu_fault f)
-{
-	return port->fault[f].active;
-}
-
 /* 1 when fault f applies to this event; consumes one of its count. */
 int
 emu_fault_take(struct avp_emu_port *port, enum avp_emu_fault f,
 		uint64_t *arg)
 {
-	struct emu_fault *ft = &port->fault[f];
+	struct emu_fault *ft = &port->fault.kind[f];
 
 	if (!ft->active)
 		return 0;
@@ -79,27 +73,35 @@ emu_fault_refresh(struct avp_emu_port *port)
 {
 	unsigned int f;
 
-	port->desc_fault_on = 0;
+	port->fault.desc_on = 0;
 	for (f = AVP_EMU_FAULT_DESC_HANDLE; f <= AVP_EMU_FAULT_DESC_OVERSIZE;
 			f++)
-		port->desc_fault_on |= port->fault[f].active;
+		port->fault.desc_on |= port->fault.kind[f].active;
 }
 
-void
-emu_bogus_add(struct avp_emu_port *port, uint64_t h)
+/* A made-up handle outside the pool, remembered: the guest may hand
+ * it back without a violation.
+ */
+uint64_t
+emu_bogus_make(struct avp_emu_port *port)
 {
-	port->bogus[port->nbogus % EMU_BOGUS_MAX] = h;
-	port->nbogus++;
+	uint64_t h = port->buf_va + port->pool_len +
+		64 * (1 + port->fault.nbogus);
+
+	port->fault.bogus[port->fault.nbogus % EMU_BOGUS_MAX] = h;
+	port->fault.nbogus++;
+	return h;
 }
 
 int
 emu_bogus_is(const struct avp_emu_port *port, uint64_t h)
 {
-	unsigned int i, n = port->nbogus < EMU_BOGUS_MAX ? port->nbogus :
+	const struct emu_fault_state *fs = &port->fault;
+	unsigned int i, n = fs->nbogus < EMU_BOGUS_MAX ? fs->nbogus :
 		EMU_BOGUS_MAX;
 
 	for (i = 0; i < n; i++)
-		if (port->bogus[i] == h)
+		if (fs->bogus[i] == h)
 			return 1;
 	return 0;
 }
@@ -145,16 +147,16 @@ image_fault(struct avp_emu_port *port, enum avp_emu_fault f, uint64_t arg)
 		 * that masks it reads slots 0..2: they hold handles outside
 		 * the pool, which it may hand back without a violation.
 		 */
-		port->image_faulted = 1;
+		port->fault.image = 1;
 		for (i = 0; i < 3; i++) {
-			uint64_t h = port->buf_va + port->pool_len +
-				64 * (1 + port->nbogus);
+			uint64_t h = emu_bogus_make(port);
 
-			emu_bogus_add(port, h);
 			port->rx[0].r->slots[i] = h;
 			port->rx[0].shadow[i] = EMU_SHADOW_BOGUS;
 		}
-		/* as if the host had produced those 3: the guest may take them */
+		/* as if the host had produced those 3: the guest may take
+		 * them
+		 */
 		port->rx[0].pos = 3;
 		port->rx[0].r->prod_idx = port->params.ring_slots + 3;
 		break;
@@ -177,13 +179,13 @@ avp_emu_port_fault(struct avp_emu_port *port, enum avp_emu_fault fault,
 		return -EINVAL;
 	pthread_mutex_lock(&port->lock);
 	if (fault == AVP_EMU_FAULT_NONE) {
-		memset(port->fault, 0, sizeof(port->fault));
+		memset(port->fault.kind, 0, sizeof(port->fault.kind));
 	} else if (fault <= AVP_EMU_FAULT_BUF_REGION) {
 		image_fault(port, fault, arg);
 	} else {
-		port->fault[fault].active = 1;
-		port->fault[fault].count = count;
-		port->fault[fault].arg = arg;
+		port->fault.kind[fault].active = 1;
+		port->fault.kind[fault].count = count;
+		port->fault.kind[fault].arg = arg;
 	}
 	emu_fault_refresh(port);
 	pthread_mutex_unlock(&port->lock);
@@ -198,7 +200,7 @@ avp_emu_port_reset(struct avp_emu_port *port)
 	if (port == NULL)
 		return -EINVAL;
 	pthread_mutex_lock(&port->lock);
-	memset(port->fault, 0, sizeof(port->fault));
+	memset(port->fault.kind, 0, sizeof(port->fault.kind));
 	emu_fault_refresh(port);
 	ret = emu_dev_layout(port);
 	if (ret == 0) {

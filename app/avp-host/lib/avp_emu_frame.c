@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_util.h"
 
 #define FRAME_TYPE	0x88b5
 #define FRAME_MAGIC	0x46505641	/* "AVPF" little-endian */
@@ -59,7 +59,7 @@ static uint8_t pat_bytes[256 + PAT_RUN];
 /* Filled once when the program loads: the frame functions run per frame
  * and need no check or call for it.
  */
-static void __attribute__((constructor))
+static void __emu_constructor
 pattern_init(void)
 {
 	unsigned int i;
@@ -192,7 +192,7 @@ emu_frame_build_burst(uint8_t *const *bufs, unsigned int n, uint32_t len,
 }
 
 /* Not inlined: the short path below then needs no registers saved. */
-static __attribute__((noinline)) int
+static __emu_noinline int
 frame_verify_any(const uint8_t *buf, uint32_t len, uint64_t *seq)
 {
 	uint32_t off = 12, flen, i, n, chunk;

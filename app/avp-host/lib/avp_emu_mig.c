@@ -16,7 +16,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "avp_emu_priv.h"
+#include "avp_emu_ctrl.h"
+#include "avp_emu_data.h"
 
 #define EMU_ACK_TIMEOUT_MS	5000
 
@@ -27,25 +28,50 @@ pred_ack(struct avp_emu_port *port, const void *arg)
 	return port->regs->mig_ack != 0;
 }
 
+/* Sets the status, clearing any old ack: an acknowledgement not yet
+ * polled still ends its event.
+ */
+static void
+mig_status_set(struct avp_emu_port *port, uint32_t status)
+{
+	emu_regs_poll(port);
+	port->regs->mig_ack = 0;
+	port->mig.ack_seen = 0;
+	port->regs->mig_status = status;
+}
+
 /* Raises a migration event: clear any old ack, set status, latch, signal. */
 static void
 mig_raise(struct avp_emu_port *port, uint32_t status)
 {
-	emu_regs_poll(port);
-	port->regs->mig_ack = 0;
-	port->mig_ack_seen = 0;
-	port->regs->mig_status = status;
+	mig_status_set(port, status);
 	emu_irq_raise(port, AVP_IRQ_CAUSE_MIGRATION);
 }
 
+/*
+ * One phase of a migration (lock held): raises status, waits for the
+ * guest's acknowledgement and takes it in. The ack and the time it took
+ * go to *ack and *us. Returns 0 when the guest acknowledged status,
+ * -ECANCELED when it answered ERROR, -EPROTO for any other value and
+ * -ETIMEDOUT when it did not answer.
+ */
 static int
-ack_result(int wait_ret, uint32_t ack, uint32_t expect)
+mig_phase_run(struct avp_emu_port *port, uint32_t status,
+		unsigned int timeout_ms, uint32_t *ack, uint64_t *us)
 {
-	if (wait_ret != 0)
+	uint64_t t0 = emu_now_us();
+	int ret;
+
+	mig_raise(port, status);
+	ret = emu_wait(port, pred_ack, NULL, timeout_ms);
+	*ack = port->regs->mig_ack;
+	*us = emu_now_us() - t0;
+	emu_regs_poll(port);
+	if (ret != 0)
 		return -ETIMEDOUT;
-	if (ack == expect)
+	if (*ack == status)
 		return 0;
-	if (ack == AVP_MIG_ERROR)
+	if (*ack == AVP_MIG_ERROR)
 		return -ECANCELED;
 	return -EPROTO;
 }
@@ -105,7 +131,7 @@ relocate(struct avp_emu_port *port, const struct avp_emu_migrate_opts *o,
 	do {
 		port->params.instance_id = emu_random64();
 	} while (port->params.instance_id == old_id);
-	port->gen++;
+	port->relocs++;
 	if (o->reorder_memmap)
 		port->swapped = !port->swapped;
 	ret = emu_dev_remap(port);
@@ -124,7 +150,7 @@ relocate(struct avp_emu_port *port, const struct avp_emu_migrate_opts *o,
 	port->stock_txq = stock;
 	emu_restock(port);
 	emu_log(port, 1, "relocated: generation %" PRIu64 ", %" PRIu64
-		" frames lost", port->gen, *lost);
+		" frames lost", port->relocs, *lost);
 	return 0;
 }
 
@@ -139,8 +165,6 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 	struct avp_cfg saved_cfg;
 	int saved_conf, saved_link, ret;
 	unsigned int timeout, saved_stock;
-	uint64_t t0;
-	uint32_t ack;
 
 	if (port == NULL)
 		return -EINVAL;
@@ -152,7 +176,7 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 		EMU_ACK_TIMEOUT_MS;
 	pthread_mutex_lock(&port->lock);
 	ret = geometry(port, &o, &np);
-	if (ret == 0 && port->mig_phase != MIG_IDLE)
+	if (ret == 0 && port->mig.phase != MIG_IDLE)
 		ret = -EBUSY;
 	if (ret != 0) {
 		pthread_mutex_unlock(&port->lock);
@@ -166,22 +190,17 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 	saved_stock = port->stock_txq;
 
 	/* steps 1 to 3: detach */
-	port->mig_phase = MIG_DETACHING;
-	port->mig_shutdown_seen = 0;
-	t0 = emu_now_us();
-	mig_raise(port, AVP_MIG_DETACHED);
-	ret = emu_wait(port, pred_ack, NULL, timeout);
-	ack = port->regs->mig_ack;
-	r.detach_ack = ack;
-	r.detach_us = emu_now_us() - t0;
-	emu_regs_poll(port);
-	ret = ack_result(ret, ack, AVP_MIG_DETACHED);
+	port->mig.phase = MIG_DETACHING;
+	port->mig.shutdown_seen = 0;
+	ret = mig_phase_run(port, AVP_MIG_DETACHED, timeout, &r.detach_ack,
+		&r.detach_us);
 	if (ret != 0) {
 		/* aborted: the guest still uses this memory and keeps the
 		 * state it had, without re-sending CONFIGURE or SET_LINK
 		 */
-		emu_log(port, 0, "migration detach failed (ack %u)", ack);
-		if (port->mig_shutdown_seen) {
+		emu_log(port, 0, "migration detach failed (ack %u)",
+			r.detach_ack);
+		if (port->mig.shutdown_seen) {
 			port->configured = saved_conf;
 			port->link_up = saved_link;
 			port->cfg = saved_cfg;
@@ -189,34 +208,29 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 		}
 		emu_irq_clear(port, AVP_IRQ_CAUSE_MIGRATION);
 		port->regs->mig_status = AVP_MIG_ERROR;
-		port->mig_phase = MIG_IDLE;
+		port->mig.phase = MIG_IDLE;
 		goto out;
 	}
 
 	/* steps 4 to 8: relocate and attach */
-	port->mig_phase = MIG_RELOCATING;
+	port->mig.phase = MIG_RELOCATING;
 	ret = relocate(port, &o, &np, &r.frames_lost);
 	if (ret != 0) {
 		port->regs->mig_status = AVP_MIG_ERROR;
-		port->mig_phase = MIG_IDLE;
+		port->mig.phase = MIG_IDLE;
 		goto out;
 	}
-	port->mig_configures = 0;
-	port->mig_phase = MIG_ATTACHING;
-	t0 = emu_now_us();
-	mig_raise(port, AVP_MIG_ATTACHED);
-	ret = emu_wait(port, pred_ack, NULL, timeout);
-	ack = port->regs->mig_ack;
-	r.attach_ack = ack;
-	r.attach_us = emu_now_us() - t0;
-	emu_regs_poll(port);
-	ret = ack_result(ret, ack, AVP_MIG_ATTACHED);
-	r.reconfigured = port->mig_configures != 0;
+	port->mig.configures = 0;
+	port->mig.phase = MIG_ATTACHING;
+	ret = mig_phase_run(port, AVP_MIG_ATTACHED, timeout, &r.attach_ack,
+		&r.attach_us);
+	r.reconfigured = port->mig.configures != 0;
 	emu_irq_clear(port, AVP_IRQ_CAUSE_MIGRATION);
-	port->mig_phase = MIG_IDLE;
+	port->mig.phase = MIG_IDLE;
 	port->st.migrations++;
 	if (ret != 0)
-		emu_log(port, 0, "migration attach failed (ack %u)", ack);
+		emu_log(port, 0, "migration attach failed (ack %u)",
+			r.attach_ack);
 out:
 	pthread_cond_broadcast(&port->cond);
 	pthread_mutex_unlock(&port->lock);
@@ -232,15 +246,10 @@ avp_emu_port_set_mig_status(struct avp_emu_port *port, uint32_t status,
 	if (port == NULL)
 		return -EINVAL;
 	pthread_mutex_lock(&port->lock);
-	if (raise) {
+	if (raise)
 		mig_raise(port, status);
-	} else {
-		/* an acknowledgement not yet polled still ends its event */
-		emu_regs_poll(port);
-		port->regs->mig_ack = 0;
-		port->mig_ack_seen = 0;
-		port->regs->mig_status = status;
-	}
+	else
+		mig_status_set(port, status);
 	pthread_mutex_unlock(&port->lock);
 	return 0;
 }

@@ -3,14 +3,17 @@
  */
 
 /*
- * Host side of the AVP rings (ABI section 8). The host never trusts the
- * shared header for nslots or its own index: it keeps private copies and
- * only reads the peer's index from shared memory, checking its range.
+ * The AVP rings (avp-abi.md, rings). The host never trusts the shared
+ * header for nslots or its own index: it keeps private copies and only
+ * reads the peer's index from shared memory, checking its range. The
+ * guest side at the end serves the test guests, which play the driver;
+ * both sides count entries and room with the same two functions.
  */
 
 #ifndef AVP_EMU_RING_H
 #define AVP_EMU_RING_H
 
+#include <errno.h>
 #include <stdint.h>
 
 #include "avp_abi.h"
@@ -25,6 +28,20 @@ struct emu_ring {
 };
 
 #define EMU_SHADOW_BOGUS	UINT32_MAX
+
+/* Entries between the consumer index cons and the producer index prod. */
+static inline uint32_t
+emu_ring_count(uint32_t prod, uint32_t cons, uint32_t mask)
+{
+	return (prod - cons) & mask;
+}
+
+/* Free slots for the producer: one slot always stays empty. */
+static inline uint32_t
+emu_ring_space(uint32_t prod, uint32_t cons, uint32_t mask)
+{
+	return (cons - prod - 1) & mask;
+}
 
 static inline void
 emu_ring_init(struct emu_ring *er, struct avp_ring *r, uint32_t nslots,
@@ -56,7 +73,7 @@ emu_ring_peer_idx(const volatile uint32_t *idx, uint32_t mask, uint32_t *v)
 static inline uint32_t
 emu_ring_room(const struct emu_ring *er, uint32_t cons)
 {
-	return (cons - er->pos - 1) & er->mask;
+	return emu_ring_space(er->pos, cons, er->mask);
 }
 
 static inline void
@@ -76,7 +93,7 @@ emu_ring_publish_prod(struct emu_ring *er)
 static inline uint32_t
 emu_ring_avail(const struct emu_ring *er, uint32_t prod)
 {
-	return (prod - er->pos) & er->mask;
+	return emu_ring_count(prod, er->pos, er->mask);
 }
 
 static inline uint64_t
@@ -93,6 +110,51 @@ emu_ring_publish_cons(struct emu_ring *er)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	__atomic_store_n(&er->r->cons_idx, er->pos, __ATOMIC_RELEASE);
+}
+
+/*
+ * The guest's side, as a test guest plays it: its own index lives in
+ * shared memory too. A slot is written before the producer index that
+ * publishes it, and read after that index is seen.
+ */
+static inline uint32_t
+emu_ring_guest_count(const struct avp_ring *r)
+{
+	return emu_ring_count(r->prod_idx, r->cons_idx, r->nslots - 1);
+}
+
+static inline uint32_t
+emu_ring_guest_space(const struct avp_ring *r)
+{
+	return emu_ring_space(r->prod_idx, r->cons_idx, r->nslots - 1);
+}
+
+static inline int
+emu_ring_guest_put(struct avp_ring *r, uint64_t v)
+{
+	uint32_t mask = r->nslots - 1;
+	uint32_t prod = r->prod_idx & mask;
+	uint32_t cons = __atomic_load_n(&r->cons_idx, __ATOMIC_ACQUIRE);
+
+	if (emu_ring_space(prod, cons, mask) == 0)
+		return -ENOSPC;
+	r->slots[prod] = v;
+	__atomic_store_n(&r->prod_idx, (prod + 1) & mask, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static inline int
+emu_ring_guest_get(struct avp_ring *r, uint64_t *v)
+{
+	uint32_t mask = r->nslots - 1;
+	uint32_t cons = r->cons_idx & mask;
+	uint32_t prod = __atomic_load_n(&r->prod_idx, __ATOMIC_ACQUIRE);
+
+	if (emu_ring_count(prod, cons, mask) == 0)
+		return -ENOENT;
+	*v = r->slots[cons];
+	__atomic_store_n(&r->cons_idx, (cons + 1) & mask, __ATOMIC_RELEASE);
+	return 0;
 }
 
 #endif /* AVP_EMU_RING_H */

@@ -23,7 +23,9 @@
 #include <sys/un.h>
 
 #include "avp_attach_proto.h"
-#include "avp_emu_priv.h"
+#include "avp_emu_ctrl.h"
+#include "avp_emu_queue.h"
+#include "avp_emu_sock.h"
 
 #define HELLO_TIMEOUT_MS	2000
 
@@ -99,16 +101,16 @@ static void
 guest_gone(struct avp_emu_port *port)
 {
 	pthread_mutex_lock(&port->lock);
-	if (port->cfd >= 0)
-		close(port->cfd);
-	port->cfd = -1;
-	port->attached = 0;
-	port->force_close = 0;
+	if (port->sock.cfd >= 0)
+		close(port->sock.cfd);
+	port->sock.cfd = -1;
+	port->sock.attached = 0;
+	port->sock.force_close = 0;
 	/* record what the guest wrote last (an ack of a probe while
 	 * detached) before the release clears the registers
 	 */
 	emu_regs_poll(port);
-	if (port->mig_phase == MIG_IDLE)
+	if (port->mig.phase == MIG_IDLE)
 		emu_port_release(port, 1);
 	/* frames queued for that guest are not for the next one */
 	emu_pend_clear(port);
@@ -122,7 +124,8 @@ handshake(struct avp_emu_port *port, int fd)
 {
 	struct pollfd pfd[2] = {
 		{ fd, POLLIN, 0 },
-		{ port->wake_fd, POLLIN, 0 },	/* port destroyed meanwhile */
+		/* the port destroyed meanwhile */
+		{ port->sock.wake_fd, POLLIN, 0 },
 	};
 	struct avp_attach_msg m;
 	ssize_t n;
@@ -144,10 +147,10 @@ handshake(struct avp_emu_port *port, int fd)
 	}
 	/* attached before DEVICE goes out: the guest may act on it at once */
 	pthread_mutex_lock(&port->lock);
-	busy = port->cfd >= 0;
+	busy = port->sock.cfd >= 0;
 	if (!busy) {
-		port->cfd = fd;
-		port->attached = 1;
+		port->sock.cfd = fd;
+		port->sock.attached = 1;
 	}
 	pthread_mutex_unlock(&port->lock);
 	if (busy) {
@@ -177,11 +180,11 @@ sock_thread(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&port->lock);
-		cfd = port->cfd;
+		cfd = port->sock.cfd;
 		pthread_mutex_unlock(&port->lock);
-		pfd[0].fd = port->wake_fd;
+		pfd[0].fd = port->sock.wake_fd;
 		pfd[0].events = POLLIN;
-		pfd[1].fd = port->lfd;
+		pfd[1].fd = port->sock.lfd;
 		pfd[1].events = POLLIN;
 		pfd[2].fd = cfd;
 		pfd[2].events = POLLIN;
@@ -192,12 +195,12 @@ sock_thread(void *arg)
 			break;
 		}
 		if (pfd[0].revents & POLLIN) {
-			if (read(port->wake_fd, &v, sizeof(v)) < 0)
+			if (read(port->sock.wake_fd, &v, sizeof(v)) < 0)
 				v = 0;
 			pthread_mutex_lock(&port->lock);
-			force = port->force_close;
+			force = port->sock.force_close;
 			pthread_mutex_unlock(&port->lock);
-			if (__atomic_load_n(&port->sock_stop,
+			if (__atomic_load_n(&port->sock.stop,
 					__ATOMIC_ACQUIRE))
 				break;
 			if (force) {
@@ -216,7 +219,8 @@ sock_thread(void *arg)
 			}
 		}
 		if (pfd[1].revents & POLLIN) {
-			int fd = accept4(port->lfd, NULL, NULL, SOCK_CLOEXEC);
+			int fd = accept4(port->sock.lfd, NULL, NULL,
+				SOCK_CLOEXEC);
 
 			if (fd >= 0)
 				handshake(port, fd);
@@ -233,48 +237,48 @@ avp_emu_port_listen(struct avp_emu_port *port, const char *path)
 
 	if (port == NULL || path == NULL || strlen(path) >= sizeof(sa.sun_path))
 		return -EINVAL;
-	if (port->sock_path != NULL)
+	if (port->sock.path != NULL)
 		return -EBUSY;
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	memcpy(sa.sun_path, path, strlen(path));
-	port->lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (port->lfd < 0)
+	port->sock.lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (port->sock.lfd < 0)
 		return -errno;
 	unlink(path);
-	if (bind(port->lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-			listen(port->lfd, 4) != 0) {
+	if (bind(port->sock.lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+			listen(port->sock.lfd, 4) != 0) {
 		ret = -errno;
 		goto fail;
 	}
-	port->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (port->wake_fd < 0) {
+	port->sock.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (port->sock.wake_fd < 0) {
 		ret = -errno;
 		goto fail;
 	}
-	port->sock_path = strdup(path);
-	if (port->sock_path == NULL) {
+	port->sock.path = strdup(path);
+	if (port->sock.path == NULL) {
 		ret = -ENOMEM;
 		goto fail;
 	}
-	__atomic_store_n(&port->sock_stop, 0, __ATOMIC_RELEASE);
-	ret = pthread_create(&port->sock_thread, NULL, sock_thread, port);
+	__atomic_store_n(&port->sock.stop, 0, __ATOMIC_RELEASE);
+	ret = pthread_create(&port->sock.thread, NULL, sock_thread, port);
 	if (ret != 0) {
 		ret = -ret;
 		goto fail;
 	}
-	port->sock_thread_ok = 1;
+	port->sock.thread_ok = 1;
 	return 0;
 fail:
-	if (port->sock_path != NULL)
-		unlink(port->sock_path);
-	free(port->sock_path);
-	port->sock_path = NULL;
-	if (port->wake_fd >= 0)
-		close(port->wake_fd);
-	port->wake_fd = -1;
-	close(port->lfd);
-	port->lfd = -1;
+	if (port->sock.path != NULL)
+		unlink(port->sock.path);
+	free(port->sock.path);
+	port->sock.path = NULL;
+	if (port->sock.wake_fd >= 0)
+		close(port->sock.wake_fd);
+	port->sock.wake_fd = -1;
+	close(port->sock.lfd);
+	port->sock.lfd = -1;
 	return ret;
 }
 
@@ -283,33 +287,34 @@ wake(struct avp_emu_port *port)
 {
 	uint64_t one = 1;
 
-	if (write(port->wake_fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+	if (write(port->sock.wake_fd, &one, sizeof(one)) !=
+			(ssize_t)sizeof(one))
 		emu_log(port, 0, "socket thread wake-up failed");
 }
 
 void
 emu_sock_close(struct avp_emu_port *port)
 {
-	if (port->sock_thread_ok) {
-		__atomic_store_n(&port->sock_stop, 1, __ATOMIC_RELEASE);
+	if (port->sock.thread_ok) {
+		__atomic_store_n(&port->sock.stop, 1, __ATOMIC_RELEASE);
 		wake(port);
-		pthread_join(port->sock_thread, NULL);
-		port->sock_thread_ok = 0;
+		pthread_join(port->sock.thread, NULL);
+		port->sock.thread_ok = 0;
 	}
-	if (port->cfd >= 0)
-		close(port->cfd);
-	port->cfd = -1;
-	port->attached = 0;
-	if (port->lfd >= 0)
-		close(port->lfd);
-	port->lfd = -1;
-	if (port->wake_fd >= 0)
-		close(port->wake_fd);
-	port->wake_fd = -1;
-	if (port->sock_path != NULL) {
-		unlink(port->sock_path);
-		free(port->sock_path);
-		port->sock_path = NULL;
+	if (port->sock.cfd >= 0)
+		close(port->sock.cfd);
+	port->sock.cfd = -1;
+	port->sock.attached = 0;
+	if (port->sock.lfd >= 0)
+		close(port->sock.lfd);
+	port->sock.lfd = -1;
+	if (port->sock.wake_fd >= 0)
+		close(port->sock.wake_fd);
+	port->sock.wake_fd = -1;
+	if (port->sock.path != NULL) {
+		unlink(port->sock.path);
+		free(port->sock.path);
+		port->sock.path = NULL;
 	}
 }
 
@@ -317,7 +322,7 @@ static int
 pred_detached(struct avp_emu_port *port, const void *arg)
 {
 	(void)arg;
-	return !port->attached;
+	return !port->sock.attached;
 }
 
 int
@@ -329,17 +334,18 @@ avp_emu_port_unplug(struct avp_emu_port *port, unsigned int timeout_ms)
 	if (port == NULL)
 		return -EINVAL;
 	pthread_mutex_lock(&port->lock);
-	if (!port->attached || port->cfd < 0) {
+	if (!port->sock.attached || port->sock.cfd < 0) {
 		pthread_mutex_unlock(&port->lock);
 		return -ENOTCONN;
 	}
 	msg_init(&m, AVP_ATTACH_MSG_UNPLUG);
-	if (send(port->cfd, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+	if (send(port->sock.cfd, &m, sizeof(m), MSG_NOSIGNAL) !=
+			(ssize_t)sizeof(m))
 		emu_log(port, 1, "UNPLUG not sent");
 	ret = emu_wait(port, pred_detached, NULL, timeout_ms);
 	if (ret != 0) {
 		emu_log(port, 0, "guest did not let go: closing its socket");
-		port->force_close = 1;
+		port->sock.force_close = 1;
 		wake(port);
 		emu_wait(port, pred_detached, NULL, 5000);
 		ret = -ETIMEDOUT;
@@ -354,7 +360,7 @@ avp_emu_port_attached(struct avp_emu_port *port)
 	int a;
 
 	pthread_mutex_lock(&port->lock);
-	a = port->attached;
+	a = port->sock.attached;
 	pthread_mutex_unlock(&port->lock);
 	return a;
 }

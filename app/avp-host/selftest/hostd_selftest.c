@@ -54,6 +54,7 @@
 #include <sys/wait.h>
 
 #include "avp_emu.h"
+#include "avp_emu_compiler.h"
 #include "avp_test_guest.h"
 
 #define SKIP_EXIT	77
@@ -68,7 +69,7 @@ static pid_t daemon_pid = -1;
 
 #define CHECK(cond, ...) check_report(!!(cond), __VA_ARGS__)
 
-static void __attribute__((format(printf, 2, 3)))
+static void __emu_format_printf(2, 3)
 check_report(int ok, const char *fmt, ...)
 {
 	va_list ap;
@@ -198,7 +199,7 @@ finish(void)
 	return n_fail == 0 ? 0 : 1;
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
+static void __emu_noreturn __emu_format_printf(1, 2)
 fatal(const char *fmt, ...)
 {
 	va_list ap;

@@ -17,6 +17,7 @@
 #include <sys/un.h>
 
 #include "avp_attach_proto.h"
+#include "avp_emu_ring.h"
 #include "avp_test_guest.h"
 
 #define TG_BARRIER() __atomic_thread_fence(__ATOMIC_SEQ_CST)
@@ -38,48 +39,11 @@ tg_pause(void)
 	nanosleep(&ts, NULL);
 }
 
-/* Guest-side ring operations (ABI section 8), independent of the host's. */
+/* Guest-side ring operations: the ring header's, shared with the host. */
 uint32_t
 avp_tg_ring_count(const struct avp_ring *r)
 {
-	return (r->prod_idx - r->cons_idx) & (r->nslots - 1);
-}
-
-static uint32_t
-tg_ring_room(const struct avp_ring *r)
-{
-	return (r->cons_idx - r->prod_idx - 1) & (r->nslots - 1);
-}
-
-static int
-tg_enqueue(struct avp_ring *r, uint64_t v)
-{
-	uint32_t mask = r->nslots - 1;
-	uint32_t w = r->prod_idx & mask;
-	uint32_t nw = (w + 1) & mask;
-
-	if (nw == r->cons_idx)
-		return -ENOSPC;
-	r->slots[w] = v;
-	TG_BARRIER();
-	r->prod_idx = nw;
-	return 0;
-}
-
-static int
-tg_dequeue(struct avp_ring *r, uint64_t *v)
-{
-	uint32_t mask = r->nslots - 1;
-	uint32_t p = r->prod_idx;
-	uint32_t c = r->cons_idx & mask;
-
-	if (c == p)
-		return -ENOENT;
-	TG_BARRIER();
-	*v = r->slots[c];
-	TG_BARRIER();
-	r->cons_idx = (c + 1) & mask;
-	return 0;
+	return emu_ring_guest_count(r);
 }
 
 /* T(): host physical address to guest pointer through the memory map. */
@@ -449,11 +413,11 @@ avp_tg_request_post(struct avp_tg *g, const struct avp_ctrl_msg *msg)
 {
 	uint64_t v;
 
-	while (tg_dequeue(g->resp, &v) == 0)
+	while (emu_ring_guest_get(g->resp, &v) == 0)
 		;
 	memcpy(g->ctrl, msg, sizeof(*msg));
 	TG_BARRIER();
-	if (tg_enqueue(g->req, g->ctrl_va) != 0)
+	if (emu_ring_guest_put(g->req, g->ctrl_va) != 0)
 		return AVP_ERR_CTRL_RING_FULL;
 	return 0;
 }
@@ -470,7 +434,7 @@ avp_tg_request_wait(struct avp_tg *g, struct avp_ctrl_msg *msg,
 			return AVP_ERR_CTRL_TIMEOUT;
 		tg_pause();
 	}
-	if (tg_dequeue(g->resp, &v) != 0 || v != g->ctrl_va)
+	if (emu_ring_guest_get(g->resp, &v) != 0 || v != g->ctrl_va)
 		return AVP_ERR_CTRL_BAD_REPLY;
 	TG_BARRIER();
 	memcpy(msg, g->ctrl, sizeof(*msg));
@@ -575,10 +539,11 @@ tg_take(struct avp_tg *g, unsigned int q, uint64_t *h, unsigned int n)
 
 	if (q >= AVP_MAX_QUEUES || g->alloc[q] == NULL)
 		return -EINVAL;
-	if (avp_tg_ring_count(g->alloc[q]) < n || tg_ring_room(g->tx[q]) < 1)
+	if (avp_tg_ring_count(g->alloc[q]) < n ||
+			emu_ring_guest_space(g->tx[q]) < 1)
 		return -EAGAIN;
 	for (i = 0; i < n; i++)
-		if (tg_dequeue(g->alloc[q], &h[i]) != 0)
+		if (emu_ring_guest_get(g->alloc[q], &h[i]) != 0)
 			return -EAGAIN;
 	return 0;
 }
@@ -637,7 +602,7 @@ avp_tg_tx(struct avp_tg *g, unsigned int q, const void *frame, uint32_t len,
 		head->vlan_tci = tci;
 	}
 	TG_BARRIER();
-	return tg_enqueue(g->tx[q], h[0]);
+	return emu_ring_guest_put(g->tx[q], h[0]);
 }
 
 int
@@ -646,20 +611,20 @@ avp_tg_tx_bad(struct avp_tg *g, unsigned int q, enum avp_tg_bad bad)
 	uint8_t frame[64];
 	uint64_t h[2];
 	struct avp_desc *d;
-	uint32_t H = g->buf_data_size;
+	uint32_t seg_max = g->buf_data_size;
 	int ret;
 
 	memset(frame, 0xa5, sizeof(frame));
 	switch (bad) {
 	case AVP_TG_BAD_HANDLE:
 		/* below the buffer region: never issued */
-		return tg_enqueue(g->tx[q], g->buf_va - 4096);
+		return emu_ring_guest_put(g->tx[q], g->buf_va - 4096);
 	case AVP_TG_BAD_NOT_OWNED:
 		/* still in the alloc ring: not handed over yet */
 		if (avp_tg_ring_count(g->alloc[q]) == 0)
 			return -EAGAIN;
 		h[0] = g->alloc[q]->slots[g->alloc[q]->cons_idx];
-		return tg_enqueue(g->tx[q], h[0]);
+		return emu_ring_guest_put(g->tx[q], h[0]);
 	case AVP_TG_BAD_CHAIN_LONG:
 		ret = tg_take(g, q, h, 2);
 		if (ret != 0)
@@ -671,15 +636,15 @@ avp_tg_tx_bad(struct avp_tg *g, unsigned int q, enum avp_tg_bad bad)
 		d->seg_count = 2;
 		d->frame_len = sizeof(frame);
 		TG_BARRIER();
-		return tg_enqueue(g->tx[q], h[0]);
+		return emu_ring_guest_put(g->tx[q], h[0]);
 	case AVP_TG_BAD_RING_INDEX:
 		g->tx[q]->prod_idx = g->tx[q]->nslots + 1;
 		return 0;
 	case AVP_TG_BAD_CTRL_TOKEN:
-		return tg_enqueue(g->req, g->ctrl_va + 8);
+		return emu_ring_guest_put(g->req, g->ctrl_va + 8);
 	case AVP_TG_BAD_AFTER_CLOSE:
 		/* whatever the handle: the host no longer expects anything */
-		return tg_enqueue(g->tx[q], g->buf_va);
+		return emu_ring_guest_put(g->tx[q], g->buf_va);
 	case AVP_TG_BAD_CTRL_REQUEST:
 		return avp_tg_configure(g, AVP_MAX_QUEUES + 1, 1, 0, 0);
 	case AVP_TG_BAD_FREE_RING:
@@ -701,14 +666,14 @@ avp_tg_tx_bad(struct avp_tg *g, unsigned int q, enum avp_tg_bad bad)
 		d->seg_count = 2;
 		break;
 	case AVP_TG_BAD_SEG_LEN:
-		d->seg_len = (uint16_t)(H + 1);
-		d->frame_len = (uint16_t)(H + 1);
+		d->seg_len = (uint16_t)(seg_max + 1);
+		d->frame_len = (uint16_t)(seg_max + 1);
 		break;
 	case AVP_TG_BAD_FRAME_LEN:
 		d->frame_len = sizeof(frame) + 1;
 		break;
 	case AVP_TG_BAD_FRAME_SIZE:
-		d->frame_len = (uint16_t)(5 * H + 1);
+		d->frame_len = (uint16_t)(5 * seg_max + 1);
 		break;
 	case AVP_TG_BAD_DATA_VA:
 		d->data_va += 64;
@@ -720,7 +685,7 @@ avp_tg_tx_bad(struct avp_tg *g, unsigned int q, enum avp_tg_bad bad)
 		break;
 	}
 	TG_BARRIER();
-	return tg_enqueue(g->tx[q], h[0]);
+	return emu_ring_guest_put(g->tx[q], h[0]);
 }
 
 /* Dequeues one head from rx[q] and copies it out; does not free it. */
@@ -736,7 +701,8 @@ tg_rx_one(struct avp_tg *g, unsigned int q, uint64_t *head, void *buf,
 
 	if (q >= AVP_MAX_QUEUES || g->rx[q] == NULL)
 		return -EINVAL;
-	if (tg_ring_room(g->free[q]) < 1 || tg_dequeue(g->rx[q], head) != 0)
+	if (emu_ring_guest_space(g->free[q]) < 1 ||
+			emu_ring_guest_get(g->rx[q], head) != 0)
 		return 0;
 	d = tg_desc(g, *head);
 	if (d == NULL)
@@ -782,7 +748,7 @@ avp_tg_rx(struct avp_tg *g, unsigned int q, void *buf, uint32_t size,
 
 	ret = tg_rx_one(g, q, &head, buf, size, info);
 	if (head != 0)
-		tg_enqueue(g->free[q], head);
+		emu_ring_guest_put(g->free[q], head);
 	return ret;
 }
 
@@ -797,10 +763,10 @@ avp_tg_rx_bad(struct avp_tg *g, unsigned int q, enum avp_tg_bad bad)
 	if (head == 0)
 		return ret < 0 ? ret : -EAGAIN;
 	if (bad == AVP_TG_BAD_FREE_RING) {
-		tg_enqueue(g->free[(q + 1) % AVP_MAX_QUEUES], head);
+		emu_ring_guest_put(g->free[(q + 1) % AVP_MAX_QUEUES], head);
 	} else {
-		tg_enqueue(g->free[q], head);
-		tg_enqueue(g->free[q], head);
+		emu_ring_guest_put(g->free[q], head);
+		emu_ring_guest_put(g->free[q], head);
 	}
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "avp_abi.h"
 #include "avp_attach_proto.h"
 #include "avp_emu.h"
+#include "avp_emu_compiler.h"
 #include "avp_emu_ring.h"
 #include "avp_test_guest.h"
 
@@ -155,7 +156,7 @@ fx_down(struct fx *x)
 static int
 t_ring(struct fx *x)
 {
-	uint8_t mem[AVP_RING_BYTES(8)] __attribute__((aligned(8)));
+	uint8_t mem[AVP_RING_BYTES(8)] __emu_aligned(8);
 	struct avp_ring *r = (struct avp_ring *)(void *)mem;
 	struct emu_ring prod, cons;
 	uint32_t i, k, idx;
