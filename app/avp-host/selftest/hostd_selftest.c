@@ -93,15 +93,6 @@ S(const char *s)
 	return (char *)(uintptr_t)s;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static int
 rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -301,7 +292,7 @@ static char *
 daemon_expect(struct daemon *d, const char *prefix, unsigned int timeout_ms,
 		service_fn service, void *arg)
 {
-	uint64_t deadline = now_ms() + timeout_ms;
+	uint64_t deadline = avp_tg_now_ms() + timeout_ms;
 	size_t plen = strlen(prefix);
 
 	for (;;) {
@@ -318,7 +309,7 @@ daemon_expect(struct daemon *d, const char *prefix, unsigned int timeout_ms,
 		}
 		if (d->eof)
 			break;
-		if (now_ms() > deadline)
+		if (avp_tg_now_ms() > deadline)
 			break;
 		if (service != NULL) {
 			service(arg);
@@ -363,16 +354,16 @@ daemon_cmd_check(struct daemon *d, const char *cmd, const char *want)
 static int
 daemon_wait_exit(struct daemon *d, unsigned int timeout_ms)
 {
-	uint64_t deadline = now_ms() + timeout_ms;
+	uint64_t deadline = avp_tg_now_ms() + timeout_ms;
 	pid_t r;
 
-	while (!d->eof && now_ms() <= deadline)
+	while (!d->eof && avp_tg_now_ms() <= deadline)
 		daemon_read(d, 50);
 	for (;;) {
 		r = waitpid(d->pid, &d->status, WNOHANG);
 		if (r == d->pid)
 			break;
-		if (now_ms() > deadline) {
+		if (avp_tg_now_ms() > deadline) {
 			printf("FAIL: avp-hostd did not exit within %u ms\n",
 				timeout_ms);
 			n_fail++;
@@ -467,7 +458,7 @@ transfer(struct avp_tg *src, struct avp_tg *dst, unsigned int n,
 			uint32_t len = frame_sizes[i % NSIZES];
 			unsigned int need = (len + h - 1) / h;
 			unsigned int nsegs = 1 + i % AVP_MAX_SEGS;
-			uint64_t deadline = now_ms() + 3000;
+			uint64_t deadline = avp_tg_now_ms() + 3000;
 			int rc;
 
 			if (nsegs < need)
@@ -475,7 +466,8 @@ transfer(struct avp_tg *src, struct avp_tg *dst, unsigned int n,
 			avp_emu_frame_build(tx_buf, len, seq0 + i,
 				dst->devinfo->mac, src->devinfo->mac);
 			while ((rc = avp_tg_tx(src, 0, tx_buf, len, nsegs, 0,
-					0)) == -EAGAIN && now_ms() < deadline)
+					0)) == -EAGAIN &&
+			       avp_tg_now_ms() < deadline)
 				poll(NULL, 0, 1);
 			if (rc != 0) {
 				printf("# %s: tx of frame %u (%u bytes, %u segments): %d\n",
@@ -521,7 +513,7 @@ static char *
 control_query(const char *path, const char *cmd, unsigned int timeout_ms)
 {
 	struct sockaddr_un sa;
-	uint64_t deadline = now_ms() + timeout_ms;
+	uint64_t deadline = avp_tg_now_ms() + timeout_ms;
 	char *buf;
 	size_t len = 0, cap = 4096;
 	int fd;
@@ -540,7 +532,7 @@ control_query(const char *path, const char *cmd, unsigned int timeout_ms)
 	}
 	shutdown(fd, SHUT_WR);
 	buf = calloc(1, cap);
-	while (buf != NULL && len < cap - 1 && now_ms() < deadline) {
+	while (buf != NULL && len < cap - 1 && avp_tg_now_ms() < deadline) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
 		ssize_t n;
 
@@ -833,8 +825,8 @@ scenario_migrate(const char *hostd)
 	CHECK(line != NULL && strstr(line, ": ok, every 30 ms") != NULL,
 		"migrate-every m 30 is accepted");
 	free(line);
-	deadline = now_ms() + 15000;
-	while (g.mig_events - ev < 6 && now_ms() < deadline) {
+	deadline = avp_tg_now_ms() + 15000;
+	while (g.mig_events - ev < 6 && avp_tg_now_ms() < deadline) {
 		avp_tg_mig_service(&g, 10);
 		daemon_read(&d, 0);
 	}
@@ -940,7 +932,7 @@ static uint64_t
 stats_until(struct daemon *d, const char *port, const char *key,
 		uint64_t want, unsigned int timeout_ms)
 {
-	uint64_t deadline = now_ms() + timeout_ms, v = UINT64_MAX;
+	uint64_t deadline = avp_tg_now_ms() + timeout_ms, v = UINT64_MAX;
 	char cmd[64], prefix[64];
 
 	snprintf(cmd, sizeof(cmd), "stats %s\n", port);
@@ -955,7 +947,7 @@ stats_until(struct daemon *d, const char *port, const char *key,
 		if (v == want)
 			break;
 		poll(NULL, 0, 20);
-	} while (now_ms() < deadline);
+	} while (avp_tg_now_ms() < deadline);
 	return v;
 }
 
@@ -1242,11 +1234,11 @@ tap_wait(struct avp_tg *g, int (*match)(const uint8_t *, int, void *),
 		void *arg, unsigned int timeout_ms, unsigned int *skipped,
 		struct avp_tg_rxinfo *info)
 {
-	uint64_t deadline = now_ms() + timeout_ms;
+	uint64_t deadline = avp_tg_now_ms() + timeout_ms;
 
-	while (now_ms() < deadline) {
+	while (avp_tg_now_ms() < deadline) {
 		int rc = avp_tg_rx_wait(g, 1, rx_buf, sizeof(rx_buf), info,
-				(unsigned int)(deadline - now_ms()) + 1);
+				(unsigned int)(deadline - avp_tg_now_ms()) + 1);
 
 		if (rc <= 0)
 			return -1;
@@ -1336,9 +1328,9 @@ pkt_open(void)
 static int
 pkt_wait(int fd, uint64_t seq, int *tci, unsigned int timeout_ms)
 {
-	uint64_t deadline = now_ms() + timeout_ms;
+	uint64_t deadline = avp_tg_now_ms() + timeout_ms;
 
-	while (now_ms() < deadline) {
+	while (avp_tg_now_ms() < deadline) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
 		union {
 			struct cmsghdr h;

@@ -22,8 +22,8 @@
 
 #define TG_BARRIER() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
-static uint64_t
-tg_now_ms(void)
+uint64_t
+avp_tg_now_ms(void)
 {
 	struct timespec ts;
 
@@ -428,9 +428,9 @@ avp_tg_request_wait(struct avp_tg *g, struct avp_ctrl_msg *msg,
 {
 	uint64_t v, deadline;
 
-	deadline = tg_now_ms() + timeout_ms;
+	deadline = avp_tg_now_ms() + timeout_ms;
 	while (avp_tg_ring_count(g->resp) == 0) {
-		if (tg_now_ms() > deadline)
+		if (avp_tg_now_ms() > deadline)
 			return AVP_ERR_CTRL_TIMEOUT;
 		tg_pause();
 	}
@@ -775,7 +775,7 @@ int
 avp_tg_rx_wait(struct avp_tg *g, unsigned int nq, void *buf, uint32_t size,
 		struct avp_tg_rxinfo *info, unsigned int timeout_ms)
 {
-	uint64_t deadline = tg_now_ms() + timeout_ms;
+	uint64_t deadline = avp_tg_now_ms() + timeout_ms;
 	unsigned int q;
 	int ret;
 
@@ -785,7 +785,7 @@ avp_tg_rx_wait(struct avp_tg *g, unsigned int nq, void *buf, uint32_t size,
 			if (ret != 0)
 				return ret;
 		}
-		if (tg_now_ms() > deadline)
+		if (avp_tg_now_ms() > deadline)
 			return -ETIMEDOUT;
 		tg_pause();
 	}

@@ -91,6 +91,9 @@ struct avp_tg_rxinfo {
 	uint16_t seg_len[AVP_MAX_SEGS];	/* of each segment, in order */
 };
 
+/* Milliseconds of CLOCK_MONOTONIC: the clock of every bounded wait. */
+uint64_t avp_tg_now_ms(void);
+
 /* Maps the BARs of an in-process port. */
 int avp_tg_open_port(struct avp_tg *g, struct avp_emu_port *port);
 /* Attaches through the socket at path (HELLO, DEVICE). Returns the

@@ -55,15 +55,6 @@ struct tcase {
 static uint8_t rbuf[AVP_EMU_FRAME_MAX + 64];
 static struct avp_emu_frame cf;
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void
 fill(uint8_t *b, uint32_t len, uint8_t seed)
 {
@@ -88,10 +79,10 @@ viol(struct avp_emu_port *port, enum avp_emu_violation v)
 static int
 wait_viol(struct avp_emu_port *port, enum avp_emu_violation v, uint64_t n)
 {
-	uint64_t deadline = now_ms() + WAIT_MS;
+	uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 
 	while (viol(port, v) < n) {
-		if (now_ms() > deadline)
+		if (avp_tg_now_ms() > deadline)
 			return -ETIMEDOUT;
 		usleep(200);
 	}
@@ -101,7 +92,7 @@ wait_viol(struct avp_emu_port *port, enum avp_emu_violation v, uint64_t n)
 static int
 wait_stat(struct avp_emu_port *port, size_t off, uint64_t n)
 {
-	uint64_t deadline = now_ms() + WAIT_MS;
+	uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 	struct avp_emu_port_stats st;
 
 	for (;;) {
@@ -109,7 +100,7 @@ wait_stat(struct avp_emu_port *port, size_t off, uint64_t n)
 		if (*(const uint64_t *)(const void *)((const uint8_t *)&st +
 				off) >= n)
 			return 0;
-		if (now_ms() > deadline)
+		if (avp_tg_now_ms() > deadline)
 			return -ETIMEDOUT;
 		usleep(200);
 	}
@@ -338,10 +329,10 @@ t_capture(struct fx *x)
 	CHECK(avp_emu_capture_pop(x->port, &cf) == 0, "queue empty");
 	/* many frames: buffers are recycled and alloc restocked */
 	for (i = 0; i < 5000; i++) {
-		uint64_t deadline = now_ms() + WAIT_MS;
+		uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 
 		while (avp_tg_tx(g, 1, f, 100, 0, 0, 0) != 0) {
-			CHECK(now_ms() < deadline, "alloc restocked");
+			CHECK(avp_tg_now_ms() < deadline, "alloc restocked");
 			usleep(100);
 		}
 		if (i % 512 == 511) {
@@ -530,7 +521,7 @@ t_output(struct fx *x)
 {
 	static struct out_rec rec;
 	static uint8_t f[1200];
-	uint64_t deadline = now_ms() + WAIT_MS;
+	uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 	unsigned int n;
 
 	memset(&rec, 0, sizeof(rec));
@@ -545,7 +536,7 @@ t_output(struct fx *x)
 		pthread_mutex_lock(&rec.lock);
 		n = rec.n;
 		pthread_mutex_unlock(&rec.lock);
-		CHECK(now_ms() < deadline, "callback not called");
+		CHECK(avp_tg_now_ms() < deadline, "callback not called");
 		if (n == 0)
 			usleep(200);
 	} while (n == 0);
@@ -776,12 +767,12 @@ t_pool_exhaustion(struct fx *x)
 	/* transmit without receiving: rx buffers pile up until none is left
 	 * for the alloc ring
 	 */
-	deadline = now_ms() + WAIT_MS;
+	deadline = avp_tg_now_ms() + WAIT_MS;
 	for (;;) {
 		avp_emu_port_stats_get(x->port, &st);
 		if (st.alloc_dry != 0 && avp_tg_ring_count(x->g.alloc[0]) == 0)
 			break;
-		CHECK(now_ms() < deadline, "pool never ran dry");
+		CHECK(avp_tg_now_ms() < deadline, "pool never ran dry");
 		fill(f, sizeof(f), (uint8_t)sent);
 		if (avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) == 0)
 			sent++;
@@ -795,10 +786,10 @@ t_pool_exhaustion(struct fx *x)
 	CHECK(got == sent && sent == 32, "received %u of %u", got, sent);
 	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
 	for (i = 0; i < 100; i++) {
-		deadline = now_ms() + WAIT_MS;
+		deadline = avp_tg_now_ms() + WAIT_MS;
 		fill(f, sizeof(f), (uint8_t)i);
 		while (avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) != 0) {
-			CHECK(now_ms() < deadline, "alloc restocked");
+			CHECK(avp_tg_now_ms() < deadline, "alloc restocked");
 			usleep(100);
 		}
 		CHECK(avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info,
@@ -835,10 +826,10 @@ t_rx_ring_full(struct fx *x)
 		"mode");
 	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
 	for (i = 0; i < 40; i++) {
-		uint64_t deadline = now_ms() + WAIT_MS;
+		uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 
 		while (avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) != 0) {
-			CHECK(now_ms() < deadline, "tx %u", i);
+			CHECK(avp_tg_now_ms() < deadline, "tx %u", i);
 			usleep(100);
 		}
 	}
@@ -865,10 +856,10 @@ t_capture_bound(struct fx *x)
 
 	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
 	for (i = 0; i < 1100; i++) {
-		uint64_t deadline = now_ms() + WAIT_MS;
+		uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 
 		while (avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) != 0) {
-			CHECK(now_ms() < deadline, "tx %u", i);
+			CHECK(avp_tg_now_ms() < deadline, "tx %u", i);
 			usleep(100);
 		}
 	}
@@ -1056,13 +1047,13 @@ t_checker_clean(struct fx *x)
 	CHECK(up(&x->g, 3, 3, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
 	for (i = 0; i < 3000; i++) {
 		uint32_t len = 60 + (i * 37) % 8900;
-		uint64_t deadline = now_ms() + WAIT_MS;
+		uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 
 		fill(f, len, (uint8_t)i);
 		while (avp_tg_tx(&x->g, i % 3, f, len, 0,
 				i % 5 == 0 ? AVP_DESC_F_TX_VLAN : 0,
 				(uint16_t)i) != 0) {
-			CHECK(now_ms() < deadline, "tx %u", i);
+			CHECK(avp_tg_now_ms() < deadline, "tx %u", i);
 			usleep(50);
 		}
 		n = avp_tg_rx_wait(&x->g, 3, rbuf, sizeof(rbuf), &info,
@@ -1151,12 +1142,12 @@ t_fault_image(struct fx *x)
 static struct avp_desc *
 peek_rx(struct avp_tg *g, unsigned int q, uint64_t *handle)
 {
-	uint64_t deadline = now_ms() + WAIT_MS;
+	uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 	struct avp_ring *r = g->rx[q];
 	uint64_t off;
 
 	while (avp_tg_ring_count(r) == 0) {
-		if (now_ms() > deadline)
+		if (avp_tg_now_ms() > deadline)
 			return NULL;
 		usleep(100);
 	}
@@ -1308,9 +1299,9 @@ t_fault_ctrl(struct fx *x)
 	m.op = AVP_OP_SET_LINK;
 	m.status = AVP_CTRL_STATUS_PRESET;
 	CHECK(avp_tg_request(g, &m, 100) == AVP_ERR_CTRL_TIMEOUT, "late");
-	deadline = now_ms() + WAIT_MS;
+	deadline = avp_tg_now_ms() + WAIT_MS;
 	while (avp_tg_ring_count(g->resp) == 0) {
-		CHECK(now_ms() < deadline, "late reply never came");
+		CHECK(avp_tg_now_ms() < deadline, "late reply never came");
 		usleep(1000);
 	}
 	CHECK(g->resp->slots[g->resp->cons_idx] == g->ctrl_va, "late token");
@@ -1382,9 +1373,9 @@ t_socket(struct fx *x)
 	CHECK(avp_emu_inject(x->port, f, 100, NULL) == 0, "inject");
 	CHECK(avp_tg_ring_count(g.alloc[0]) > 0, "stocked");
 	avp_tg_close(&g);
-	deadline = now_ms() + WAIT_MS;
+	deadline = avp_tg_now_ms() + WAIT_MS;
 	while (avp_emu_port_attached(x->port)) {
-		CHECK(now_ms() < deadline, "close not noticed");
+		CHECK(avp_tg_now_ms() < deadline, "close not noticed");
 		usleep(500);
 	}
 	avp_emu_port_state_get(x->port, &s);
@@ -1439,9 +1430,10 @@ t_socket_cycles(struct fx *x)
 			avp_tg_close_port(&g);
 		x->guest = 0;
 		avp_tg_close(&g);
-		deadline = now_ms() + WAIT_MS;
+		deadline = avp_tg_now_ms() + WAIT_MS;
 		while (avp_emu_port_attached(x->port)) {
-			CHECK(now_ms() < deadline, "close %d not noticed", i);
+			CHECK(avp_tg_now_ms() < deadline,
+				"close %d not noticed", i);
 			usleep(200);
 		}
 	}
@@ -1461,9 +1453,9 @@ static void *
 unplug_guest(void *p)
 {
 	struct unplug_arg *a = p;
-	uint64_t deadline = now_ms() + WAIT_MS;
+	uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 
-	while (now_ms() < deadline) {
+	while (avp_tg_now_ms() < deadline) {
 		int r = avp_tg_unplug_pending(a->g);
 
 		if (r == 1 && a->respond) {
@@ -1658,12 +1650,12 @@ t_mig_timeout(struct fx *x)
 	c.port = x->port;
 	c.o.ack_timeout_ms = 2000;
 	pthread_create(&t, NULL, mig_call, &c);
-	deadline = now_ms() + WAIT_MS;
+	deadline = avp_tg_now_ms() + WAIT_MS;
 	do {
 		avp_emu_port_state_get(x->port, &s);
 		if (s.mig_status != AVP_MIG_DETACHED)
 			usleep(100);
-	} while (s.mig_status != AVP_MIG_DETACHED && now_ms() < deadline);
+	} while (s.mig_status != AVP_MIG_DETACHED && avp_tg_now_ms() < deadline);
 	memset(&o, 0, sizeof(o));
 	CHECK(avp_emu_port_migrate(x->port, &o, &r) == -EBUSY ||
 		(pthread_join(t, NULL), 0), "second migration refused");
@@ -1825,18 +1817,18 @@ t_mig_traffic(struct fx *x)
 	m.g = &x->g;
 	pthread_create(&t, NULL, mig_traffic_loop, &m);
 	for (i = 0; i < 6 && ret == 0; i++) {
-		deadline = now_ms() + WAIT_MS;
+		deadline = avp_tg_now_ms() + WAIT_MS;
 		while (__atomic_load_n(&m.received, __ATOMIC_ACQUIRE) <
-				(i + 1) * 200 && now_ms() < deadline)
+				(i + 1) * 200 && avp_tg_now_ms() < deadline)
 			usleep(200);
 		memset(&o, 0, sizeof(o));
 		o.reorder_memmap = i & 1;
 		ret = avp_emu_port_migrate(x->port, &o, &r);
 		lost += r.frames_lost;
 	}
-	deadline = now_ms() + WAIT_MS;
+	deadline = avp_tg_now_ms() + WAIT_MS;
 	while (__atomic_load_n(&m.received, __ATOMIC_ACQUIRE) < 7 * 200 &&
-			now_ms() < deadline)
+			avp_tg_now_ms() < deadline)
 		usleep(200);
 	__atomic_store_n(&m.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
@@ -1845,13 +1837,13 @@ t_mig_traffic(struct fx *x)
 		(unsigned long)m.received, (unsigned long)m.bad);
 	CHECK(WAIT_STAT(x->port, tx_frames[0], m.sent) == 0,
 		"every transmitted frame consumed");
-	deadline = now_ms() + WAIT_MS;
+	deadline = avp_tg_now_ms() + WAIT_MS;
 	while (avp_emu_wait_rx_drained(x->port, 1) != 0) {
 		int n = avp_tg_rx(&x->g, 0, rbuf, sizeof(rbuf), NULL);
 
 		if (n > 0)
 			m.received++;
-		CHECK(n >= 0 && now_ms() < deadline, "drain");
+		CHECK(n >= 0 && avp_tg_now_ms() < deadline, "drain");
 	}
 	avp_emu_port_stats_get(x->port, &st);
 	CHECK(st.tx_frames[0] == m.sent, "consumed %lu of %lu",
@@ -2060,9 +2052,10 @@ t_mtu(struct fx *x)
 	CHECK(i, "stats_print shows the drops");
 	/* dropped frames give their buffers back: more than the pool */
 	for (i = 0; i < 10000; i++) {
-		deadline = now_ms() + WAIT_MS;
+		deadline = avp_tg_now_ms() + WAIT_MS;
 		while (avp_tg_tx(g, 0, f, 1519, 1 + i % 2, 0, 0) != 0) {
-			CHECK(now_ms() < deadline, "alloc restocked (%u)", i);
+			CHECK(avp_tg_now_ms() < deadline,
+				"alloc restocked (%u)", i);
 			usleep(100);
 		}
 	}
@@ -2190,9 +2183,9 @@ t_mtu_forget(struct fx *x)
 		"configure, SET_MTU 2000");
 	CHECK(state_mtu(x->port) == 2000, "mtu 2000");
 	avp_tg_close(&gs);
-	deadline = now_ms() + WAIT_MS;
+	deadline = avp_tg_now_ms() + WAIT_MS;
 	while (avp_emu_port_attached(x->port)) {
-		CHECK(now_ms() < deadline, "close not noticed");
+		CHECK(avp_tg_now_ms() < deadline, "close not noticed");
 		usleep(500);
 	}
 	CHECK(state_mtu(x->port) == 0, "the next guest starts untold");
@@ -2468,7 +2461,7 @@ main(int argc, char **argv)
 	snprintf(sock_path, sizeof(sock_path), "%s/port.sock", sock_dir);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct tcase *c = &cases[i];
-		uint64_t t0 = now_ms();
+		uint64_t t0 = avp_tg_now_ms();
 		int ret;
 
 		if (argc > 1 && strcmp(argv[1], c->name) != 0)
@@ -2484,7 +2477,7 @@ main(int argc, char **argv)
 		else
 			fail++;
 		printf("%s %s (%lu ms)\n", ret == 0 ? "ok  " : "FAIL", c->name,
-			(unsigned long)(now_ms() - t0));
+			(unsigned long)(avp_tg_now_ms() - t0));
 	}
 	unlink(sock_path);
 	rmdir(sock_dir);
