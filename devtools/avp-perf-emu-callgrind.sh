@@ -44,7 +44,7 @@ esac
 
 me=avp-perf-emu-callgrind
 . "$top/devtools/avp-callgrind-prepare.sh"
-avp_callgrind_prepare
+avp_callgrind_prepare "$build" -Ddpdk:cpu_instruction_set=haswell
 
 tmp=$(mktemp -d /tmp/avp-perf-emu-callgrind.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -25,6 +25,13 @@
  *                     skipped); default: only at 9000
  *   AVP_PERF_EMU_CPU  CPU for the emulator's service thread (default:
  *                     the first one the guest lcore does not use)
+ *
+ * Every one-queue transmit case is followed by its copy floor: the same
+ * loop with the same frames, each copied by rte_memcpy into the same
+ * host buffers (those waiting on the alloc ring) instead of going
+ * through the driver. "burst" is the cycles per frame spent inside the
+ * transmit bursts that sent (the host's pace apart), "x floor" that over
+ * the floor's cycles per frame.
  */
 
 #ifndef _GNU_SOURCE
@@ -44,9 +51,13 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_memcpy.h>
 
 #include "test.h"
 #include "avp_emu.h"
+/* The copy floor reads the host buffers from the driver's tx queue. */
+#include "avp_ethdev.h"
+#include "avp_shm.h"
 
 #define PERF_BURST	32
 #define PERF_NB_MBUF	16383
@@ -56,6 +67,7 @@
 #define PERF_MAX_Q	2
 #define PERF_WAIT_MS	5000
 #define PERF_GEN_BURST	512	/* frames the generator places per pass */
+#define PERF_FLOOR_BUFS	256	/* host buffers the copy floor cycles over */
 
 enum perf_mode { PERF_RX, PERF_TX, PERF_LOOP, PERF_NB_MODES };
 static const char *const mode_name[PERF_NB_MODES] = { "rx", "tx", "loop" };
@@ -78,6 +90,8 @@ struct perf_port {
 
 struct perf_result {
 	uint64_t pkts, bytes, cycles;
+	uint64_t burst_cycles;		/* transmit: inside bursts that sent */
+	uint64_t floor_cycles;		/* transmit: the copy floor's */
 	uint64_t polls, empty;		/* guest bursts, and how many idle */
 	struct avp_emu_port_stats st;
 };
@@ -418,7 +432,10 @@ perf_run(struct perf_port *pp, enum perf_mode mode, unsigned int nq,
 			}
 			if (tx_alloc(txp, m, k, size) != 0)
 				return -ENOMEM;
+			now = rte_rdtsc();
 			n = rte_eth_tx_burst(port, q, m, k);
+			if (n != 0)
+				r->burst_cycles += rte_rdtsc() - now;
 			if (n < k) {
 				rte_pktmbuf_free_bulk(m + n, k - n);
 				r->empty++;
@@ -472,6 +489,53 @@ perf_run(struct perf_port *pp, enum perf_mode mode, unsigned int nq,
 	return 0;
 }
 
+/*
+ * The copy floor of a transmit case: as many frames as the driver sent,
+ * allocated as the transmit loop does, each copied with rte_memcpy into
+ * the next of the host buffers waiting on the alloc ring of queue 0,
+ * then freed in one put, as the driver frees them. The cycles of the
+ * copies and puts, or 0 when there is no buffer to copy into.
+ */
+static uint64_t
+perf_floor(const struct perf_port *pp, uint16_t size, uint64_t frames)
+{
+	const struct avp_tx_queue *txq =
+		rte_eth_devices[pp->port].data->tx_queues[0];
+	struct rte_mempool *txp = size > 2048 ? pool_big : pool;
+	uint8_t *buf[PERF_FLOOR_BUFS];
+	struct rte_mbuf *m[PERF_BURST];
+	unsigned int nbuf = 0, next = 0, i;
+	uint64_t done, t0, cycles = 0;
+
+	if (txq == NULL || size > txq->buf_size)
+		return 0;
+	for (i = 0; i <= txq->alloc.mask && nbuf < RTE_DIM(buf); i++) {
+		struct avp_desc *d = avp_desc_get(&txq->buf,
+				avp_ring_slot(&txq->alloc, i));
+
+		if (d != NULL && (buf[nbuf] = avp_data_get(&txq->buf,
+				d->data_va, txq->buf_size)) != NULL)
+			nbuf++;
+	}
+	if (nbuf == 0)
+		return 0;
+	for (done = 0; done < frames; done += PERF_BURST) {
+		if (tx_alloc(txp, m, PERF_BURST, size) != 0)
+			return 0;
+		t0 = rte_rdtsc();
+		for (i = 0; i < PERF_BURST; i++) {
+			rte_memcpy(buf[next], rte_pktmbuf_mtod(m[i], void *),
+					size);
+			if (++next == nbuf)
+				next = 0;
+		}
+		rte_mempool_put_bulk(txp, (void **)m, PERF_BURST);
+		cycles += rte_rdtsc() - t0;
+	}
+	/* per frame as many as the driver sent */
+	return cycles * frames / done;
+}
+
 static void
 perf_print(enum perf_mode mode, unsigned int nq, uint16_t size, int scatter,
 		const struct perf_result *r)
@@ -483,11 +547,19 @@ perf_print(enum perf_mode mode, unsigned int nq, uint16_t size, int scatter,
 	double cpp = r->pkts != 0 ? (double)r->cycles / (double)r->pkts : 0;
 	double idle = r->polls != 0 ? 100.0 * (double)r->empty /
 		(double)r->polls : 0;
+	char floor[40] = "      -       -      -";
 
-	printf("%-4s %5u %-9s %2u %11" PRIu64 " %8.3f %8.3f %9.1f %6.1f%% "
+	/* cycles a frame inside the bursts, against the floor's */
+	if (r->floor_cycles != 0 && r->pkts != 0)
+		snprintf(floor, sizeof(floor), "%7.1f %7.1f %5.2fx",
+			(double)r->burst_cycles / (double)r->pkts,
+			(double)r->floor_cycles / (double)r->pkts,
+			(double)r->burst_cycles / (double)r->floor_cycles);
+
+	printf("%-4s %5u %-9s %2u %11" PRIu64 " %8.3f %8.3f %9.1f %s %6.1f%% "
 		"%10" PRIu64 " %10" PRIu64 " %8" PRIu64 "\n",
 		mode_name[mode], size, scatter ? "scattered" : "simple", nq,
-		r->pkts, mpps, gbps, cpp, idle,
+		r->pkts, mpps, gbps, cpp, floor, idle,
 		r->st.alloc_dry, r->st.rx_ring_full + r->st.rx_no_buf,
 		r->st.sink_bad);
 	fflush(stdout);
@@ -530,6 +602,8 @@ perf_case(enum perf_mode mode, unsigned int nq, uint16_t size, int scatter,
 		rte_delay_ms(50);	/* warm up */
 	if (ret == 0)
 		ret = perf_run(&pp, mode, nq, size, count, cycles, &r);
+	if (ret == 0 && mode == PERF_TX && nq == 1)
+		r.floor_cycles = perf_floor(&pp, size, r.pkts);
 	if (ret == 0)
 		perf_print(mode, nq, size, scatter, &r);
 	else
@@ -588,7 +662,7 @@ test_avp_perf(void)
 	else
 		printf("avp_perf: %.3f s per case\n", (double)msecs / 1000);
 	printf("mode  size path      q      frames     Mpps   Gbit/s  cyc/pkt"
-		"   idle  emu-dry   emu-full  bad\n");
+		"   burst   floor x floor   idle  emu-dry   emu-full  bad\n");
 	for (mode = 0; mode < PERF_NB_MODES; mode++) {
 		if (!env_has("AVP_PERF_MODES", mode_name[mode]))
 			continue;
@@ -612,6 +686,10 @@ test_avp_perf(void)
 			}
 		}
 	}
+	printf("transmit, one queue: burst: cycles per frame inside the "
+		"bursts that sent; floor: cycles per frame of the same loop "
+		"copying the same frames by rte_memcpy into the same host "
+		"buffers; x floor: burst over floor\n");
 	printf("idle: bursts that moved nothing (rx: ring empty; tx: no host "
 		"buffer or slot). emu-dry: alloc restocks that found the host "
 		"pool empty; emu-full: frames the host dropped for want of rx "
