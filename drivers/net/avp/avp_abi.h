@@ -17,6 +17,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Layout attributes: DPDK's macros where the driver has rte_common.h,
+ * the compiler's own in the emulator, which builds without DPDK.
+ */
+#ifdef _RTE_COMMON_H_
+#define AVP_ABI_ALIGNED(a)	__rte_aligned(a)
+#ifdef __rte_packed_begin
+#define AVP_ABI_PACKED_BEGIN	__rte_packed_begin
+#define AVP_ABI_PACKED_END	__rte_packed_end
+#else
+#define AVP_ABI_PACKED_BEGIN
+#define AVP_ABI_PACKED_END	__rte_packed
+#endif
+#else
+#define AVP_ABI_ALIGNED(a)	__attribute__((aligned(a)))
+#define AVP_ABI_PACKED_BEGIN
+#define AVP_ABI_PACKED_END	__attribute__((packed))
+#endif
+
 /* PCI identity: all four must match. */
 #define AVP_PCI_VENDOR_ID		0x1af4
 #define AVP_PCI_DEVICE_ID		0x1110
@@ -195,7 +214,7 @@ struct avp_ring {
 	(sizeof(struct avp_ring) + (size_t)(nslots) * AVP_RING_SLOT_BYTES)
 
 /* The 64-byte header of every host packet buffer; its HVA is the handle. */
-struct avp_desc {
+struct AVP_ABI_ALIGNED(64) avp_desc {
 	uint8_t _rsvd0[8];
 	uint64_t host_ref;
 	uint8_t _rsvd1[14];
@@ -209,10 +228,10 @@ struct avp_desc {
 	uint8_t _rsvd3[4];
 	uint16_t vlan_tci;		/* head only, CPU order */
 	uint8_t _rsvd4[4];
-} __attribute__((aligned(64)));
+};
 
 /* CONFIGURE payload. */
-struct avp_cfg {
+struct AVP_ABI_PACKED_BEGIN avp_cfg {
 	uint64_t instance_id;
 	uint32_t drv_kind;
 	uint32_t drv_version;
@@ -220,13 +239,13 @@ struct avp_cfg {
 	uint16_t tx_queues;
 	uint16_t rx_queues;
 	uint8_t link_up;
-} __attribute__((packed));
+} AVP_ABI_PACKED_END;
 
 /*
  * The control message area. The outer structure is packed but its union
  * is not, so the union is 28 bytes and status sits at offset 32.
  */
-struct avp_ctrl_msg {
+struct AVP_ABI_PACKED_BEGIN avp_ctrl_msg {
 	uint32_t op;
 	union {
 		uint32_t mtu;
@@ -234,7 +253,7 @@ struct avp_ctrl_msg {
 		struct avp_cfg cfg;
 	} u;
 	int32_t status;
-} __attribute__((packed));
+} AVP_ABI_PACKED_END;
 
 /* Compile-time checks of the layout; a test also holds them to the TSV. */
 #define AVP_ABI_CHECK(t, f, off, size) \
