@@ -297,11 +297,11 @@ mbuf_equals(const struct rte_mbuf *m, const uint8_t *f, uint32_t len)
 	return p != NULL && memcmp(p, f, len) == 0;
 }
 
-/* The gratuitous RARP a port sends after a migration (60 bytes). */
+/* The gratuitous RARP a port sends after a migration (64 bytes). */
 void
 rarp_build(uint8_t *f, const uint8_t *mac)
 {
-	memset(f, 0, 60);
+	memset(f, 0, 64);
 	memset(f, 0xff, 6);
 	memcpy(f + 6, mac, 6);
 	f[12] = 0x80;		/* EtherType 0x8035 */

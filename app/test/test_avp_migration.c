@@ -133,7 +133,7 @@ test_mig_idle(void)
 	TEST_ASSERT_EQUAL(rx_wait(t->port, 0, &m, 1), 1u,
 		"announcement looped back");
 	rarp_build(fbuf, tport_mac(t));
-	same = mbuf_equals(m, fbuf, 60);
+	same = mbuf_equals(m, fbuf, 64);
 	rte_pktmbuf_free(m);
 	TEST_ASSERT(same, "RARP bytes");
 	ASSERT_XSTAT(t->port, "mig_announce_frames", 1);
@@ -649,7 +649,7 @@ test_mig_announce(void)
 {
 	struct avp_emu_migrate_result r;
 	struct tport *t;
-	uint8_t want[60];
+	uint8_t want[64];
 
 	t = tport_up(NULL, AVP_EMU_MODE_CAPTURE, &conf1);
 	ASSERT_NOT_NULL(t, "port");
@@ -659,8 +659,8 @@ test_mig_announce(void)
 		"no announcement at the host");
 	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 1, "pop");
 	rarp_build(want, tport_mac(t));
-	TEST_ASSERT_EQUAL(cap.len, 60u, "announcement of %u bytes", cap.len);
-	TEST_ASSERT_EQUAL(memcmp(cap.data, want, 60), 0, "announcement bytes");
+	TEST_ASSERT_EQUAL(cap.len, 64u, "announcement of %u bytes", cap.len);
+	TEST_ASSERT_EQUAL(memcmp(cap.data, want, 64), 0, "announcement bytes");
 	TEST_ASSERT_EQUAL(cap.queue, 0, "on tx ring 0");
 	TEST_ASSERT_EQUAL(cap.flags, 0, "no flags");
 	TEST_ASSERT_EQUAL(avp_emu_capture_pop(t->ep, &cap), 0, "only one");

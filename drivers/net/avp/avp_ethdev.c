@@ -26,240 +26,6 @@ RTE_LOG_REGISTER_SUFFIX(avp_logtype_driver, driver, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(avp_logtype_rx, rx, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(avp_logtype_tx, tx, NOTICE);
 
-/* Blocks the data path for reason and waits until no burst is running. */
-int
-avp_dp_block(struct avp_dev *avp, uint32_t reason)
-{
-	struct rte_eth_dev_data *data = avp->eth_dev->data;
-	uint64_t deadline = rte_get_timer_cycles() +
-		rte_get_timer_hz() * AVP_QUIESCE_TIMEOUT_MS / 1000;
-	unsigned int i;
-
-	rte_atomic_fetch_or_explicit(&avp->detached, reason, rte_memory_order_seq_cst);
-	for (;;) {
-		int busy = 0;
-
-		for (i = 0; i < AVP_MAX_QUEUES && !busy; i++) {
-			struct avp_rx_queue *q = avp->rxq[i];
-
-			busy = q != NULL && avp_burst_running(&q->in_burst);
-		}
-		for (i = 0; i < AVP_MAX_QUEUES && !busy; i++) {
-			struct avp_tx_queue *q = avp->txq[i];
-
-			busy = q != NULL && avp_burst_running(&q->in_burst);
-		}
-		if (!busy)
-			return 0;
-		if (rte_get_timer_cycles() > deadline) {
-			PMD_DRV_LOG(ERR,
-				"port %u: a burst is still running after %u ms",
-				data->port_id, AVP_QUIESCE_TIMEOUT_MS);
-			return -ETIMEDOUT;
-		}
-		rte_delay_us_sleep(10);
-	}
-}
-
-void
-avp_dp_unblock(struct avp_dev *avp, uint32_t reason)
-{
-	rte_atomic_fetch_and_explicit(&avp->detached, ~reason,
-			rte_memory_order_seq_cst);
-}
-
-void
-avp_set_link(struct avp_dev *avp, int up)
-{
-	struct rte_eth_link link = {
-		.link_speed = up ? RTE_ETH_SPEED_NUM_10G : RTE_ETH_SPEED_NUM_NONE,
-		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
-		.link_autoneg = RTE_ETH_LINK_FIXED,
-		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
-	};
-
-	avp->link_up = up;
-	rte_eth_linkstatus_set(avp->eth_dev, &link);
-}
-
-/* The filter every receive queue applies, from the port's modes. */
-static void
-avp_filter_update(struct rte_eth_dev *dev, int promisc, int allmulti)
-{
-	struct avp_dev *avp = AVP_DEV(dev);
-	unsigned int i;
-
-	avp->filter = promisc ? AVP_FILTER_NONE :
-		allmulti ? AVP_FILTER_MULTICAST : AVP_FILTER_UNICAST;
-	for (i = 0; i < avp->nb_rxq; i++) {
-		struct avp_rx_queue *q = avp->rxq[i];
-
-		if (q != NULL)
-			q->filter = avp->filter;
-	}
-}
-
-/* Largest frame the application wants: MTU + 18 and room for a tag. */
-static uint32_t
-avp_frame_size(const struct avp_dev *avp, uint16_t mtu)
-{
-	return RTE_MIN((uint32_t)mtu + AVP_FRAME_OVERHEAD + AVP_VLAN_TAG_LEN,
-			avp->max_frame);
-}
-
-/* Longest frame a port with this MTU may transmit (the host enforces it). */
-static uint32_t
-avp_tx_frame_max(const struct avp_dev *avp, uint16_t mtu)
-{
-	return RTE_MIN((uint32_t)mtu + AVP_FRAME_OVERHEAD, avp->max_frame);
-}
-
-/* Sets every transmit queue's length limit for a path and an MTU. */
-static void
-avp_tx_limits(struct avp_dev *avp, uint16_t mtu)
-{
-	uint32_t path_max = avp->tx_scattered ? avp->max_frame :
-		RTE_MIN(avp->buf_size, avp->max_frame);
-	unsigned int i;
-
-	for (i = 0; i < avp->nb_txq; i++) {
-		struct avp_tx_queue *q = avp->txq[i];
-
-		if (q != NULL)
-			q->max_len = RTE_MIN(path_max,
-					avp_tx_frame_max(avp, mtu));
-	}
-}
-
-/*
- * Chooses the burst functions and each queue's limits. Needs every queue
- * set up; configure calls it to report the likely path early, start to
- * fix it. When the frames of the MTU do not fit the mbufs, receive
- * scatters whether or not RTE_ETH_RX_OFFLOAD_SCATTER was asked for, as
- * applications of the old driver expect (see avp.rst).
- */
-int
-avp_select_paths(struct rte_eth_dev *dev, int strict)
-{
-	struct avp_dev *avp = AVP_DEV(dev);
-	struct rte_eth_dev_data *data = dev->data;
-	uint64_t rx_off = data->dev_conf.rxmode.offloads;
-	uint64_t tx_off = data->dev_conf.txmode.offloads;
-	int scatter = !!(rx_off & RTE_ETH_RX_OFFLOAD_SCATTER);
-	uint32_t want = scatter ? avp->max_frame :
-		avp_frame_size(avp, data->mtu);
-	uint32_t gmin = UINT16_MAX, i;
-	int rx_scattered, tx_scattered;
-
-	for (i = 0; i < avp->nb_rxq; i++) {
-		struct avp_rx_queue *q = avp->rxq[i];
-
-		if (q == NULL) {
-			if (!strict)
-				continue;
-			PMD_DRV_LOG(ERR, "port %u: rx queue %u not set up",
-				data->port_id, i);
-			return -EINVAL;
-		}
-		gmin = RTE_MIN(gmin, (uint32_t)q->data_room);
-	}
-	for (i = 0; strict && i < avp->nb_txq; i++) {
-		if (avp->txq[i] == NULL) {
-			PMD_DRV_LOG(ERR, "port %u: tx queue %u not set up",
-				data->port_id, i);
-			return -EINVAL;
-		}
-	}
-
-	rx_scattered = want > RTE_MIN(gmin, avp->buf_size);
-	avp->rx_scatter_implicit = rx_scattered && !scatter && want > gmin;
-	if (strict && avp->rx_scatter_implicit)
-		PMD_DRV_LOG(INFO,
-			"port %u: MTU %u needs %u-byte frames but mbufs hold %u: scattered receive enabled without RTE_ETH_RX_OFFLOAD_SCATTER",
-			data->port_id, data->mtu, want, gmin);
-	tx_scattered = (tx_off & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ||
-		avp_frame_size(avp, data->mtu) > avp->buf_size;
-
-	avp->rx_scattered = rx_scattered;
-	avp->tx_scattered = tx_scattered;
-	data->scattered_rx = rx_scattered;
-	/* One burst function each way: the queues carry the path's limits. */
-	dev->rx_pkt_burst = avp_rx_burst;
-	dev->tx_pkt_burst = avp_tx_burst;
-	if (strict)
-		avp_copy_select();
-	avp_queue_fast_ops(dev);
-
-	for (i = 0; i < avp->nb_rxq; i++) {
-		struct avp_rx_queue *q = avp->rxq[i];
-
-		if (q == NULL)
-			continue;
-		q->scatter = rx_scattered;
-		q->max_len = rx_scattered ? avp->max_frame :
-			RTE_MIN(RTE_MIN((uint32_t)q->data_room, avp->buf_size),
-				avp->max_frame);
-	}
-	avp_tx_limits(avp, data->mtu);
-	return 0;
-}
-
-/*
- * Tells the host the MTU in effect, so that it sizes and checks frames
- * by it. The platform's answer to SET_MTU is not documented: a refusal
- * is logged and the port goes on with the frames it had.
- */
-int
-avp_mtu_tell_host(struct avp_dev *avp, const char *when)
-{
-	struct rte_eth_dev_data *data = avp->eth_dev->data;
-	int ret;
-
-	ret = avp_ctrl_set_mtu(avp, data->mtu);
-	if (ret != 0)
-		PMD_DRV_LOG(WARNING, "port %u: %s: the host did not take MTU %u (%d)",
-			data->port_id, when, data->mtu, ret);
-	return ret;
-}
-
-/* Gives every queue its host rings and the current buffer view. */
-void
-avp_queues_refresh(struct rte_eth_dev *dev)
-{
-	struct avp_dev *avp = AVP_DEV(dev);
-	struct rte_eth_dev_data *data = dev->data;
-	unsigned int i;
-
-	for (i = 0; i < avp->nb_rxq; i++) {
-		struct avp_rx_queue *q = avp->rxq[i];
-
-		if (q == NULL)
-			continue;
-		avp_dev_queue_map(avp->nb_rx_rings, avp->nb_rxq, i,
-				&q->first, &q->nrings);
-		q->cur = q->first;
-		memcpy(q->rx, avp->rx_ring, sizeof(q->rx));
-		memcpy(q->free, avp->free_ring, sizeof(q->free));
-		q->buf = avp->buf;
-		q->buf_size = avp->buf_size;
-		q->filter = avp->filter;
-		memcpy(q->mac, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	}
-	for (i = 0; i < avp->nb_txq; i++) {
-		struct avp_tx_queue *q = avp->txq[i];
-
-		if (q == NULL)
-			continue;
-		q->tx = avp->tx_ring[i];
-		q->alloc = avp->alloc_ring[i];
-		q->buf = avp->buf;
-		q->buf_size = avp->buf_size;
-		q->recip = rte_reciprocal_value(avp->buf_size);
-		q->vlan_insert = !!(data->dev_conf.txmode.offloads &
-				RTE_ETH_TX_OFFLOAD_VLAN_INSERT);
-	}
-}
-
 static uint32_t
 avp_features(const struct avp_dev *avp, uint64_t rx_offloads)
 {
@@ -332,16 +98,23 @@ avp_dev_configure_locked(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/* A control operation without arguments, under the port's lock. */
+static int
+avp_locked(struct rte_eth_dev *dev, int (*op)(struct rte_eth_dev *dev))
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
+
+	avp_port_lock(avp);
+	ret = op(dev);
+	avp_port_unlock(avp);
+	return ret;
+}
+
 static int
 avp_dev_configure(struct rte_eth_dev *dev)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
-
-	avp_dev_lock(avp_);
-	ret_ = avp_dev_configure_locked(dev);
-	avp_dev_unlock(avp_);
-	return ret_;
+	return avp_locked(dev, avp_dev_configure_locked);
 }
 
 static int
@@ -422,10 +195,10 @@ avp_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->recip = rte_reciprocal_value(q->data_room);
 	q->detached = &avp->detached;
 	q->filter = avp->filter;
-	avp_dev_lock(avp);
+	avp_port_lock(avp);
 	dev->data->rx_queues[qid] = q;
 	avp->rxq[qid] = q;	/* qid < max_rx_queues <= AVP_MAX_QUEUES */
-	avp_dev_unlock(avp);
+	avp_port_unlock(avp);
 	return 0;
 }
 
@@ -450,23 +223,38 @@ avp_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->offloads = conf->offloads | dev->data->dev_conf.txmode.offloads;
 	q->deferred = conf->tx_deferred_start;
 	q->detached = &avp->detached;
-	avp_dev_lock(avp);
+	avp_port_lock(avp);
 	dev->data->tx_queues[qid] = q;
 	avp->txq[qid] = q;	/* qid < max_tx_queues <= AVP_MAX_QUEUES */
-	avp_dev_unlock(avp);
+	avp_port_unlock(avp);
 	return 0;
 }
 
+static void
+avp_rx_queue_release_locked(struct rte_eth_dev *dev, uint16_t qid)
+{
+	AVP_DEV(dev)->rxq[qid] = NULL;
+	rte_free(dev->data->rx_queues[qid]);
+	dev->data->rx_queues[qid] = NULL;
+}
+
+static void
+avp_tx_queue_release_locked(struct rte_eth_dev *dev, uint16_t qid)
+{
+	AVP_DEV(dev)->txq[qid] = NULL;
+	rte_free(dev->data->tx_queues[qid]);
+	dev->data->tx_queues[qid] = NULL;
+}
+
+/* Under the lock: a migration may be refreshing the queues. */
 static void
 avp_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 
-	avp_dev_lock(avp);	/* a migration may be refreshing the queues */
-	avp->rxq[qid] = NULL;
-	rte_free(dev->data->rx_queues[qid]);
-	dev->data->rx_queues[qid] = NULL;
-	avp_dev_unlock(avp);
+	avp_port_lock(avp);
+	avp_rx_queue_release_locked(dev, qid);
+	avp_port_unlock(avp);
 }
 
 static void
@@ -474,11 +262,9 @@ avp_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 
-	avp_dev_lock(avp);
-	avp->txq[qid] = NULL;
-	rte_free(dev->data->tx_queues[qid]);
-	dev->data->tx_queues[qid] = NULL;
-	avp_dev_unlock(avp);
+	avp_port_lock(avp);
+	avp_tx_queue_release_locked(dev, qid);
+	avp_port_unlock(avp);
 }
 
 static void
@@ -526,13 +312,7 @@ avp_dev_start_locked(struct rte_eth_dev *dev)
 static int
 avp_dev_start(struct rte_eth_dev *dev)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
-
-	avp_dev_lock(avp_);
-	ret_ = avp_dev_start_locked(dev);
-	avp_dev_unlock(avp_);
-	return ret_;
+	return avp_locked(dev, avp_dev_start_locked);
 }
 
 static int
@@ -558,13 +338,7 @@ avp_dev_stop_locked(struct rte_eth_dev *dev)
 static int
 avp_dev_stop(struct rte_eth_dev *dev)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
-
-	avp_dev_lock(avp_);
-	ret_ = avp_dev_stop_locked(dev);
-	avp_dev_unlock(avp_);
-	return ret_;
+	return avp_locked(dev, avp_dev_stop_locked);
 }
 
 static int
@@ -592,13 +366,13 @@ avp_dev_set_link_locked(struct rte_eth_dev *dev, int up)
 static int
 avp_dev_set_link(struct rte_eth_dev *dev, int up)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
 
-	avp_dev_lock(avp_);
-	ret_ = avp_dev_set_link_locked(dev, up);
-	avp_dev_unlock(avp_);
-	return ret_;
+	avp_port_lock(avp);
+	ret = avp_dev_set_link_locked(dev, up);
+	avp_port_unlock(avp);
+	return ret;
 }
 
 static int
@@ -622,7 +396,7 @@ avp_dev_close(struct rte_eth_dev *dev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY || avp->closed)
 		return 0;
-	avp_dev_lock(avp);
+	avp_port_lock(avp);
 	if (avp->started)
 		avp_dev_stop_locked(dev);
 	avp_dp_block(avp, AVP_BLOCK_STOPPED);
@@ -641,14 +415,16 @@ avp_dev_close(struct rte_eth_dev *dev)
 				dev->data->port_id, ret);
 	}
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		avp_rx_queue_release(dev, i);
+		avp_rx_queue_release_locked(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		avp_tx_queue_release(dev, i);
+		avp_tx_queue_release_locked(dev, i);
 	avp->configured = 0;
 	avp->closed = 1;
-	avp_dev_unlock(avp);
+	avp_port_unlock(avp);
 	/* The worker sees closed and ends after the event it handles. */
 	avp_mig_uninit(avp);
+	/* No operation and no migration event reach the port after this. */
+	avp_port_lock_fini(avp);
 	if (avp->transport_release != NULL)
 		avp->transport_release(avp);
 	avp->transport_release = NULL;
@@ -659,93 +435,43 @@ avp_dev_close(struct rte_eth_dev *dev)
 static int
 avp_link_update(struct rte_eth_dev *dev, int wait_to_complete __rte_unused)
 {
-	struct avp_dev *avp = AVP_DEV(dev);
-
-	return rte_eth_linkstatus_set(dev, &(struct rte_eth_link){
-		.link_speed = avp->link_up ? RTE_ETH_SPEED_NUM_10G :
-			RTE_ETH_SPEED_NUM_NONE,
-		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
-		.link_autoneg = RTE_ETH_LINK_FIXED,
-		.link_status = (avp->started && avp->link_up &&
-				avp->detached == 0) ?
-			RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
-	});
+	return avp_link_publish(AVP_DEV(dev));
 }
 
+/* Promiscuous and all-multicast: the filter of every receive queue. */
 static int
-avp_promiscuous_enable_locked(struct rte_eth_dev *dev)
+avp_rx_modes_set(struct rte_eth_dev *dev, int promisc, int allmulti)
 {
-	avp_filter_update(dev, 1, dev->data->all_multicast);
+	struct avp_dev *avp = AVP_DEV(dev);
+
+	avp_port_lock(avp);
+	avp_filter_update(dev, promisc, allmulti);
+	avp_port_unlock(avp);
 	return 0;
 }
 
 static int
 avp_promiscuous_enable(struct rte_eth_dev *dev)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
-
-	avp_dev_lock(avp_);
-	ret_ = avp_promiscuous_enable_locked(dev);
-	avp_dev_unlock(avp_);
-	return ret_;
-}
-
-static int
-avp_promiscuous_disable_locked(struct rte_eth_dev *dev)
-{
-	avp_filter_update(dev, 0, dev->data->all_multicast);
-	return 0;
+	return avp_rx_modes_set(dev, 1, dev->data->all_multicast);
 }
 
 static int
 avp_promiscuous_disable(struct rte_eth_dev *dev)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
-
-	avp_dev_lock(avp_);
-	ret_ = avp_promiscuous_disable_locked(dev);
-	avp_dev_unlock(avp_);
-	return ret_;
-}
-
-static int
-avp_allmulticast_enable_locked(struct rte_eth_dev *dev)
-{
-	avp_filter_update(dev, dev->data->promiscuous, 1);
-	return 0;
+	return avp_rx_modes_set(dev, 0, dev->data->all_multicast);
 }
 
 static int
 avp_allmulticast_enable(struct rte_eth_dev *dev)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
-
-	avp_dev_lock(avp_);
-	ret_ = avp_allmulticast_enable_locked(dev);
-	avp_dev_unlock(avp_);
-	return ret_;
-}
-
-static int
-avp_allmulticast_disable_locked(struct rte_eth_dev *dev)
-{
-	avp_filter_update(dev, dev->data->promiscuous, 0);
-	return 0;
+	return avp_rx_modes_set(dev, dev->data->promiscuous, 1);
 }
 
 static int
 avp_allmulticast_disable(struct rte_eth_dev *dev)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
-
-	avp_dev_lock(avp_);
-	ret_ = avp_allmulticast_disable_locked(dev);
-	avp_dev_unlock(avp_);
-	return ret_;
+	return avp_rx_modes_set(dev, dev->data->promiscuous, 0);
 }
 
 static int
@@ -784,13 +510,13 @@ static int
 avp_set_mc_addr_list(struct rte_eth_dev *dev, struct rte_ether_addr *mc,
 		uint32_t nb)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
 
-	avp_dev_lock(avp_);
-	ret_ = avp_set_mc_addr_list_locked(dev, mc, nb);
-	avp_dev_unlock(avp_);
-	return ret_;
+	avp_port_lock(avp);
+	ret = avp_set_mc_addr_list_locked(dev, mc, nb);
+	avp_port_unlock(avp);
+	return ret;
 }
 
 static int
@@ -858,13 +584,13 @@ avp_mtu_set_locked(struct rte_eth_dev *dev, uint16_t mtu)
 static int
 avp_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
 
-	avp_dev_lock(avp_);
-	ret_ = avp_mtu_set_locked(dev, mtu);
-	avp_dev_unlock(avp_);
-	return ret_;
+	avp_port_lock(avp);
+	ret = avp_mtu_set_locked(dev, mtu);
+	avp_port_unlock(avp);
+	return ret;
 }
 
 static int
@@ -921,13 +647,13 @@ avp_vlan_offload_set_locked(struct rte_eth_dev *dev, int mask)
 static int
 avp_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 {
-	struct avp_dev *avp_ = AVP_DEV(dev);
-	int ret_;
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
 
-	avp_dev_lock(avp_);
-	ret_ = avp_vlan_offload_set_locked(dev, mask);
-	avp_dev_unlock(avp_);
-	return ret_;
+	avp_port_lock(avp);
+	ret = avp_vlan_offload_set_locked(dev, mask);
+	avp_port_unlock(avp);
+	return ret;
 }
 
 static void
@@ -1015,6 +741,23 @@ const struct eth_dev_ops avp_eth_dev_ops = {
 };
 
 /*
+ * rte_kvargs_process() handler of the devarg announce=0|1, for both
+ * transports: whether the port announces itself after a migration.
+ */
+int
+avp_devarg_announce(const char *key, const char *value, void *announce)
+{
+	if (value == NULL || (strcmp(value, "0") != 0 &&
+			      strcmp(value, "1") != 0)) {
+		PMD_INIT_LOG(ERR, "devarg %s=%s invalid: 0 or 1", key,
+			value == NULL ? "" : value);
+		return -EINVAL;
+	}
+	*(uint8_t *)announce = value[0] == '1';
+	return 0;
+}
+
+/*
  * Common probe: bar[] located by the transport, intr_handle the device's
  * interrupt source. Returns 0 or a negative errno after one log line; on
  * failure nothing is left registered.
@@ -1047,12 +790,18 @@ avp_ethdev_init(struct rte_eth_dev *eth_dev,
 	ret = avp_dev_attach(avp);
 	if (ret != 0)
 		return ret;
-	ret = avp_ctrl_init(avp);
+	ret = avp_port_lock_init(avp);
 	if (ret != 0)
 		return ret;
+	ret = avp_ctrl_init(avp);
+	if (ret != 0) {
+		avp_port_lock_fini(avp);
+		return ret;
+	}
 	ret = avp_mig_init(avp);
 	if (ret != 0) {
 		avp_ctrl_uninit(avp);
+		avp_port_lock_fini(avp);
 		return ret;
 	}
 
@@ -1103,6 +852,7 @@ avp_ethdev_init(struct rte_eth_dev *eth_dev,
 fail:
 	avp_mig_uninit(avp);
 	avp_ctrl_uninit(avp);
+	avp_port_lock_fini(avp);
 	return ret;
 }
 

@@ -220,8 +220,8 @@ struct avp_dev {
 	void *transport_priv;
 
 	/*
-	 * Migration (avp_intr.c). dev_lock (recursive) serialises every
-	 * control operation with the migration worker; lock order is
+	 * dev_lock (avp_port.c) serialises every control operation with the
+	 * migration worker (avp_intr.c), from probe to close; lock order is
 	 * dev_lock, then ctrl_lock. The interrupt callback only counts the
 	 * event under mig_mtx and wakes the worker.
 	 */
@@ -232,7 +232,6 @@ struct avp_dev {
 	uint32_t mig_pending;		/* migration interrupts not handled */
 	uint8_t mig_stop;		/* worker must exit */
 	uint8_t mig_thread_ok;
-	uint8_t locks_ok;
 	uint8_t announce;		/* devarg announce: RARP after attach */
 	struct avp_mig_stats mig;
 	struct avp_mig_stats mig_base;	/* values at the last reset */
@@ -280,29 +279,36 @@ int avp_ethdev_init(struct rte_eth_dev *eth_dev,
 		const struct avp_bar bar[AVP_BAR_COUNT],
 		struct rte_intr_handle *intr_handle);
 int avp_ethdev_uninit(struct rte_eth_dev *eth_dev);
-/* and what the interrupt side needs from it */
+/* Devarg announce=0|1, for both transports (rte_kvargs_process()). */
+#define AVP_DEVARG_ANNOUNCE	"announce"
+int avp_devarg_announce(const char *key, const char *value, void *announce);
+
+/* avp_port.c: port state, under the ethdev operations and migration. */
+int avp_port_lock_init(struct avp_dev *avp);
+void avp_port_lock_fini(struct avp_dev *avp);
+void avp_port_lock(struct avp_dev *avp);
+void avp_port_unlock(struct avp_dev *avp);
 int avp_dp_block(struct avp_dev *avp, uint32_t reason);
 void avp_dp_unblock(struct avp_dev *avp, uint32_t reason);
+int avp_link_publish(struct avp_dev *avp);
 void avp_set_link(struct avp_dev *avp, int up);
+void avp_filter_update(struct rte_eth_dev *dev, int promisc, int allmulti);
+uint32_t avp_frame_size(const struct avp_dev *avp, uint16_t mtu);
+void avp_tx_limits(struct avp_dev *avp, uint16_t mtu);
 int avp_select_paths(struct rte_eth_dev *dev, int strict);
 void avp_queues_refresh(struct rte_eth_dev *dev);
 int avp_mtu_tell_host(struct avp_dev *avp, const char *when);
-
-/* avp_intr.c: device interrupt, migration, removal. */
-void avp_intr_handler(void *arg);
-void avp_intr_unregister(struct avp_dev *avp);
-void avp_ethdev_notify_removal(struct avp_dev *avp);
-int avp_mig_init(struct avp_dev *avp);
-void avp_mig_uninit(struct avp_dev *avp);
-void avp_dev_lock(struct avp_dev *avp);
-void avp_dev_unlock(struct avp_dev *avp);
+void avp_port_removed(struct avp_dev *avp, uint32_t reason);
 int avp_send_announce(struct avp_dev *avp);
 
-/* Devarg announce=0|1, for both transports. */
-#define AVP_DEVARG_ANNOUNCE	"announce"
-struct rte_kvargs;
-int avp_kvargs_announce(struct rte_kvargs *kvlist, const char *name,
-		uint8_t *announce);
+/* avp_intr.c: device interrupt and live migration. */
+void avp_intr_handler(void *arg);
+void avp_intr_callback_remove(struct rte_intr_handle *handle,
+		rte_intr_callback_fn cb, void *arg);
+void avp_intr_unregister(struct avp_dev *avp);
+int avp_mig_init(struct avp_dev *avp);
+void avp_mig_uninit(struct avp_dev *avp);
+
 
 /* avp_ethdev.c: the operations, for the secondary's copy. */
 extern const struct eth_dev_ops avp_eth_dev_ops;

@@ -11,7 +11,7 @@
  * thread takes the device lock, so a migration is serialised with
  * configure, start, stop, close and the other control operations, and runs
  * the blocking requests of detach and attach without holding up other
- * devices' interrupts. Also what happens when the host removes the port.
+ * devices' interrupts. The port state it changes is avp_port.c's.
  */
 
 #include <errno.h>
@@ -21,10 +21,8 @@
 #include <unistd.h>
 
 #include <ethdev_driver.h>
-#include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_interrupts.h>
-#include <rte_kvargs.h>
 #include <rte_lcore.h>
 
 #include "avp_ethdev.h"
@@ -33,51 +31,8 @@
 
 /* CONFIGURE at attach: tries before the attach is given up. */
 #define AVP_ATTACH_TRIES	3
-/* Gratuitous RARP (as virtio and vhost announce a migrated guest). */
-#define AVP_RARP_ETHERTYPE	0x8035
-#define AVP_RARP_OP_REQUEST	3
-#define AVP_RARP_FRAME_LEN	60
 /* Detach: longest wait for the application to empty the rx rings. */
 #define AVP_DRAIN_MS		10
-
-void
-avp_dev_lock(struct avp_dev *avp)
-{
-	if (avp->locks_ok)
-		pthread_mutex_lock(&avp->dev_lock);
-}
-
-void
-avp_dev_unlock(struct avp_dev *avp)
-{
-	if (avp->locks_ok)
-		pthread_mutex_unlock(&avp->dev_lock);
-}
-
-int
-avp_kvargs_announce(struct rte_kvargs *kvlist, const char *name,
-		uint8_t *announce)
-{
-	const struct rte_kvargs_pair *p;
-	unsigned int i, n = 0;
-
-	*announce = 1;
-	for (i = 0; kvlist != NULL && i < kvlist->count; i++) {
-		p = &kvlist->pairs[i];
-		if (strcmp(p->key, AVP_DEVARG_ANNOUNCE) != 0)
-			continue;
-		if (++n > 1 || p->value == NULL ||
-		    (strcmp(p->value, "0") != 0 && strcmp(p->value, "1") != 0)) {
-			PMD_INIT_LOG(ERR,
-				"%s: devarg %s=%s invalid: allowed once, 0 or 1",
-				name, AVP_DEVARG_ANNOUNCE,
-				p->value == NULL ? "" : p->value);
-			return -EINVAL;
-		}
-		*announce = p->value[0] == '1';
-	}
-	return 0;
-}
 
 /* Link changes nobody asked for (migration) are reported as LSC events. */
 static void
@@ -88,57 +43,6 @@ avp_lsc_event(struct avp_dev *avp)
 	if (dev->data->dev_conf.intr_conf.lsc)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC,
 				NULL);
-}
-
-/*
- * Puts a gratuitous RARP from the port's MAC on tx ring 0. Called with
- * the data path blocked, so the control thread is the ring's only
- * producer and alloc ring 0's only consumer.
- */
-int
-avp_send_announce(struct avp_dev *avp)
-{
-	const struct avp_shring *ar = &avp->alloc_ring[0];
-	const struct avp_shring *tr = &avp->tx_ring[0];
-	uint32_t acons, avail, tprod, room;
-	struct avp_desc *d;
-	uint8_t *f;
-	uint64_t h;
-
-	if (ar->ring == NULL || tr->ring == NULL)
-		return -ENODEV;
-	if ((avp_ring_cons_open(ar, &acons, &avail) |
-	     avp_ring_prod_open(tr, &tprod, &room)) != 0)
-		return -EIO;
-	if (avail == 0 || room == 0)
-		return -ENOBUFS;
-	h = avp_ring_slot(ar, acons);
-	if (avp->buf_size < AVP_RARP_FRAME_LEN ||
-	    !avp_desc_ok(&avp->buf, h, &d) ||
-	    !avp_data_ok(&avp->buf, AVP_READ_ONCE(d->data_va),
-			 AVP_RARP_FRAME_LEN, &f))
-		return -EIO;
-	memset(f, 0, AVP_RARP_FRAME_LEN);
-	memset(f, 0xff, RTE_ETHER_ADDR_LEN);		/* broadcast */
-	memcpy(f + 6, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	f[12] = AVP_RARP_ETHERTYPE >> 8;
-	f[13] = AVP_RARP_ETHERTYPE & 0xff;
-	f[14] = 0;					/* hardware: Ethernet */
-	f[15] = 1;
-	f[16] = 0x08;					/* protocol: IPv4 */
-	f[17] = 0x00;
-	f[18] = RTE_ETHER_ADDR_LEN;
-	f[19] = 4;
-	f[20] = 0;
-	f[21] = AVP_RARP_OP_REQUEST;
-	memcpy(f + 22, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN); /* sender */
-	memcpy(f + 32, avp->mac.addr_bytes, RTE_ETHER_ADDR_LEN); /* target */
-	avp_desc_tx_write(d, AVP_RARP_FRAME_LEN, 0, 1, AVP_RARP_FRAME_LEN,
-			0, 0);
-	avp_ring_cons_publish(ar, acons + 1);
-	avp_ring_set_slot(tr, tprod, h);
-	avp_ring_prod_publish(tr, tprod + 1);
-	return 0;
 }
 
 /* Frames waiting on the receive rings the port uses. */
@@ -340,9 +244,9 @@ avp_migration_event(struct avp_dev *avp)
 	uint32_t mig, ack = AVP_MIG_ERROR;
 	int lsc = 0;
 
-	avp_dev_lock(avp);
+	avp_port_lock(avp);
 	if (avp->closed || avp->unplugged || avp->regs == NULL) {
-		avp_dev_unlock(avp);
+		avp_port_unlock(avp);
 		return;
 	}
 	mig = avp->regs->mig_status;
@@ -364,7 +268,7 @@ avp_migration_event(struct avp_dev *avp)
 		avp->mig.attaches++;
 	else
 		avp->mig.errors++;
-	avp_dev_unlock(avp);
+	avp_port_unlock(avp);
 	/* The application hears of the link before the host of the ack. */
 	if (lsc)
 		avp_lsc_event(avp);
@@ -396,32 +300,20 @@ avp_mig_thread(void *arg)
 int
 avp_mig_init(struct avp_dev *avp)
 {
-	pthread_mutexattr_t ma;
 	char name[RTE_MAX_THREAD_NAME_LEN];
 	int ret;
 
-	pthread_mutexattr_init(&ma);
-	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
-	ret = pthread_mutex_init(&avp->dev_lock, &ma);
-	pthread_mutexattr_destroy(&ma);
-	if (ret == 0) {
-		ret = pthread_mutex_init(&avp->mig_mtx, NULL);
-		if (ret != 0)
-			pthread_mutex_destroy(&avp->dev_lock);
-	}
+	ret = pthread_mutex_init(&avp->mig_mtx, NULL);
 	if (ret == 0) {
 		ret = pthread_cond_init(&avp->mig_cond, NULL);
-		if (ret != 0) {
+		if (ret != 0)
 			pthread_mutex_destroy(&avp->mig_mtx);
-			pthread_mutex_destroy(&avp->dev_lock);
-		}
 	}
 	if (ret != 0) {
-		PMD_INIT_LOG(ERR, "%s: migration locks: %s",
+		PMD_INIT_LOG(ERR, "%s: migration worker: %s",
 			avp->eth_dev->data->name, strerror(ret));
 		return -ret;
 	}
-	avp->locks_ok = 1;
 	avp->mig_pending = 0;
 	avp->mig_stop = 0;
 	snprintf(name, sizeof(name), "avp-mig-%u", avp->eth_dev->data->port_id);
@@ -429,7 +321,8 @@ avp_mig_init(struct avp_dev *avp)
 	if (ret != 0) {
 		PMD_INIT_LOG(ERR, "%s: migration thread: %s",
 			avp->eth_dev->data->name, strerror(ret));
-		avp_mig_uninit(avp);
+		pthread_cond_destroy(&avp->mig_cond);
+		pthread_mutex_destroy(&avp->mig_mtx);
 		return -ret;
 	}
 	avp->mig_thread_ok = 1;
@@ -440,25 +333,21 @@ avp_mig_init(struct avp_dev *avp)
 void
 avp_mig_uninit(struct avp_dev *avp)
 {
-	if (!avp->locks_ok)
+	if (!avp->mig_thread_ok)
 		return;
-	if (avp->mig_thread_ok) {
-		pthread_mutex_lock(&avp->mig_mtx);
-		avp->mig_stop = 1;
-		pthread_cond_signal(&avp->mig_cond);
-		pthread_mutex_unlock(&avp->mig_mtx);
-		if (avp_thread_is_self(avp->mig_thread))
-			avp_thread_detach(avp->mig_thread); /* closed from a callback */
-		else
-			avp_thread_join(avp->mig_thread);
-		avp->mig_thread_ok = 0;
+	pthread_mutex_lock(&avp->mig_mtx);
+	avp->mig_stop = 1;
+	pthread_cond_signal(&avp->mig_cond);
+	pthread_mutex_unlock(&avp->mig_mtx);
+	avp->mig_thread_ok = 0;
+	if (avp_thread_is_self(avp->mig_thread)) {
+		/* closed from a callback: the thread still uses its lock */
+		avp_thread_detach(avp->mig_thread);
+		return;
 	}
-	if (avp_thread_is_self(avp->mig_thread))
-		return;	/* the thread still uses the locks on its way out */
+	avp_thread_join(avp->mig_thread);
 	pthread_cond_destroy(&avp->mig_cond);
 	pthread_mutex_destroy(&avp->mig_mtx);
-	pthread_mutex_destroy(&avp->dev_lock);
-	avp->locks_ok = 0;
 }
 
 void
@@ -501,38 +390,34 @@ avp_intr_handler(void *arg)
 		rte_intr_ack(avp->intr_handle);
 }
 
-/* The host removed the port: stop the data path and tell the application. */
+/*
+ * Removes an interrupt callback: at once from the interrupt thread
+ * itself, else retried while the callback runs (bounded).
+ */
 void
-avp_ethdev_notify_removal(struct avp_dev *avp)
+avp_intr_callback_remove(struct rte_intr_handle *handle,
+		rte_intr_callback_fn cb, void *arg)
 {
-	rte_atomic_fetch_or_explicit(&avp->detached, AVP_BLOCK_UNPLUGGED,
-			rte_memory_order_seq_cst);
-	avp->unplugged = 1;
-	avp_set_link(avp, 0);
-	rte_eth_dev_callback_process(avp->eth_dev, RTE_ETH_EVENT_INTR_RMV,
-			NULL);
+	int tries;
+
+	if (rte_thread_is_intr()) {
+		rte_intr_callback_unregister_pending(handle, cb, arg, NULL);
+		return;
+	}
+	for (tries = 0; tries < 1000; tries++) {
+		if (rte_intr_callback_unregister(handle, cb, arg) != -EAGAIN)
+			return;
+		rte_delay_us_sleep(1000);
+	}
+	PMD_DRV_LOG(ERR, "interrupt callback still active after 1 s");
 }
 
 void
 avp_intr_unregister(struct avp_dev *avp)
 {
-	int ret, tries;
-
 	if (!avp->intr_registered)
 		return;
 	avp->intr_registered = 0;
-	if (rte_thread_is_intr()) {
-		rte_intr_callback_unregister_pending(avp->intr_handle,
-				avp_intr_handler, avp->eth_dev, NULL);
-		return;
-	}
-	for (tries = 0; tries < 1000; tries++) {
-		ret = rte_intr_callback_unregister(avp->intr_handle,
-				avp_intr_handler, avp->eth_dev);
-		if (ret != -EAGAIN)
-			return;
-		rte_delay_us_sleep(1000);
-	}
-	PMD_DRV_LOG(ERR, "port %u: interrupt callback still active",
-		avp->eth_dev->data->port_id);
+	avp_intr_callback_remove(avp->intr_handle, avp_intr_handler,
+			avp->eth_dev);
 }

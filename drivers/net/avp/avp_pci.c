@@ -38,9 +38,16 @@ avp_pci_parse(struct rte_pci_device *pci_dev, uint8_t *announce)
 			pci_dev->name, da->args, AVP_DEVARG_ANNOUNCE);
 		return -EINVAL;
 	}
-	ret = avp_kvargs_announce(kvlist, pci_dev->name, announce);
+	if (rte_kvargs_count(kvlist, AVP_DEVARG_ANNOUNCE) > 1) {
+		PMD_INIT_LOG(ERR, "%s: devarg %s allowed once",
+			pci_dev->name, AVP_DEVARG_ANNOUNCE);
+		ret = -EINVAL;
+	} else {
+		ret = rte_kvargs_process(kvlist, AVP_DEVARG_ANNOUNCE,
+				avp_devarg_announce, announce);
+	}
 	rte_kvargs_free(kvlist);
-	return ret;
+	return ret != 0 ? -EINVAL : 0;
 }
 
 static const struct rte_pci_id avp_pci_id_map[] = {
@@ -77,7 +84,7 @@ avp_pci_dev_event(const char *name, enum rte_dev_event_type type,
 		return;
 	PMD_DRV_LOG(NOTICE, "port %u: PCI device %s removed",
 		eth_dev->data->port_id, name);
-	avp_ethdev_notify_removal(AVP_DEV(eth_dev));
+	avp_port_removed(AVP_DEV(eth_dev), AVP_BLOCK_UNPLUGGED);
 }
 
 static void

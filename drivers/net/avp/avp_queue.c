@@ -113,7 +113,7 @@ avp_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 	struct avp_rx_queue *q;
 	int ret = -EINVAL;
 
-	avp_dev_lock(avp);
+	avp_port_lock(avp);
 	q = avp_rxq_get(dev, qid);
 	if (q == NULL)
 		goto out;
@@ -127,7 +127,7 @@ avp_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 	if (ret == 0)
 		dev->data->rx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
 out:
-	avp_dev_unlock(avp);
+	avp_port_unlock(avp);
 	return ret;
 }
 
@@ -158,13 +158,13 @@ avp_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
 	struct avp_rx_queue *q;
 	int ret = -EINVAL;
 
-	avp_dev_lock(avp);
+	avp_port_lock(avp);
 	q = avp_rxq_get(dev, qid);
 	if (q != NULL)
 		ret = avp_queue_stop(&q->stopped, &q->in_burst,
 				&dev->data->rx_queue_state[qid],
 				dev->data->port_id, "rx", qid);
-	avp_dev_unlock(avp);
+	avp_port_unlock(avp);
 	return ret;
 }
 
@@ -175,7 +175,7 @@ avp_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 	struct avp_tx_queue *q;
 	int ret = -EINVAL;
 
-	avp_dev_lock(avp);
+	avp_port_lock(avp);
 	q = avp_txq_get(dev, qid);
 	if (q != NULL) {
 		rte_atomic_store_explicit(&q->stopped, 0,
@@ -183,7 +183,7 @@ avp_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 		dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
 		ret = 0;
 	}
-	avp_dev_unlock(avp);
+	avp_port_unlock(avp);
 	return ret;
 }
 
@@ -194,13 +194,13 @@ avp_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
 	struct avp_tx_queue *q;
 	int ret = -EINVAL;
 
-	avp_dev_lock(avp);
+	avp_port_lock(avp);
 	q = avp_txq_get(dev, qid);
 	if (q != NULL)
 		ret = avp_queue_stop(&q->stopped, &q->in_burst,
 				&dev->data->tx_queue_state[qid],
 				dev->data->port_id, "tx", qid);
-	avp_dev_unlock(avp);
+	avp_port_unlock(avp);
 	return ret;
 }
 

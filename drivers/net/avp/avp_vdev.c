@@ -99,9 +99,15 @@ avp_vdev_parse(struct rte_vdev_device *vdev, struct avp_vdev *v)
 			avp_vdev_arg_socket, v);
 	if (ret != 0)
 		ret = -EINVAL;
-	if (ret == 0)
-		ret = avp_kvargs_announce(kvlist, rte_vdev_device_name(vdev),
-				&v->announce);
+	v->announce = 1;
+	if (ret == 0 && rte_kvargs_count(kvlist, AVP_DEVARG_ANNOUNCE) > 1) {
+		PMD_INIT_LOG(ERR, "%s: devarg %s allowed once",
+			rte_vdev_device_name(vdev), AVP_DEVARG_ANNOUNCE);
+		ret = -EINVAL;
+	}
+	if (ret == 0 && rte_kvargs_process(kvlist, AVP_DEVARG_ANNOUNCE,
+			avp_devarg_announce, &v->announce) != 0)
+		ret = -EINVAL;
 out:
 	rte_kvargs_free(kvlist);
 	return ret;
@@ -260,11 +266,7 @@ avp_vdev_sock_handler(void *arg)
 		 * long before a host gives up waiting). Close still sends
 		 * SHUTDOWN, as the host expects of a guest that lets go.
 		 */
-		rte_atomic_fetch_or_explicit(&avp->detached, AVP_BLOCK_RELEASING,
-				rte_memory_order_seq_cst);
-		avp_set_link(avp, 0);
-		rte_eth_dev_callback_process(avp->eth_dev,
-				RTE_ETH_EVENT_INTR_RMV, NULL);
+		avp_port_removed(avp, AVP_BLOCK_RELEASING);
 		return;
 	}
 	if (n > 0) {
@@ -278,28 +280,16 @@ avp_vdev_sock_handler(void *arg)
 	v->sock_cb = 0;
 	rte_intr_callback_unregister_pending(v->sock_intr,
 			avp_vdev_sock_handler, avp, NULL);
-	avp_ethdev_notify_removal(avp);
+	avp_port_removed(avp, AVP_BLOCK_UNPLUGGED);
 }
 
 static void
 avp_vdev_free(struct avp_vdev *v, struct avp_dev *avp)
 {
-	int tries;
-
 	if (v->sock_cb) {
 		v->sock_cb = 0;
-		if (rte_thread_is_intr()) {
-			rte_intr_callback_unregister_pending(v->sock_intr,
-					avp_vdev_sock_handler, avp, NULL);
-		} else {
-			for (tries = 0; tries < 1000; tries++) {
-				if (rte_intr_callback_unregister(v->sock_intr,
-						avp_vdev_sock_handler, avp) !=
-				    -EAGAIN)
-					break;
-				rte_delay_us_sleep(1000);
-			}
-		}
+		avp_intr_callback_remove(v->sock_intr, avp_vdev_sock_handler,
+				avp);
 	}
 	rte_intr_instance_free(v->sock_intr);
 	rte_intr_instance_free(v->irq_intr);
