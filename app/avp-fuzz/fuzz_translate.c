@@ -28,7 +28,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Section 5.2, as written: first entry holding pa, S_i the sum before. */
+/* The rule as avp.rst states it: first entry holding pa, S_i the sum before. */
 static int
 ref_translate(const struct avp_memmap *mm, uint64_t pa, uint64_t size,
 		uint64_t *off)

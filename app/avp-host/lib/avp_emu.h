@@ -306,7 +306,7 @@ void avp_emu_port_state_get(struct avp_emu_port *port,
 int avp_emu_wait_link(struct avp_emu_port *port, int up,
 		unsigned int timeout_ms);
 
-/* Live migration (section 16 of the ABI). Synchronous: detach, relocate
+/* Live migration ("Live migration and hot-plug" in avp.rst). Synchronous: detach, relocate
  * to new host addresses, attach. Must not be called from an output
  * callback.
  */

@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The AVP PMD authors
  */
 
-/* Control channel (ABI section 10), registers and interrupts (E10, E11). */
+/* Control channel, registers and interrupts. */
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -45,7 +45,7 @@ emu_irq_raise(struct avp_emu_port *port, uint32_t cause)
 }
 
 /* BAR 0 is plain memory: a guest read cannot clear irq_status, so the
- * emulator clears the cause itself once the guest acknowledged (E11).
+ * emulator clears the cause itself once the guest acknowledged.
  */
 void
 emu_irq_clear(struct avp_emu_port *port, uint32_t cause)
@@ -231,7 +231,7 @@ handle_request(struct avp_emu_port *port)
 	} else {
 		reply(port, token);
 	}
-	/* Section 8.1: data rings may be reset after answering a SHUTDOWN
+	/* Data rings may be reset after answering a SHUTDOWN
 	 * sent from close (never during a migration detach).
 	 */
 	if (close_after) {

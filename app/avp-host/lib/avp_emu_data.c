@@ -3,7 +3,7 @@
  */
 
 /*
- * Data plane (E6 to E9): alloc stocking, transmit consumption with the
+ * Data plane: alloc stocking, transmit consumption with the
  * strict checker and the hand-off of good frames by traffic mode,
  * receive production and free reclaim. Everything here runs with
  * port->lock held.
@@ -146,7 +146,7 @@ avp_emu_port_set_rx_split(struct avp_emu_port *port,
 	return 0;
 }
 
-/* ---- receive production (E8) ---- */
+/* ---- receive production ---- */
 
 /* Makes every rx ring filled in this pass visible to the guest. */
 void
@@ -415,7 +415,7 @@ emu_deliver_pending(struct avp_emu_port *port)
 	return work;
 }
 
-/* ---- transmit consumption (E7) ---- */
+/* ---- transmit consumption ---- */
 
 static inline void
 sink(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
@@ -715,7 +715,7 @@ consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 
 	/* A re-attaching guest may transmit (its announcement) before it
 	 * acknowledges ATTACHED; the host resumes only after the ack, so
-	 * those frames wait on the ring (ABI 16.1 step 10) instead of
+	 * those frames wait on the ring (the guest drains them after re-attaching) instead of
 	 * meeting a receive side that is not ready yet.
 	 */
 	if (port->mig.phase == MIG_ATTACHING)
@@ -740,7 +740,7 @@ consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 	return 1;
 }
 
-/* ---- free reclaim (E9) ---- */
+/* ---- free reclaim ---- */
 
 static void
 free_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
@@ -814,7 +814,7 @@ consume_free_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 	return 1;
 }
 
-/* ---- alloc stocking (E6) ---- */
+/* ---- alloc stocking ---- */
 
 /* Alloc rings kept stocked, and the most buffers each may hold. */
 static unsigned int

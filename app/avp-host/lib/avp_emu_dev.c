@@ -189,7 +189,7 @@ emu_dev_layout(struct avp_emu_port *port)
 	return 0;
 }
 
-/* Writes BAR 4 and BAR 5 from the layout (E2, E3). */
+/* Writes BAR 4 and BAR 5 from the layout. */
 void
 emu_dev_write_images(struct avp_emu_port *port)
 {

@@ -122,7 +122,7 @@ emu_buf_data_va(const struct avp_emu_port *port, uint32_t idx)
 }
 
 /*
- * Section 9.3: every buffer handed out is clean. Only the fields the
+ * Every buffer handed out is clean. Only the fields the
  * guest reads are reset: the reserved bytes are host-private (ABI 9),
  * neither side reads them, so a memset of the whole descriptor would
  * only cost time.

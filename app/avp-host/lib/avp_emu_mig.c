@@ -3,7 +3,7 @@
  */
 
 /*
- * Live migration (ABI section 16, E12). avp_emu_port_migrate runs in the
+ * Live migration. avp_emu_port_migrate runs in the
  * caller's thread; it holds the port lock only while it changes state, so
  * the service thread keeps answering requests (the guest sends SHUTDOWN
  * before it acknowledges DETACHED, and CONFIGURE before ATTACHED).

@@ -394,7 +394,7 @@ avp_tg_close(struct avp_tg *g)
 	tg_init(g);
 }
 
-/* The reference guest's request procedure (ABI section 10.3), except that
+/* The reference guest's request procedure (see "Host/guest interface" in avp.rst), except that
  * it polls every 100 us instead of sleeping 5 ms.
  */
 int

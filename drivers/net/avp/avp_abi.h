@@ -191,10 +191,10 @@ struct avp_devinfo {
 	uint8_t mac[AVP_MAC_LEN];
 	uint8_t mode;
 	uint8_t _pad351;
-	uint32_t buf_data_size;		/* H */
+	uint32_t buf_data_size;		/* bytes of one host buffer */
 	uint32_t _pad356;
 	uint64_t instance_id;
-	uint32_t max_frame_len;		/* M */
+	uint32_t max_frame_len;		/* longest frame, at most 9238 */
 	uint32_t _pad372;
 };
 

@@ -376,7 +376,7 @@ avp_dev_attach(struct avp_dev *avp)
 	avp->buf = buf;
 	avp->regs = avp->bar[AVP_BAR_REGS].addr;
 	avp->buf_size = info.buf_data_size;
-	/* No frame is longer than 5 host buffers, whatever M says. */
+	/* No frame is longer than 5 host buffers, whatever max_frame_len says. */
 	avp->max_frame = RTE_MIN(info.max_frame_len,
 			(uint32_t)AVP_DOCUMENTED_MAX_FRAME_LEN);
 	if (avp->max_frame > AVP_MAX_SEGS * info.buf_data_size) {
@@ -402,8 +402,9 @@ out:
 }
 
 /*
- * Section 11 of the ABI: R host rings over Mr queues, contiguous ranges,
- * the first R mod Mr queues one ring more. Control path only.
+ * nb_rings host rings over nb_queues receive queues in contiguous ranges,
+ * the first (nb_rings mod nb_queues) queues one ring more (see
+ * "Host/guest interface" in avp.rst). Control path only.
  */
 void
 avp_dev_queue_map(unsigned int nb_rings, unsigned int nb_queues,

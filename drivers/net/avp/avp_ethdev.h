@@ -59,8 +59,8 @@ struct avp_shring {
 };
 
 /*
- * Function B: host buffer HVAs to guest addresses, with bounds. An HVA H
- * is valid for an object of n bytes when H - va <= len - n (unsigned).
+ * Host buffer addresses (HVAs) to guest addresses, with bounds: an HVA h
+ * is valid for an object of n bytes when h - va <= len - n (unsigned).
  */
 struct avp_bufview {
 	uint64_t va;		/* buf_region_va */
@@ -174,11 +174,11 @@ struct avp_dev {
 	struct avp_ctrl_msg *ctrl;
 	struct avp_bufview buf;
 	uint32_t buf_size;		/* H */
-	uint32_t max_frame;		/* M, at most 9238 */
+	uint32_t max_frame;		/* the host's longest frame, <= 9238 */
 	uint8_t max_rx_queues;
 	uint8_t max_tx_queues;
 	uint8_t min_rx_queues;
-	uint8_t nb_rx_rings;		/* R of the last CONFIGURE */
+	uint8_t nb_rx_rings;		/* receive rings of the last CONFIGURE */
 	uint32_t host_features;
 	uint32_t neg_features;		/* sent in CONFIGURE */
 	struct rte_ether_addr mac;

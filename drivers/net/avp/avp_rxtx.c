@@ -252,10 +252,10 @@ avp_rx_general(struct avp_rx_queue *rxq, unsigned int ri,
  * first frame that is anything else. Returns the frames done.
  *
  * Descriptor and data area are checked against one bound, as if each
- * were followed by H bytes (a good host's are: a descriptor heads its
- * buffer); the general loop takes one that is not. So every data area
- * holds H >= 64 bytes, an mbuf at least 64: a short frame is copied as
- * one 64-byte block.
+ * were followed by a whole host buffer (a good host's are: a descriptor
+ * heads its buffer); the general loop takes one that is not. So every
+ * data area holds buf_size >= 64 bytes, an mbuf at least 64: a short
+ * frame is copied as one 64-byte block.
  */
 static __rte_always_inline uint32_t
 avp_rx_run(const struct avp_rx_queue *rxq, const volatile uint64_t *hp,
@@ -525,7 +525,8 @@ avp_tx_take(struct avp_tx_queue *txq, struct avp_tx_ctx *c, uint64_t *h,
 
 /*
  * One packet of the general loop: into as many host buffers as it needs
- * (one unless the queue scatters), filled up to H bytes each, in order.
+ * (one unless the queue scatters), filled up to buf_size bytes each, in
+ * order.
  * 1 when placed on tx, 0 when dropped (oversize), -1 when the host has
  * no room for it now; then the alloc handles it took are not consumed.
  */

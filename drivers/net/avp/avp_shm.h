@@ -244,7 +244,7 @@ avp_rx_chain_dst(const struct avp_rx_chain *c, uint8_t *buf)
 /*
  * Receive classification, full: walks and checks the chain headed by d
  * (a single buffer is a chain of one) for rxq. At most 5 segments, each
- * inside the buffer region and at most H bytes, the lengths adding up
+ * inside the buffer region and at most buf_size bytes, the lengths adding up
  * to frame_len, seg_count right; a cycle cannot pass, it would need a
  * sixth segment. Then the queue's limits and its MAC filter.
  */
