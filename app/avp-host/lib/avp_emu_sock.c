@@ -7,6 +7,9 @@
  * one thread per listening port accepts a guest, answers HELLO with
  * DEVICE and the memfd/eventfd pair, and resets the port when the guest
  * closes its end. Only this thread closes the connected socket.
+ *
+ * The socket file is created with the asked mode (0600 by default) and
+ * owner, and a peer is served only when its credentials are allowed.
  */
 
 #ifndef _GNU_SOURCE
@@ -20,6 +23,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "avp_attach_proto.h"
@@ -119,6 +123,50 @@ guest_gone(struct avp_emu_port *port)
 	emu_log(port, 2, "guest detached from socket");
 }
 
+void
+avp_emu_sock_opts_default(struct avp_emu_sock_opts *o)
+{
+	o->mode = AVP_EMU_SOCK_MODE;
+	o->owner = (uid_t)-1;
+	o->group = (gid_t)-1;
+	o->allow_uid = (uid_t)-1;
+	o->allow_gid = (gid_t)-1;
+}
+
+int
+avp_emu_peer_allowed(const struct avp_emu_sock_opts *o, uid_t self,
+		uid_t uid, gid_t gid)
+{
+	if (uid == self || uid == 0)
+		return 1;
+	if (o == NULL)
+		return 0;
+	return (o->allow_uid != (uid_t)-1 && uid == o->allow_uid) ||
+		(o->allow_gid != (gid_t)-1 && gid == o->allow_gid);
+}
+
+/* The peer's credentials against the port's options; 0 or -EACCES. */
+static int
+peer_check(struct avp_emu_port *port, int fd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) != 0 ||
+			len != sizeof(uc)) {
+		emu_log(port, 0, "attach: peer credentials unknown: refused");
+		return -EACCES;
+	}
+	if (!avp_emu_peer_allowed(&port->sock.opts, geteuid(), uc.uid,
+			uc.gid)) {
+		emu_log(port, 0, "attach: peer pid %d uid %u gid %u not allowed: refused",
+			(int)uc.pid, (unsigned int)uc.uid,
+			(unsigned int)uc.gid);
+		return -EACCES;
+	}
+	return 0;
+}
+
 static void
 handshake(struct avp_emu_port *port, int fd)
 {
@@ -133,6 +181,16 @@ handshake(struct avp_emu_port *port, int fd)
 
 	if (poll(pfd, 2, HELLO_TIMEOUT_MS) <= 0 || pfd[0].revents == 0) {
 		emu_log(port, 1, "attach: no HELLO");
+		close(fd);
+		return;
+	}
+	if (peer_check(port, fd) != 0) {
+		/* read, unlooked at, so that closing does not reset the
+		 * connection before the peer reads why
+		 */
+		if (recv(fd, &m, sizeof(m), MSG_DONTWAIT) < 0)
+			m.magic = 0;
+		send_reject(port, fd, -EACCES);
 		close(fd);
 		return;
 	}
@@ -230,7 +288,46 @@ sock_thread(void *arg)
 }
 
 int
-avp_emu_port_listen(struct avp_emu_port *port, const char *path)
+avp_emu_sock_bind(int fd, const char *path,
+		const struct avp_emu_sock_opts *opts)
+{
+	struct avp_emu_sock_opts def;
+	struct sockaddr_un sa;
+	int err;
+
+	if (opts == NULL) {
+		avp_emu_sock_opts_default(&def);
+		opts = &def;
+	}
+	if (path == NULL || strlen(path) >= sizeof(sa.sun_path) ||
+			(opts->mode & ~07777u) != 0)
+		return -EINVAL;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	/* The file takes the socket's mode (narrowed by the umask): only
+	 * the owner's bits until the owner is final, so nobody else can
+	 * open it meanwhile; connecting fails until listen() anyway.
+	 */
+	if (fchmod(fd, opts->mode & S_IRWXU) != 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		return -errno;
+	if ((opts->owner != (uid_t)-1 || opts->group != (gid_t)-1) &&
+			lchown(path, opts->owner, opts->group) != 0)
+		goto fail;
+	if (chmod(path, opts->mode) != 0)
+		goto fail;
+	return 0;
+fail:
+	err = errno;
+	unlink(path);
+	return -err;
+}
+
+int
+avp_emu_port_listen_opts(struct avp_emu_port *port, const char *path,
+		const struct avp_emu_sock_opts *opts)
 {
 	struct sockaddr_un sa;
 	int ret;
@@ -239,39 +336,43 @@ avp_emu_port_listen(struct avp_emu_port *port, const char *path)
 		return -EINVAL;
 	if (port->sock.path != NULL)
 		return -EBUSY;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path));
+	if (opts != NULL)
+		port->sock.opts = *opts;
+	else
+		avp_emu_sock_opts_default(&port->sock.opts);
 	port->sock.lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (port->sock.lfd < 0)
 		return -errno;
 	unlink(path);
-	if (bind(port->sock.lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-			listen(port->sock.lfd, 4) != 0) {
+	ret = avp_emu_sock_bind(port->sock.lfd, path, &port->sock.opts);
+	if (ret != 0)
+		goto fail;
+	if (listen(port->sock.lfd, 4) != 0) {
 		ret = -errno;
+		unlink(path);
 		goto fail;
 	}
 	port->sock.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (port->sock.wake_fd < 0) {
 		ret = -errno;
-		goto fail;
+		goto fail_path;
 	}
 	port->sock.path = strdup(path);
 	if (port->sock.path == NULL) {
 		ret = -ENOMEM;
-		goto fail;
+		goto fail_path;
 	}
 	__atomic_store_n(&port->sock.stop, 0, __ATOMIC_RELEASE);
 	ret = pthread_create(&port->sock.thread, NULL, sock_thread, port);
 	if (ret != 0) {
 		ret = -ret;
-		goto fail;
+		goto fail_path;
 	}
 	port->sock.thread_ok = 1;
 	return 0;
+fail_path:
+	unlink(path);
 fail:
-	if (port->sock.path != NULL)
-		unlink(port->sock.path);
 	free(port->sock.path);
 	port->sock.path = NULL;
 	if (port->sock.wake_fd >= 0)
@@ -280,6 +381,12 @@ fail:
 	close(port->sock.lfd);
 	port->sock.lfd = -1;
 	return ret;
+}
+
+int
+avp_emu_port_listen(struct avp_emu_port *port, const char *path)
+{
+	return avp_emu_port_listen_opts(port, path, NULL);
 }
 
 static void
