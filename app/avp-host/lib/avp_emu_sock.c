@@ -32,6 +32,8 @@
 #include "avp_emu_sock.h"
 
 #define HELLO_TIMEOUT_MS	2000
+/* Room for a few descriptors, to see (and close) any sent with HELLO. */
+#define HELLO_FD_ROOM		4
 
 static void
 msg_init(struct avp_attach_msg *m, uint16_t type)
@@ -167,6 +169,74 @@ peer_check(struct avp_emu_port *port, int fd)
 	return 0;
 }
 
+/*
+ * Receives HELLO: exactly one message of its size, right magic, version
+ * and type, no descriptor. Any descriptor that came is closed.
+ * 0, or -EPROTO after one log line.
+ */
+static int
+hello_recv(struct avp_emu_port *port, int fd)
+{
+	union {
+		struct avp_attach_msg m;
+		uint8_t raw[sizeof(struct avp_attach_msg) + 1];
+	} in;
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * HELLO_FD_ROOM)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { &in, sizeof(in) };
+	struct msghdr mh;
+	struct cmsghdr *c;
+	unsigned int nfds = 0, i, n;
+	ssize_t len;
+	int extra;
+
+	memset(&mh, 0, sizeof(mh));
+	memset(&u, 0, sizeof(u));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	len = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	for (c = CMSG_FIRSTHDR(&mh); len >= 0 && c != NULL;
+			c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET ||
+				c->cmsg_type != SCM_RIGHTS ||
+				c->cmsg_len < CMSG_LEN(0))
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&extra, CMSG_DATA(c) + i * sizeof(int),
+				sizeof(int));
+			close(extra);
+			nfds++;
+		}
+	}
+	if (len < 0) {
+		emu_log(port, 0, "attach: HELLO not received: %s",
+			strerror(errno));
+		return -EPROTO;
+	}
+	if (nfds != 0 || (mh.msg_flags & MSG_CTRUNC)) {
+		emu_log(port, 0, "attach: HELLO came with descriptors: refused");
+		return -EPROTO;
+	}
+	if (len != (ssize_t)sizeof(in.m) || (mh.msg_flags & MSG_TRUNC)) {
+		emu_log(port, 0, "attach: HELLO of %zd bytes, need %zu: refused",
+			len, sizeof(in.m));
+		return -EPROTO;
+	}
+	if (in.m.magic != AVP_ATTACH_MAGIC ||
+			in.m.version != AVP_ATTACH_VERSION ||
+			in.m.type != AVP_ATTACH_MSG_HELLO) {
+		emu_log(port, 0, "attach: bad HELLO (magic %#x version %u type %u): refused",
+			in.m.magic, in.m.version, in.m.type);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 static void
 handshake(struct avp_emu_port *port, int fd)
 {
@@ -176,7 +246,6 @@ handshake(struct avp_emu_port *port, int fd)
 		{ port->sock.wake_fd, POLLIN, 0 },
 	};
 	struct avp_attach_msg m;
-	ssize_t n;
 	int busy;
 
 	if (poll(pfd, 2, HELLO_TIMEOUT_MS) <= 0 || pfd[0].revents == 0) {
@@ -194,11 +263,7 @@ handshake(struct avp_emu_port *port, int fd)
 		close(fd);
 		return;
 	}
-	n = recv(fd, &m, sizeof(m), 0);
-	if (n != (ssize_t)sizeof(m) || m.magic != AVP_ATTACH_MAGIC ||
-			m.version != AVP_ATTACH_VERSION ||
-			m.type != AVP_ATTACH_MSG_HELLO) {
-		emu_log(port, 1, "attach: bad HELLO");
+	if (hello_recv(port, fd) != 0) {
 		send_reject(port, fd, -EPROTO);
 		close(fd);
 		return;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1561,6 +1562,72 @@ raw_exchange(const char *path, const void *m, size_t len, int fd_to_pass,
 	return a.type;
 }
 
+/* The host refuses a malformed HELLO: one REJECT, no descriptor handed
+ * over, none kept of those the guest sent, the port not attached.
+ */
+static int
+t_hello_malformed(struct fx *x)
+{
+	static const struct {
+		const char *what;
+		size_t len;
+		unsigned int nfds;
+		uint32_t magic;
+	} bad[] = {
+		{ "truncated", sizeof(struct avp_attach_msg) - 1, 0,
+			AVP_ATTACH_MAGIC },
+		{ "empty", 1, 0, AVP_ATTACH_MAGIC },
+		{ "too long", sizeof(struct avp_attach_msg) + 8, 0,
+			AVP_ATTACH_MAGIC },
+		{ "one descriptor", sizeof(struct avp_attach_msg), 1,
+			AVP_ATTACH_MAGIC },
+		{ "three descriptors", sizeof(struct avp_attach_msg), 3,
+			AVP_ATTACH_MAGIC },
+		{ "bad magic", sizeof(struct avp_attach_msg), 0, 0x41565042 },
+	};
+	uint8_t buf[sizeof(struct avp_attach_msg) + 8];
+	struct avp_attach_msg m;
+	unsigned int i, nrecv;
+	uint64_t deadline;
+	int32_t status;
+	int efd, before, ret;
+
+	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
+	efd = eventfd(0, EFD_CLOEXEC);
+	CHECK(efd >= 0, "eventfd");
+	before = count_fds();
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&m, 0, sizeof(m));
+		m.magic = bad[i].magic;
+		m.version = AVP_ATTACH_VERSION;
+		m.type = AVP_ATTACH_MSG_HELLO;
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, &m, sizeof(m));
+		status = 0;
+		nrecv = 9;
+		ret = raw_exchange(sock_path, buf, bad[i].len, efd,
+			bad[i].nfds, &status, &nrecv);
+		CHECK(ret == AVP_ATTACH_MSG_REJECT && status == -EPROTO &&
+			nrecv == 0, "%s: answer %d status %d, %u descriptors",
+			bad[i].what, ret, status, nrecv);
+		CHECK(avp_emu_port_attached(x->port) == 0, "%s: attached",
+			bad[i].what);
+	}
+	/* the host closes its end just after answering */
+	deadline = avp_tg_now_ms() + WAIT_MS;
+	while (count_fds() != before && avp_tg_now_ms() < deadline)
+		usleep(500);
+	CHECK(count_fds() == before, "descriptors kept: %d, were %d",
+		count_fds(), before);
+	close(efd);
+	/* a well-formed one still attaches */
+	m.magic = AVP_ATTACH_MAGIC;
+	ret = raw_exchange(sock_path, &m, sizeof(m), -1, 0, &status, &nrecv);
+	CHECK(ret == AVP_ATTACH_MSG_DEVICE && nrecv == AVP_ATTACH_FD_COUNT,
+		"good HELLO: %d with %u descriptors", ret, nrecv);
+	return 0;
+}
+
 /* A peer whose uid is not allowed gets REJECT -EACCES and nothing else
  * (needs root to run the peer as nobody, else skipped).
  */
@@ -2634,6 +2701,7 @@ static const struct tcase cases[] = {
 	{ "socket_cycles", t_socket_cycles, NULL, 0 },
 	{ "socket_mode", t_socket_mode, NULL, 0 },
 	{ "peer_policy", t_peer_policy, NULL, 0 },
+	{ "hello_malformed", t_hello_malformed, NULL, 0 },
 	{ "peer_refused", t_peer_refused, NULL, 0 },
 	{ "mig_normal", t_mig_normal, NULL, 1 },
 	{ "mig_timeout", t_mig_timeout, NULL, 1 },
