@@ -10,7 +10,9 @@
  * protocol: rings with frames on them, stocked alloc rings, chains.
  *
  *   avp-fuzz-seeds OUTDIR
- * writes OUTDIR/{device,devinfo,translate,chain}/seed-*.
+ * writes OUTDIR/{device,devinfo,translate,chain}/seed-*, and
+ * OUTDIR/attach/: the DEVICE message the emulator would send for a port,
+ * a REJECT, and each kind of malformed answer.
  */
 
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "avp_attach_proto.h"
 #include "avp_emu.h"
 
 /* Same as struct fz_knobs in fuzz_device.c. */
@@ -448,6 +451,111 @@ write_translate_seed(const char *dir)
 	return ret;
 }
 
+/* Same as struct attach_hdr in fuzz_attach.c. */
+struct attach_hdr {
+	uint8_t nfds;
+	uint8_t rsvd[7];
+	uint64_t memfd_len;
+};
+
+static int
+write_attach(const char *dir, const char *name, unsigned int nfds,
+		uint64_t memfd_len, const struct avp_attach_msg *m, size_t len)
+{
+	struct attach_hdr h;
+	uint8_t buf[sizeof(*m) + 8];
+	char path[512];
+	FILE *f;
+	int ret;
+
+	memset(&h, 0, sizeof(h));
+	h.nfds = (uint8_t)nfds;
+	h.memfd_len = memfd_len;
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, m, sizeof(*m));
+	snprintf(path, sizeof(path), "%s/attach/%s", dir, name);
+	f = fopen(path, "wb");
+	if (f == NULL)
+		return -errno;
+	ret = write_all(f, &h, sizeof(h)) | write_all(f, buf, len);
+	if (fclose(f) != 0)
+		ret = -EIO;
+	return ret;
+}
+
+/* The DEVICE message of an emulator port, then one seed per defect. */
+static int
+write_attach_seeds(struct avp_emu *emu, const char *dir)
+{
+	const size_t len = sizeof(struct avp_attach_msg);
+	struct avp_attach_msg dev, m;
+	struct avp_emu_port *port;
+	struct avp_emu_bars b;
+	uint64_t flen;
+	unsigned int i;
+	int ret = 0;
+
+	port = avp_emu_port_create(emu, NULL);
+	if (port == NULL || avp_emu_port_bars(port, &b) != 0)
+		return -EIO;
+	memset(&dev, 0, sizeof(dev));
+	dev.magic = AVP_ATTACH_MAGIC;
+	dev.version = AVP_ATTACH_VERSION;
+	dev.type = AVP_ATTACH_MSG_DEVICE;
+	dev.memfd_size = b.map_len;
+	for (i = 0; i < AVP_BAR_COUNT; i++) {
+		if (b.addr[i] == NULL)
+			continue;
+		dev.bars[i].offset = b.offset[i];
+		dev.bars[i].size = b.len[i];
+	}
+	avp_emu_bars_unmap(&b);
+	avp_emu_port_destroy(port);
+	flen = dev.memfd_size;
+
+	ret |= write_attach(dir, "ok-device", 2, flen, &dev, len);
+	m = dev;
+	m.type = AVP_ATTACH_MSG_REJECT;
+	m.status = -EBUSY;
+	memset(m.bars, 0, sizeof(m.bars));
+	m.memfd_size = 0;
+	ret |= write_attach(dir, "ok-reject", 0, 0, &m, len);
+	ret |= write_attach(dir, "bad-reject-with-fds", 2, flen, &m, len);
+	m = dev;
+	m.magic ^= 1;
+	ret |= write_attach(dir, "bad-magic", 2, flen, &m, len);
+	m = dev;
+	m.version++;
+	ret |= write_attach(dir, "bad-version", 2, flen, &m, len);
+	m = dev;
+	m.type = AVP_ATTACH_MSG_HELLO;
+	ret |= write_attach(dir, "bad-type", 2, flen, &m, len);
+	ret |= write_attach(dir, "bad-truncated", 2, flen, &dev, len - 1);
+	ret |= write_attach(dir, "bad-too-long", 2, flen, &dev, len + 8);
+	ret |= write_attach(dir, "bad-no-fds", 0, flen, &dev, len);
+	ret |= write_attach(dir, "bad-one-fd", 1, flen, &dev, len);
+	ret |= write_attach(dir, "bad-three-fds", 3, flen, &dev, len);
+	ret |= write_attach(dir, "bad-memfd-short", 2, flen - 4096, &dev, len);
+	m = dev;
+	m.memfd_size = 0;
+	ret |= write_attach(dir, "bad-memfd-size-zero", 2, flen, &m, len);
+	m = dev;
+	m.bars[AVP_BAR_SHMEM].size += 4096;
+	ret |= write_attach(dir, "bad-bar-outside", 2, flen, &m, len);
+	m = dev;
+	m.bars[AVP_BAR_DEVINFO].offset = UINT64_MAX - 4095;
+	m.bars[AVP_BAR_DEVINFO].size = 8192;
+	ret |= write_attach(dir, "bad-bar-wraps", 2, flen, &m, len);
+	m = dev;
+	m.bars[AVP_BAR_MEMMAP].offset += 8;
+	ret |= write_attach(dir, "bad-bar-unaligned", 2, flen, &m, len);
+	m = dev;
+	m.bars[AVP_BAR_DEVINFO].offset = m.bars[AVP_BAR_MEMMAP].offset;
+	ret |= write_attach(dir, "bad-bars-overlap", 2, flen, &m, len);
+	printf("attach: %s\n", ret == 0 ? "written" : "error");
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -456,13 +564,13 @@ main(int argc, char **argv)
 	unsigned int i;
 	int ret = 0;
 	static const char * const sub[] = {
-		"device", "devinfo", "chain", "translate" };
+		"device", "devinfo", "chain", "translate", "attach" };
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
 		return 2;
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", argv[1], sub[i]);
 		mkdir(argv[1], 0755);
 		mkdir(path, 0755);
@@ -474,6 +582,7 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
 		if (make_seed(emu, argv[1], &seeds[i]) != 0)
 			ret = 1;
+	ret |= write_attach_seeds(emu, argv[1]) != 0;
 	avp_emu_destroy(emu);
 	/* chain: scattered both ways; simple (chains dropped); small mbufs */
 	ret |= write_chain_seed(argv[1], "scattered", 0x01 | 0x02 | 0x08) != 0;

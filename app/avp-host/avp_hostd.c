@@ -20,9 +20,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -118,6 +120,80 @@ parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* A user name or uid; 0, or -1 when there is no such user. */
+static int
+parse_user(const char *s, uid_t *uid)
+{
+	const struct passwd *pw;
+	uint64_t v;
+
+	if (parse_u64(s, 0, UINT32_MAX - 1, &v) == 0) {
+		*uid = (uid_t)v;
+		return 0;
+	}
+	pw = *s != '\0' ? getpwnam(s) : NULL;
+	if (pw == NULL)
+		return -1;
+	*uid = pw->pw_uid;
+	return 0;
+}
+
+/* A group name or gid; 0, or -1 when there is no such group. */
+static int
+parse_group(const char *s, gid_t *gid)
+{
+	const struct group *gr;
+	uint64_t v;
+
+	if (parse_u64(s, 0, UINT32_MAX - 1, &v) == 0) {
+		*gid = (gid_t)v;
+		return 0;
+	}
+	gr = *s != '\0' ? getgrnam(s) : NULL;
+	if (gr == NULL)
+		return -1;
+	*gid = gr->gr_gid;
+	return 0;
+}
+
+/* --socket-owner USER, USER:GROUP or :GROUP. */
+static void
+parse_socket_owner(const char *arg, struct avp_emu_sock_opts *o)
+{
+	char buf[256];
+	char *colon;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
+		usage_error("--socket-owner %s: too long", arg);
+	colon = strchr(buf, ':');
+	if (colon != NULL)
+		*colon = '\0';
+	if (buf[0] == '\0' && (colon == NULL || colon[1] == '\0'))
+		usage_error("--socket-owner %s: give USER, USER:GROUP or :GROUP",
+			arg);
+	if (buf[0] != '\0' && parse_user(buf, &o->owner) < 0)
+		usage_error("--socket-owner %s: no such user '%s'", arg, buf);
+	if (colon != NULL && parse_group(colon + 1, &o->group) < 0)
+		usage_error("--socket-owner %s: no such group '%s'", arg,
+			colon + 1);
+}
+
+/* --socket-mode: octal permission bits, at most 0777. */
+static void
+parse_socket_mode(const char *arg, unsigned int *mode)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 8);
+	if (*arg < '0' || *arg > '7' || *end != '\0' || errno != 0 ||
+			v > 0777)
+		usage_error("--socket-mode %s: must be octal permission bits 0..0777 (e.g. 0600, 0660)",
+			arg);
+	*mode = (unsigned int)v;
 }
 
 int
@@ -533,6 +609,13 @@ usage(FILE *f)
 "                         tap       bridged to a Linux TAP device\n"
 "                         capture   tx frames kept for 'capture PORT'\n"
 "  --control PATH       accept commands on a UNIX stream socket at PATH\n"
+"  --socket-mode OCTAL  permission bits of every socket file, ports and\n"
+"                       --control (default 0600)\n"
+"  --socket-owner USER[:GROUP]  owner and group of every socket file\n"
+"                       (also :GROUP; default: the daemon's)\n"
+"  --allow-user USER    also serve peers running as USER; peers of the\n"
+"                       daemon's own uid and root always are\n"
+"  --allow-group GROUP  also serve peers whose effective group is GROUP\n"
 "  --no-stdin           do not read commands from stdin\n"
 "  --pidfile PATH       write the process id to PATH (removed on exit)\n"
 "  --ack-timeout MS     migration acknowledgement timeout (default %d)\n"
@@ -867,10 +950,10 @@ line_in_read(struct hostd *hd, struct line_in *li)
 }
 
 static int
-control_listen(const char *path)
+control_listen(const char *path, const struct avp_emu_sock_opts *opts)
 {
 	struct sockaddr_un sa;
-	int fd;
+	int fd, rc;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		log_err("--control %s: the path is too long (at most %zu characters)",
@@ -884,12 +967,13 @@ control_listen(const char *path)
 		log_err("socket(AF_UNIX): %s", strerror(errno));
 		return -errno;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-			listen(fd, 8) < 0) {
-		log_err("--control %s: %s", path, strerror(errno));
+	rc = avp_emu_sock_bind(fd, path, opts);
+	if (rc == 0 && listen(fd, 8) < 0) {
+		rc = -errno;
+		unlink(path);
+	}
+	if (rc != 0) {
+		log_err("--control %s: %s", path, strerror(-rc));
 		close(fd);
 		return -EADDRINUSE;
 	}
@@ -912,6 +996,28 @@ stdin_usable(void)
 }
 
 /* ---- event loop ------------------------------------------------------- */
+
+/* A control client's credentials against the daemon's options. */
+static int
+control_peer_ok(struct hostd *hd, int fd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) != 0 ||
+			len != sizeof(uc)) {
+		log_err("--control: peer credentials unknown: refused");
+		return 0;
+	}
+	if (!avp_emu_peer_allowed(&hd->sock_opts, geteuid(), uc.uid,
+			uc.gid)) {
+		log_err("--control: peer pid %d uid %u gid %u not allowed: refused",
+			(int)uc.pid, (unsigned int)uc.uid,
+			(unsigned int)uc.gid);
+		return 0;
+	}
+	return 1;
+}
 
 static int
 event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
@@ -976,6 +1082,10 @@ event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
 		if (ctl_fd >= 0 && (pfd[1].revents & POLLIN)) {
 			int cfd = accept4(ctl_fd, NULL, NULL, SOCK_CLOEXEC);
 
+			if (cfd >= 0 && !control_peer_ok(hd, cfd)) {
+				close(cfd);
+				cfd = -1;
+			}
 			if (cfd >= 0) {
 				unsigned int k;
 
@@ -1122,7 +1232,8 @@ ports_create(struct hostd *hd)
 		if (prepare_socket_path(hp->socket_path, SOCK_SEQPACKET,
 				what) < 0)
 			return -1;
-		rc = avp_emu_port_listen(hp->port, hp->socket_path);
+		rc = avp_emu_port_listen_opts(hp->port, hp->socket_path,
+				&hd->sock_opts);
 		if (rc < 0) {
 			log_err("port %s: cannot listen on %s: %s", hp->name,
 				hp->socket_path, strerror(-rc));
@@ -1221,6 +1332,10 @@ enum {
 	OPT_PIDFILE,
 	OPT_ACK_TIMEOUT,
 	OPT_UNPLUG_TIMEOUT,
+	OPT_SOCKET_MODE,
+	OPT_SOCKET_OWNER,
+	OPT_ALLOW_USER,
+	OPT_ALLOW_GROUP,
 };
 
 static const struct option long_opts[] = {
@@ -1231,6 +1346,10 @@ static const struct option long_opts[] = {
 	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 	{ "ack-timeout", required_argument, NULL, OPT_ACK_TIMEOUT },
 	{ "unplug-timeout", required_argument, NULL, OPT_UNPLUG_TIMEOUT },
+	{ "socket-mode", required_argument, NULL, OPT_SOCKET_MODE },
+	{ "socket-owner", required_argument, NULL, OPT_SOCKET_OWNER },
+	{ "allow-user", required_argument, NULL, OPT_ALLOW_USER },
+	{ "allow-group", required_argument, NULL, OPT_ALLOW_GROUP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -1286,6 +1405,22 @@ parse_args(struct hostd *hd, int argc, char **argv)
 					optarg);
 			hd->unplug_timeout_ms = (unsigned int)v;
 			break;
+		case OPT_SOCKET_MODE:
+			parse_socket_mode(optarg, &hd->sock_opts.mode);
+			break;
+		case OPT_SOCKET_OWNER:
+			parse_socket_owner(optarg, &hd->sock_opts);
+			break;
+		case OPT_ALLOW_USER:
+			if (parse_user(optarg, &hd->sock_opts.allow_uid) < 0)
+				usage_error("--allow-user %s: no such user",
+					optarg);
+			break;
+		case OPT_ALLOW_GROUP:
+			if (parse_group(optarg, &hd->sock_opts.allow_gid) < 0)
+				usage_error("--allow-group %s: no such group",
+					optarg);
+			break;
 		case 'v':
 			hd->verbose++;
 			break;
@@ -1329,6 +1464,7 @@ main(int argc, char **argv)
 	hd.default_mode = HOSTD_MODE_LOOPBACK;
 	hd.ack_timeout_ms = HOSTD_DEF_ACK_MS;
 	hd.unplug_timeout_ms = HOSTD_DEF_UNPLUG_MS;
+	avp_emu_sock_opts_default(&hd.sock_opts);
 	parse_args(&hd, argc, argv);
 
 	/* Signals: blocked everywhere (threads inherit the mask), read
@@ -1363,7 +1499,7 @@ main(int argc, char **argv)
 	avp_emu_set_log(hd.emu, stderr, hd.verbose);
 	rc = ports_create(&hd);
 	if (rc == 0 && hd.control_path != NULL) {
-		ctl_fd = control_listen(hd.control_path);
+		ctl_fd = control_listen(hd.control_path, &hd.sock_opts);
 		if (ctl_fd < 0)
 			rc = -1;
 	}

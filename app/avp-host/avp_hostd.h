@@ -73,6 +73,7 @@ struct hostd {
 	int verbose;
 	unsigned int ack_timeout_ms;
 	unsigned int unplug_timeout_ms;
+	struct avp_emu_sock_opts sock_opts;	/* every socket it serves */
 	struct avp_emu *emu;
 	int quit;
 };

@@ -22,6 +22,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "avp_abi.h"
 
@@ -126,6 +127,34 @@ void avp_emu_bars_unmap(struct avp_emu_bars *bars);
  * socket resets the port to its unconfigured state (MTU not told).
  */
 int avp_emu_port_listen(struct avp_emu_port *port, const char *path);
+
+/* Who may reach a socket: its file's mode and owner, and the peers
+ * (SO_PEERCRED) accepted on it. A peer with the emulator's effective uid,
+ * or root, is always accepted.
+ */
+struct avp_emu_sock_opts {
+	unsigned int mode;	/* permission bits of the socket file */
+	uid_t owner;		/* (uid_t)-1: the emulator's */
+	gid_t group;		/* (gid_t)-1: the emulator's */
+	uid_t allow_uid;	/* also accepted; (uid_t)-1: nobody else */
+	gid_t allow_gid;	/* peers of this gid too; (gid_t)-1: none */
+};
+#define AVP_EMU_SOCK_MODE	0600
+/* The defaults: mode 0600, owned by the emulator, peers of its own uid. */
+void avp_emu_sock_opts_default(struct avp_emu_sock_opts *o);
+/* avp_emu_port_listen with opts (NULL: the defaults). */
+int avp_emu_port_listen_opts(struct avp_emu_port *port, const char *path,
+		const struct avp_emu_sock_opts *opts);
+/* Binds the UNIX socket fd to path with opts' mode and owner: the file
+ * never has wider permissions than asked. 0 or a negative errno.
+ */
+int avp_emu_sock_bind(int fd, const char *path,
+		const struct avp_emu_sock_opts *opts);
+/* 1 when a peer of uid/gid may use a socket of an emulator running as
+ * self, else 0.
+ */
+int avp_emu_peer_allowed(const struct avp_emu_sock_opts *opts, uid_t self,
+		uid_t uid, gid_t gid);
 /* Asks the attached guest to let go (UNPLUG), waits for it to close the
  * socket, then forcibly closes it if it did not.
  * Returns 0 when the guest released it, -ETIMEDOUT when forced, -ENOTCONN

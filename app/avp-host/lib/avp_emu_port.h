@@ -203,6 +203,7 @@ struct emu_sock_state {
 	int stop;
 	int force_close;
 	int attached;
+	struct avp_emu_sock_opts opts;
 };
 
 struct avp_emu_port {

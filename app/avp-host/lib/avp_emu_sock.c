@@ -7,6 +7,9 @@
  * one thread per listening port accepts a guest, answers HELLO with
  * DEVICE and the memfd/eventfd pair, and resets the port when the guest
  * closes its end. Only this thread closes the connected socket.
+ *
+ * The socket file is created with the asked mode (0600 by default) and
+ * owner, and a peer is served only when its credentials are allowed.
  */
 
 #ifndef _GNU_SOURCE
@@ -20,6 +23,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "avp_attach_proto.h"
@@ -28,6 +32,8 @@
 #include "avp_emu_sock.h"
 
 #define HELLO_TIMEOUT_MS	2000
+/* Room for a few descriptors, to see (and close) any sent with HELLO. */
+#define HELLO_FD_ROOM		4
 
 static void
 msg_init(struct avp_attach_msg *m, uint16_t type)
@@ -119,6 +125,118 @@ guest_gone(struct avp_emu_port *port)
 	emu_log(port, 2, "guest detached from socket");
 }
 
+void
+avp_emu_sock_opts_default(struct avp_emu_sock_opts *o)
+{
+	o->mode = AVP_EMU_SOCK_MODE;
+	o->owner = (uid_t)-1;
+	o->group = (gid_t)-1;
+	o->allow_uid = (uid_t)-1;
+	o->allow_gid = (gid_t)-1;
+}
+
+int
+avp_emu_peer_allowed(const struct avp_emu_sock_opts *o, uid_t self,
+		uid_t uid, gid_t gid)
+{
+	if (uid == self || uid == 0)
+		return 1;
+	if (o == NULL)
+		return 0;
+	return (o->allow_uid != (uid_t)-1 && uid == o->allow_uid) ||
+		(o->allow_gid != (gid_t)-1 && gid == o->allow_gid);
+}
+
+/* The peer's credentials against the port's options; 0 or -EACCES. */
+static int
+peer_check(struct avp_emu_port *port, int fd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) != 0 ||
+			len != sizeof(uc)) {
+		emu_log(port, 0, "attach: peer credentials unknown: refused");
+		return -EACCES;
+	}
+	if (!avp_emu_peer_allowed(&port->sock.opts, geteuid(), uc.uid,
+			uc.gid)) {
+		emu_log(port, 0, "attach: peer pid %d uid %u gid %u not allowed: refused",
+			(int)uc.pid, (unsigned int)uc.uid,
+			(unsigned int)uc.gid);
+		return -EACCES;
+	}
+	return 0;
+}
+
+/*
+ * Receives HELLO: exactly one message of its size, right magic, version
+ * and type, no descriptor. Any descriptor that came is closed.
+ * 0, or -EPROTO after one log line.
+ */
+static int
+hello_recv(struct avp_emu_port *port, int fd)
+{
+	union {
+		struct avp_attach_msg m;
+		uint8_t raw[sizeof(struct avp_attach_msg) + 1];
+	} in;
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * HELLO_FD_ROOM)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { &in, sizeof(in) };
+	struct msghdr mh;
+	struct cmsghdr *c;
+	unsigned int nfds = 0, i, n;
+	ssize_t len;
+	int extra;
+
+	memset(&mh, 0, sizeof(mh));
+	memset(&u, 0, sizeof(u));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	len = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	for (c = CMSG_FIRSTHDR(&mh); len >= 0 && c != NULL;
+			c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET ||
+				c->cmsg_type != SCM_RIGHTS ||
+				c->cmsg_len < CMSG_LEN(0))
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&extra, CMSG_DATA(c) + i * sizeof(int),
+				sizeof(int));
+			close(extra);
+			nfds++;
+		}
+	}
+	if (len < 0) {
+		emu_log(port, 0, "attach: HELLO not received: %s",
+			strerror(errno));
+		return -EPROTO;
+	}
+	if (nfds != 0 || (mh.msg_flags & MSG_CTRUNC)) {
+		emu_log(port, 0, "attach: HELLO came with descriptors: refused");
+		return -EPROTO;
+	}
+	if (len != (ssize_t)sizeof(in.m) || (mh.msg_flags & MSG_TRUNC)) {
+		emu_log(port, 0, "attach: HELLO of %zd bytes, need %zu: refused",
+			len, sizeof(in.m));
+		return -EPROTO;
+	}
+	if (in.m.magic != AVP_ATTACH_MAGIC ||
+			in.m.version != AVP_ATTACH_VERSION ||
+			in.m.type != AVP_ATTACH_MSG_HELLO) {
+		emu_log(port, 0, "attach: bad HELLO (magic %#x version %u type %u): refused",
+			in.m.magic, in.m.version, in.m.type);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 static void
 handshake(struct avp_emu_port *port, int fd)
 {
@@ -128,7 +246,6 @@ handshake(struct avp_emu_port *port, int fd)
 		{ port->sock.wake_fd, POLLIN, 0 },
 	};
 	struct avp_attach_msg m;
-	ssize_t n;
 	int busy;
 
 	if (poll(pfd, 2, HELLO_TIMEOUT_MS) <= 0 || pfd[0].revents == 0) {
@@ -136,11 +253,17 @@ handshake(struct avp_emu_port *port, int fd)
 		close(fd);
 		return;
 	}
-	n = recv(fd, &m, sizeof(m), 0);
-	if (n != (ssize_t)sizeof(m) || m.magic != AVP_ATTACH_MAGIC ||
-			m.version != AVP_ATTACH_VERSION ||
-			m.type != AVP_ATTACH_MSG_HELLO) {
-		emu_log(port, 1, "attach: bad HELLO");
+	if (peer_check(port, fd) != 0) {
+		/* read, unlooked at, so that closing does not reset the
+		 * connection before the peer reads why
+		 */
+		if (recv(fd, &m, sizeof(m), MSG_DONTWAIT) < 0)
+			m.magic = 0;
+		send_reject(port, fd, -EACCES);
+		close(fd);
+		return;
+	}
+	if (hello_recv(port, fd) != 0) {
 		send_reject(port, fd, -EPROTO);
 		close(fd);
 		return;
@@ -230,7 +353,46 @@ sock_thread(void *arg)
 }
 
 int
-avp_emu_port_listen(struct avp_emu_port *port, const char *path)
+avp_emu_sock_bind(int fd, const char *path,
+		const struct avp_emu_sock_opts *opts)
+{
+	struct avp_emu_sock_opts def;
+	struct sockaddr_un sa;
+	int err;
+
+	if (opts == NULL) {
+		avp_emu_sock_opts_default(&def);
+		opts = &def;
+	}
+	if (path == NULL || strlen(path) >= sizeof(sa.sun_path) ||
+			(opts->mode & ~07777u) != 0)
+		return -EINVAL;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	/* The file takes the socket's mode (narrowed by the umask): only
+	 * the owner's bits until the owner is final, so nobody else can
+	 * open it meanwhile; connecting fails until listen() anyway.
+	 */
+	if (fchmod(fd, opts->mode & S_IRWXU) != 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		return -errno;
+	if ((opts->owner != (uid_t)-1 || opts->group != (gid_t)-1) &&
+			lchown(path, opts->owner, opts->group) != 0)
+		goto fail;
+	if (chmod(path, opts->mode) != 0)
+		goto fail;
+	return 0;
+fail:
+	err = errno;
+	unlink(path);
+	return -err;
+}
+
+int
+avp_emu_port_listen_opts(struct avp_emu_port *port, const char *path,
+		const struct avp_emu_sock_opts *opts)
 {
 	struct sockaddr_un sa;
 	int ret;
@@ -239,39 +401,43 @@ avp_emu_port_listen(struct avp_emu_port *port, const char *path)
 		return -EINVAL;
 	if (port->sock.path != NULL)
 		return -EBUSY;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path));
+	if (opts != NULL)
+		port->sock.opts = *opts;
+	else
+		avp_emu_sock_opts_default(&port->sock.opts);
 	port->sock.lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (port->sock.lfd < 0)
 		return -errno;
 	unlink(path);
-	if (bind(port->sock.lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-			listen(port->sock.lfd, 4) != 0) {
+	ret = avp_emu_sock_bind(port->sock.lfd, path, &port->sock.opts);
+	if (ret != 0)
+		goto fail;
+	if (listen(port->sock.lfd, 4) != 0) {
 		ret = -errno;
+		unlink(path);
 		goto fail;
 	}
 	port->sock.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (port->sock.wake_fd < 0) {
 		ret = -errno;
-		goto fail;
+		goto fail_path;
 	}
 	port->sock.path = strdup(path);
 	if (port->sock.path == NULL) {
 		ret = -ENOMEM;
-		goto fail;
+		goto fail_path;
 	}
 	__atomic_store_n(&port->sock.stop, 0, __ATOMIC_RELEASE);
 	ret = pthread_create(&port->sock.thread, NULL, sock_thread, port);
 	if (ret != 0) {
 		ret = -ret;
-		goto fail;
+		goto fail_path;
 	}
 	port->sock.thread_ok = 1;
 	return 0;
+fail_path:
+	unlink(path);
 fail:
-	if (port->sock.path != NULL)
-		unlink(port->sock.path);
 	free(port->sock.path);
 	port->sock.path = NULL;
 	if (port->sock.wake_fd >= 0)
@@ -280,6 +446,12 @@ fail:
 	close(port->sock.lfd);
 	port->sock.lfd = -1;
 	return ret;
+}
+
+int
+avp_emu_port_listen(struct avp_emu_port *port, const char *path)
+{
+	return avp_emu_port_listen_opts(port, path, NULL);
 }
 
 static void

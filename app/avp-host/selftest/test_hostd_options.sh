@@ -105,11 +105,59 @@ expect_error "stray argument" "unexpected argument 'extra'" \
 	--port "p0,socket=$s" extra
 expect_error "bad ack timeout" "--ack-timeout 0: must be 1..600000 ms" \
 	--ack-timeout 0 --port "p0,socket=$s"
+expect_error "socket mode not octal" "--socket-mode 0680: must be octal permission bits" \
+	--socket-mode 0680 --port "p0,socket=$s"
+expect_error "socket mode too wide" "--socket-mode 4755: must be octal permission bits" \
+	--socket-mode 4755 --port "p0,socket=$s"
+expect_error "socket owner unknown" "--socket-owner avp-no-such-user: no such user" \
+	--socket-owner avp-no-such-user --port "p0,socket=$s"
+expect_error "socket group unknown" "no such group 'avp-no-such-group'" \
+	--socket-owner :avp-no-such-group --port "p0,socket=$s"
+expect_error "socket owner empty" "--socket-owner :: give USER, USER:GROUP or :GROUP" \
+	--socket-owner : --port "p0,socket=$s"
+expect_error "allowed user unknown" "--allow-user avp-no-such-user: no such user" \
+	--allow-user avp-no-such-user --port "p0,socket=$s"
+expect_error "allowed group unknown" "--allow-group avp-no-such-group: no such group" \
+	--allow-group avp-no-such-group --port "p0,socket=$s"
 touch "$dir/file"
 expect_error "socket path is a file" "the path exists and is not a socket" \
 	--port "p0,socket=$dir/file"
 expect_error "socket dir missing" "cannot listen on $dir/nodir/p.sock" \
 	--port "p0,socket=$dir/nodir/p.sock"
+
+# expect_modes DESCRIPTION UMASK MODE GROUP ARGS...: run under UMASK,
+# the port and control sockets have permission bits MODE and group GROUP.
+expect_modes() {
+	desc=$1
+	um=$2
+	want=$3
+	wgrp=$4
+	shift 4
+	(umask "$um"; exec $bound "$hostd" --no-stdin \
+		--control "$dir/c.sock" "$@" --port "p0,socket=$s" \
+		</dev/null >"$dir/out" 2>"$dir/err") &
+	pid=$!
+	i=0
+	while ! grep -q 'ready' "$dir/out" && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	got="$(stat -c '%a %G' "$s" 2>&1) / $(stat -c '%a %G' "$dir/c.sock" 2>&1)"
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	if [ "$got" = "$want $wgrp / $want $wgrp" ]; then
+		echo "ok: $desc ($got)"
+		pass=$((pass + 1))
+	else
+		echo "FAIL: $desc: sockets are '$got', expected $want $wgrp"
+		sed 's/^/    /' "$dir/err"
+		fail=$((fail + 1))
+	fi
+}
+grp=$(id -gn)
+expect_modes "sockets 0600 by default" 000 600 "$grp"
+expect_modes "--socket-mode 0660 despite umask 077" 077 660 "$grp" \
+	--socket-mode 0660 --socket-owner ":$grp"
 
 if "$hostd" --help >"$dir/out" 2>&1 && grep -q '^Usage: avp-hostd' "$dir/out" &&
 		grep -q 'migrate-every PORT MS' "$dir/out"; then

@@ -16,7 +16,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
 #include "avp_abi.h"
 #include "avp_attach_proto.h"
@@ -1408,6 +1413,269 @@ count_fds(void)
 	return n;
 }
 
+/* The socket file: 0600 by default, the asked mode otherwise, whatever
+ * the umask.
+ */
+static int
+t_socket_mode(struct fx *x)
+{
+	struct avp_emu_sock_opts o;
+	struct avp_emu_port *p2;
+	struct stat st;
+	mode_t old;
+	char path2[160];
+	int ret;
+
+	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
+	CHECK(stat(sock_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+		(st.st_mode & 07777) == 0600, "mode %o, need 0600",
+		(unsigned int)(st.st_mode & 07777));
+	CHECK(st.st_uid == geteuid(), "owner %u", (unsigned int)st.st_uid);
+
+	snprintf(path2, sizeof(path2), "%s/p2.sock", sock_dir);
+	p2 = avp_emu_port_create(x->emu, NULL);
+	CHECK(p2 != NULL, "second port");
+	avp_emu_sock_opts_default(&o);
+	o.mode = 0660;
+	o.group = getegid();
+	old = umask(077);
+	ret = avp_emu_port_listen_opts(p2, path2, &o);
+	umask(old);
+	CHECK(ret == 0, "listen with 0660: %d", ret);
+	CHECK(stat(path2, &st) == 0 && (st.st_mode & 07777) == 0660,
+		"mode %o, need 0660", (unsigned int)(st.st_mode & 07777));
+	avp_emu_port_destroy(p2);
+	CHECK(access(path2, F_OK) != 0, "socket removed");
+	o.mode = 010000;
+	CHECK(avp_emu_sock_bind(-1, path2, &o) == -EINVAL, "mode refused");
+	return 0;
+}
+
+/* The decision on a peer's credentials (SO_PEERCRED). */
+static int
+t_peer_policy(struct fx *x)
+{
+	struct avp_emu_sock_opts o;
+
+	(void)x;
+	avp_emu_sock_opts_default(&o);
+	CHECK(avp_emu_peer_allowed(&o, 1000, 1000, 1000) == 1, "own uid");
+	CHECK(avp_emu_peer_allowed(&o, 1000, 0, 5) == 1, "root");
+	CHECK(avp_emu_peer_allowed(&o, 1000, 1001, 1000) == 0,
+		"other uid, same gid refused");
+	CHECK(avp_emu_peer_allowed(NULL, 1000, 1001, 1001) == 0,
+		"no options: other uid refused");
+	CHECK(avp_emu_peer_allowed(&o, 0, 65534, 65534) == 0,
+		"root's socket: nobody refused");
+	o.allow_uid = 1001;
+	CHECK(avp_emu_peer_allowed(&o, 1000, 1001, 7) == 1, "allowed uid");
+	CHECK(avp_emu_peer_allowed(&o, 1000, 1002, 7) == 0, "other uid");
+	o.allow_gid = 50;
+	CHECK(avp_emu_peer_allowed(&o, 1000, 1002, 50) == 1, "allowed gid");
+	CHECK(avp_emu_peer_allowed(&o, 1000, 1002, 51) == 0, "other gid");
+	return 0;
+}
+
+/* Sends len bytes of m with nfds copies of fd_to_pass, then reads the
+ * answer. Returns its type (status in *status, descriptors received in
+ * *nrecv), or a negative errno.
+ */
+static int
+raw_exchange(const char *path, const void *m, size_t len, int fd_to_pass,
+		unsigned int nfds, int32_t *status, unsigned int *nrecv)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 4)];
+		struct cmsghdr align;
+	} u;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct avp_attach_msg a;
+	struct iovec iov = { (void *)(uintptr_t)m, len };
+	struct msghdr mh;
+	struct cmsghdr *c;
+	struct pollfd pfd;
+	int fds[4], fd, i;
+	ssize_t n;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		n = -errno;
+		close(fd);
+		return (int)n;
+	}
+	memset(&mh, 0, sizeof(mh));
+	memset(&u, 0, sizeof(u));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (nfds > 0) {
+		for (i = 0; i < (int)nfds; i++)
+			fds[i] = fd_to_pass;
+		mh.msg_control = u.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
+	}
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, WAIT_MS) != 1) {
+		close(fd);
+		return -ETIMEDOUT;
+	}
+	iov.iov_base = &a;
+	iov.iov_len = sizeof(a);
+	memset(&mh, 0, sizeof(mh));
+	memset(&u, 0, sizeof(u));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	*nrecv = 0;
+	for (c = CMSG_FIRSTHDR(&mh); n > 0 && c != NULL;
+			c = CMSG_NXTHDR(&mh, c)) {
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		for (size_t j = 0; j < k; j++) {
+			int x;
+
+			memcpy(&x, CMSG_DATA(c) + j * sizeof(int), sizeof(x));
+			close(x);
+			(*nrecv)++;
+		}
+	}
+	close(fd);
+	if (n != (ssize_t)sizeof(a))
+		return n < 0 ? -errno : -ECONNRESET;
+	*status = a.status;
+	return a.type;
+}
+
+/* The host refuses a malformed HELLO: one REJECT, no descriptor handed
+ * over, none kept of those the guest sent, the port not attached.
+ */
+static int
+t_hello_malformed(struct fx *x)
+{
+	static const struct {
+		const char *what;
+		size_t len;
+		unsigned int nfds;
+		uint32_t magic;
+	} bad[] = {
+		{ "truncated", sizeof(struct avp_attach_msg) - 1, 0,
+			AVP_ATTACH_MAGIC },
+		{ "empty", 1, 0, AVP_ATTACH_MAGIC },
+		{ "too long", sizeof(struct avp_attach_msg) + 8, 0,
+			AVP_ATTACH_MAGIC },
+		{ "one descriptor", sizeof(struct avp_attach_msg), 1,
+			AVP_ATTACH_MAGIC },
+		{ "three descriptors", sizeof(struct avp_attach_msg), 3,
+			AVP_ATTACH_MAGIC },
+		{ "bad magic", sizeof(struct avp_attach_msg), 0, 0x41565042 },
+	};
+	uint8_t buf[sizeof(struct avp_attach_msg) + 8];
+	struct avp_attach_msg m;
+	unsigned int i, nrecv;
+	uint64_t deadline;
+	int32_t status;
+	int efd, before, ret;
+
+	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
+	efd = eventfd(0, EFD_CLOEXEC);
+	CHECK(efd >= 0, "eventfd");
+	before = count_fds();
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&m, 0, sizeof(m));
+		m.magic = bad[i].magic;
+		m.version = AVP_ATTACH_VERSION;
+		m.type = AVP_ATTACH_MSG_HELLO;
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, &m, sizeof(m));
+		status = 0;
+		nrecv = 9;
+		ret = raw_exchange(sock_path, buf, bad[i].len, efd,
+			bad[i].nfds, &status, &nrecv);
+		CHECK(ret == AVP_ATTACH_MSG_REJECT && status == -EPROTO &&
+			nrecv == 0, "%s: answer %d status %d, %u descriptors",
+			bad[i].what, ret, status, nrecv);
+		CHECK(avp_emu_port_attached(x->port) == 0, "%s: attached",
+			bad[i].what);
+	}
+	/* the host closes its end just after answering */
+	deadline = avp_tg_now_ms() + WAIT_MS;
+	while (count_fds() != before && avp_tg_now_ms() < deadline)
+		usleep(500);
+	CHECK(count_fds() == before, "descriptors kept: %d, were %d",
+		count_fds(), before);
+	close(efd);
+	/* a well-formed one still attaches */
+	m.magic = AVP_ATTACH_MAGIC;
+	ret = raw_exchange(sock_path, &m, sizeof(m), -1, 0, &status, &nrecv);
+	CHECK(ret == AVP_ATTACH_MSG_DEVICE && nrecv == AVP_ATTACH_FD_COUNT,
+		"good HELLO: %d with %u descriptors", ret, nrecv);
+	return 0;
+}
+
+/* A peer whose uid is not allowed gets REJECT -EACCES and nothing else
+ * (needs root to run the peer as nobody, else skipped).
+ */
+static int
+t_peer_refused(struct fx *x)
+{
+	struct avp_emu_sock_opts o;
+	struct avp_attach_msg m;
+	unsigned int nrecv = 9;
+	int32_t status = 0;
+	int wst, ret;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		printf("  skipped: needs root to connect as another uid\n");
+		return 0;
+	}
+	avp_emu_sock_opts_default(&o);
+	o.mode = 0666;		/* the file lets anyone connect */
+	CHECK(avp_emu_port_listen_opts(x->port, sock_path, &o) == 0,
+		"listen");
+	CHECK(chmod(sock_dir, 0755) == 0, "directory reachable");
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (pid == 0) {
+		memset(&m, 0, sizeof(m));
+		m.magic = AVP_ATTACH_MAGIC;
+		m.version = AVP_ATTACH_VERSION;
+		m.type = AVP_ATTACH_MSG_HELLO;
+		if (setresgid(65534, 65534, 65534) != 0 ||
+				setresuid(65534, 65534, 65534) != 0)
+			_exit(10);
+		ret = raw_exchange(sock_path, &m, sizeof(m), -1, 0, &status,
+			&nrecv);
+		if (ret == AVP_ATTACH_MSG_REJECT && status == -EACCES &&
+				nrecv == 0)
+			_exit(0);
+		_exit(ret == AVP_ATTACH_MSG_DEVICE ? 11 : 12);
+	}
+	CHECK(waitpid(pid, &wst, 0) == pid, "wait");
+	chmod(sock_dir, 0700);
+	CHECK(WIFEXITED(wst) && WEXITSTATUS(wst) == 0,
+		"peer as nobody: exit %d (11: served, 12: no REJECT -EACCES)",
+		WIFEXITED(wst) ? WEXITSTATUS(wst) : -1);
+	CHECK(avp_emu_port_attached(x->port) == 0, "attached");
+	return 0;
+}
+
 static int
 t_socket_cycles(struct fx *x)
 {
@@ -2431,6 +2699,10 @@ static const struct tcase cases[] = {
 	{ "socket", t_socket, NULL, 0 },
 	{ "unplug", t_unplug, NULL, 0 },
 	{ "socket_cycles", t_socket_cycles, NULL, 0 },
+	{ "socket_mode", t_socket_mode, NULL, 0 },
+	{ "peer_policy", t_peer_policy, NULL, 0 },
+	{ "hello_malformed", t_hello_malformed, NULL, 0 },
+	{ "peer_refused", t_peer_refused, NULL, 0 },
 	{ "mig_normal", t_mig_normal, NULL, 1 },
 	{ "mig_timeout", t_mig_timeout, NULL, 1 },
 	{ "mig_error", t_mig_error, NULL, 1 },

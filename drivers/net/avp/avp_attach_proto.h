@@ -19,12 +19,18 @@
  * irq_status. The guest closing the socket means it has let go of the
  * port; the host closing it means the port is gone (surprise removal).
  *
+ * Each side refuses anything else: a message of another length, another
+ * magic or version, descriptors with HELLO or REJECT, DEVICE without
+ * exactly its two descriptors, or BARs that are not page aligned, leave
+ * the memfd_size bytes the guest maps, or overlap.
+ *
  * Freestanding C, like avp_abi.h.
  */
 
 #ifndef AVP_ATTACH_PROTO_H
 #define AVP_ATTACH_PROTO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "avp_abi.h"
@@ -36,6 +42,9 @@
 #define AVP_ATTACH_MSG_DEVICE	2
 #define AVP_ATTACH_MSG_REJECT	3
 #define AVP_ATTACH_MSG_UNPLUG	4
+
+/* BAR offsets inside the memfd are multiples of this. */
+#define AVP_ATTACH_BAR_ALIGN	4096
 
 /* Descriptors passed with DEVICE, in this order. */
 #define AVP_ATTACH_FD_MEMFD	0
@@ -59,5 +68,14 @@ struct avp_attach_msg {
 };
 
 _Static_assert(sizeof(struct avp_attach_msg) == 152, "avp_attach_msg size");
+
+/*
+ * Driver side (avp_vdev.c): checks the host's answer to HELLO, len bytes
+ * received with nfds descriptors, the first of which holds memfd_len
+ * bytes. 0 for a well-formed DEVICE or REJECT, else -EINVAL with one log
+ * line naming the port (name).
+ */
+int avp_attach_msg_check(const char *name, const void *buf, size_t len,
+		unsigned int nfds, uint64_t memfd_len);
 
 #endif /* AVP_ATTACH_PROTO_H */

@@ -113,6 +113,110 @@ out:
 	return ret;
 }
 
+/* Room for more descriptors than DEVICE carries, to see extra ones. */
+#define AVP_VDEV_FD_ROOM	(AVP_ATTACH_FD_COUNT + 4)
+
+static int
+avp_attach_bar_check(const char *name, const struct avp_attach_msg *m)
+{
+	const struct avp_attach_bar *a, *b;
+	unsigned int i, j;
+
+	for (i = 0; i < AVP_BAR_COUNT; i++) {
+		a = &m->bars[i];
+		if (a->size == 0)
+			continue;
+		if (a->offset % AVP_ATTACH_BAR_ALIGN != 0 ||
+		    a->offset >= m->memfd_size ||
+		    a->size > m->memfd_size - a->offset) {
+			PMD_INIT_LOG(ERR, "%s: BAR %u (offset %" PRIu64 ", size %" PRIu64 ") invalid: must lie inside the %" PRIu64 "-byte memfd at a multiple of %u",
+				name, i, a->offset, a->size, m->memfd_size,
+				AVP_ATTACH_BAR_ALIGN);
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++) {
+			b = &m->bars[j];
+			if (b->size != 0 && a->offset < b->offset + b->size &&
+			    b->offset < a->offset + a->size) {
+				PMD_INIT_LOG(ERR, "%s: BARs %u and %u overlap in the memfd",
+					name, j, i);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+avp_attach_msg_check(const char *name, const void *buf, size_t len,
+		unsigned int nfds, uint64_t memfd_len)
+{
+	struct avp_attach_msg m;
+
+	if (len != sizeof(m)) {
+		PMD_INIT_LOG(ERR, "%s: host answer of %zu bytes, need %zu",
+			name, len, sizeof(m));
+		return -EINVAL;
+	}
+	memcpy(&m, buf, sizeof(m));
+	if (m.magic != AVP_ATTACH_MAGIC || m.version != AVP_ATTACH_VERSION) {
+		PMD_INIT_LOG(ERR, "%s: host answer with magic %#x version %u, need %#x version %u",
+			name, m.magic, m.version, AVP_ATTACH_MAGIC,
+			AVP_ATTACH_VERSION);
+		return -EINVAL;
+	}
+	if (m.type == AVP_ATTACH_MSG_REJECT) {
+		if (nfds != 0) {
+			PMD_INIT_LOG(ERR, "%s: REJECT came with %u descriptors, need none",
+				name, nfds);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (m.type != AVP_ATTACH_MSG_DEVICE) {
+		PMD_INIT_LOG(ERR, "%s: host answer of type %u, need DEVICE (%u) or REJECT (%u)",
+			name, m.type, AVP_ATTACH_MSG_DEVICE,
+			AVP_ATTACH_MSG_REJECT);
+		return -EINVAL;
+	}
+	if (nfds != AVP_ATTACH_FD_COUNT) {
+		PMD_INIT_LOG(ERR, "%s: DEVICE came with %u descriptors, need %u",
+			name, nfds, AVP_ATTACH_FD_COUNT);
+		return -EINVAL;
+	}
+	if (m.memfd_size == 0 || m.memfd_size > memfd_len ||
+	    m.memfd_size > SIZE_MAX) {
+		PMD_INIT_LOG(ERR, "%s: memfd_size %" PRIu64 " invalid: the memfd holds %" PRIu64 " bytes",
+			name, m.memfd_size, memfd_len);
+		return -EINVAL;
+	}
+	return avp_attach_bar_check(name, &m);
+}
+
+/*
+ * Takes every descriptor that came with the message; more than fit, or
+ * than DEVICE carries, count as extra (and are closed by the caller).
+ */
+static unsigned int
+avp_vdev_take_fds(struct msghdr *mh, int fds[AVP_VDEV_FD_ROOM])
+{
+	struct cmsghdr *cm;
+	unsigned int nfds = 0, i, n;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len < CMSG_LEN(0))
+			continue;
+		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n && nfds < AVP_VDEV_FD_ROOM; i++)
+			memcpy(&fds[nfds++], CMSG_DATA(cm) + i * sizeof(int),
+				sizeof(int));
+	}
+	if (mh->msg_flags & MSG_CTRUNC)
+		nfds = AVP_VDEV_FD_ROOM;	/* some were dropped */
+	return nfds;
+}
+
 /* HELLO, then DEVICE with the memfd and the eventfd (or REJECT). */
 static int
 avp_vdev_handshake(struct avp_vdev *v, const char *name,
@@ -120,18 +224,27 @@ avp_vdev_handshake(struct avp_vdev *v, const char *name,
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct avp_attach_msg msg;
-	char cbuf[CMSG_SPACE(sizeof(int) * AVP_ATTACH_FD_COUNT)];
-	struct iovec iov = { .iov_base = dev_msg, .iov_len = sizeof(*dev_msg) };
+	union {
+		struct avp_attach_msg m;
+		uint8_t raw[sizeof(struct avp_attach_msg) + 1];
+	} in;
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * AVP_VDEV_FD_ROOM)];
+		struct cmsghdr align;
+	} cbuf;
+	struct iovec iov = { .iov_base = &in, .iov_len = sizeof(in) };
 	struct msghdr mh = {
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
+		.msg_control = cbuf.buf,
+		.msg_controllen = sizeof(cbuf.buf),
 	};
+	int fds[AVP_VDEV_FD_ROOM];
+	struct stat st = { .st_size = 0 };
 	struct pollfd pfd;
-	struct cmsghdr *cm;
+	unsigned int nfds, i;
 	ssize_t n;
-	int nfds = 0, err;
+	int err;
 
 	v->sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (v->sock < 0) {
@@ -165,77 +278,59 @@ avp_vdev_handshake(struct avp_vdev *v, const char *name,
 			v->path, AVP_VDEV_ATTACH_TIMEOUT_MS);
 		return -ETIMEDOUT;
 	}
+	memset(&cbuf, 0, sizeof(cbuf));
+	for (i = 0; i < AVP_VDEV_FD_ROOM; i++)
+		fds[i] = -1;
 	n = recvmsg(v->sock, &mh, MSG_CMSG_CLOEXEC);
-	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
-			int fds[AVP_ATTACH_FD_COUNT] = { -1, -1 };
-			size_t len = cm->cmsg_len - CMSG_LEN(0);
-
-			nfds = RTE_MIN(len / sizeof(int),
-					(size_t)AVP_ATTACH_FD_COUNT);
-			memcpy(fds, CMSG_DATA(cm), nfds * sizeof(int));
-			v->memfd = fds[AVP_ATTACH_FD_MEMFD];
-			v->irqfd = fds[AVP_ATTACH_FD_IRQ];
-		}
+	if (n < 0) {
+		err = errno;
+		PMD_INIT_LOG(ERR, "%s: receiving from %s: %s", name, v->path,
+			strerror(err));
+		return -err;
 	}
-	if (n != (ssize_t)sizeof(*dev_msg) ||
-	    dev_msg->magic != AVP_ATTACH_MAGIC ||
-	    dev_msg->version != AVP_ATTACH_VERSION) {
-		PMD_INIT_LOG(ERR, "%s: malformed answer from %s (%zd bytes)",
-			name, v->path, n);
+	nfds = avp_vdev_take_fds(&mh, fds);
+	if (mh.msg_flags & MSG_TRUNC)
+		n = sizeof(in);		/* longer still: refused as too long */
+	if (nfds == AVP_ATTACH_FD_COUNT &&
+	    fstat(fds[AVP_ATTACH_FD_MEMFD], &st) < 0)
+		st.st_size = 0;
+	if (avp_attach_msg_check(name, &in, (size_t)n, nfds,
+			(uint64_t)st.st_size) != 0) {
+		for (i = 0; i < AVP_VDEV_FD_ROOM; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
 		return -EPROTO;
 	}
+	*dev_msg = in.m;
 	if (dev_msg->type == AVP_ATTACH_MSG_REJECT) {
 		PMD_INIT_LOG(ERR, "%s: host at %s refused the attach: %d",
 			name, v->path, dev_msg->status);
-		return dev_msg->status < 0 ? dev_msg->status : -ECONNREFUSED;
+		return dev_msg->status < 0 && dev_msg->status >= -4095 ?
+			dev_msg->status : -ECONNREFUSED;
 	}
-	if (dev_msg->type != AVP_ATTACH_MSG_DEVICE ||
-	    nfds != AVP_ATTACH_FD_COUNT || (mh.msg_flags & MSG_CTRUNC)) {
-		PMD_INIT_LOG(ERR, "%s: expected DEVICE with 2 descriptors from %s, got type %u with %d",
-			name, v->path, dev_msg->type, nfds);
-		return -EPROTO;
-	}
+	v->memfd = fds[AVP_ATTACH_FD_MEMFD];
+	v->irqfd = fds[AVP_ATTACH_FD_IRQ];
 	return 0;
 }
 
-/* Maps the memfd and locates each BAR inside it. */
+/* Maps the memfd (checked by avp_attach_msg_check) and finds the BARs. */
 static int
 avp_vdev_map(struct avp_vdev *v, const char *name,
 		const struct avp_attach_msg *m, struct avp_bar bar[AVP_BAR_COUNT])
 {
-	uint64_t size = m->memfd_size;
-	struct stat st = { .st_size = 0 };
 	unsigned int i;
 	int err;
 
-	if (fstat(v->memfd, &st) < 0 || (uint64_t)st.st_size < size ||
-	    size == 0 || size > SIZE_MAX) {
-		PMD_INIT_LOG(ERR, "%s: memfd_size %" PRIu64 " invalid: the memfd holds %jd bytes",
-			name, size, (intmax_t)st.st_size);
-		return -EINVAL;
-	}
-	for (i = 0; i < AVP_BAR_COUNT; i++) {
-		const struct avp_attach_bar *b = &m->bars[i];
-
-		if (b->size == 0)
-			continue;
-		if (b->offset > size || b->size > size - b->offset) {
-			PMD_INIT_LOG(ERR, "%s: BAR %u (offset %" PRIu64 ", size %" PRIu64 ") outside the %" PRIu64 "-byte memfd",
-				name, i, b->offset, b->size, size);
-			return -EINVAL;
-		}
-	}
-	v->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+	v->map = mmap(NULL, m->memfd_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			v->memfd, 0);
 	if (v->map == MAP_FAILED) {
 		err = errno;
 		v->map = NULL;
 		PMD_INIT_LOG(ERR, "%s: mmap of %" PRIu64 " bytes: %s", name,
-			size, strerror(err));
+			m->memfd_size, strerror(err));
 		return -err;
 	}
-	v->map_len = size;
+	v->map_len = m->memfd_size;
 	for (i = 0; i < AVP_BAR_COUNT; i++) {
 		bar[i].addr = m->bars[i].size ?
 			(uint8_t *)v->map + m->bars[i].offset : NULL;
@@ -377,7 +472,7 @@ avp_vdev_probe(struct rte_vdev_device *vdev)
 {
 	const char *name = rte_vdev_device_name(vdev);
 	struct avp_bar bar[AVP_BAR_COUNT];
-	struct avp_attach_msg dev_msg;
+	struct avp_attach_msg dev_msg = { .memfd_size = 0 };
 	struct rte_eth_dev *eth_dev;
 	struct avp_dev *avp;
 	struct avp_vdev *v;
