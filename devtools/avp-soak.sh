@@ -7,7 +7,10 @@
 # Traffic on every queue of an AVP port (4 queues) for SECONDS (default
 # 300) while the in-process emulator migrates the port every 200 ms
 # (-m MS) and hot-unplugs it every 3 s (-u MS); the application releases
-# and re-plugs it each time. Prints frames, migrations, unplugs, frames
+# and re-plugs it each time, and makes a control operation every 50 ms
+# (-c MS, 0: none): promiscuous and all-multicast on and off, the
+# multicast list, stats and xstats get and reset, MTU changes, VLAN strip,
+# a receive queue stopped and started, the link down and up. Prints frames, migrations, unplugs, frames
 # lost per migration, and the leak checks (mempool full, file
 # descriptors, heap and rte_malloc allocations before and after, no
 # corrupted frame). Exit status 0 when every check holds.

@@ -64,6 +64,8 @@ static uint64_t sent, received, corrupt, tx_refused, announce;
 static uint64_t migrations, mig_failed, unplugs, unplug_forced;
 static uint64_t host_lost;		/* frames the host discarded */
 static uint64_t seq;
+static uint64_t ctl_ops, ctl_failed, ctl_bad;	/* control operations */
+static unsigned int ctl_ms = 50;
 
 static uint64_t
 now_ms(void)
@@ -292,17 +294,83 @@ traffic(const uint8_t *mac)
 		rte_delay_us_sleep(200);
 }
 
+/*
+ * One control operation, in turn, as an application makes them while
+ * its port carries traffic: every one returns 0 or a negative errno
+ * (a refusal, -EBUSY while the host migrates the port, is fine).
+ */
+static void
+control_op(void)
+{
+	static const uint16_t mtus[] = { 9000, 3000, 5000, 1500 };
+	struct rte_ether_addr mc[3];
+	struct rte_eth_stats st;
+	struct rte_eth_xstat xs[64];
+	unsigned int k = (unsigned int)(ctl_ops % 12), q, i;
+	int ret;
+
+	q = (unsigned int)(ctl_ops / 12 % nq);
+	switch (k) {
+	case 0: ret = rte_eth_promiscuous_enable(port); break;
+	case 1: ret = rte_eth_promiscuous_disable(port); break;
+	case 2: ret = rte_eth_allmulticast_disable(port); break;
+	case 3: ret = rte_eth_allmulticast_enable(port); break;
+	case 4:
+		for (i = 0; i < RTE_DIM(mc); i++) {
+			memset(&mc[i], 0, sizeof(mc[i]));
+			mc[i].addr_bytes[0] = 0x01;
+			mc[i].addr_bytes[5] = (uint8_t)(ctl_ops + i);
+		}
+		ret = rte_eth_dev_set_mc_addr_list(port, mc,
+				(uint32_t)(ctl_ops / 12 % (RTE_DIM(mc) + 1)));
+		break;
+	case 5: ret = rte_eth_stats_get(port, &st); break;
+	case 6: ret = rte_eth_stats_reset(port); break;
+	case 7:
+		ret = rte_eth_xstats_get(port, xs, RTE_DIM(xs));
+		ret = ret < 0 ? ret : rte_eth_xstats_reset(port);
+		break;
+	case 8:
+		/* frames up to 3000 bytes always fit: MTU 1500 is refused */
+		ret = rte_eth_dev_set_mtu(port,
+				mtus[ctl_ops / 12 % RTE_DIM(mtus)]);
+		break;
+	case 9:
+		ret = rte_eth_dev_set_vlan_offload(port,
+				ctl_ops / 12 % 2 ? RTE_ETH_VLAN_STRIP_OFFLOAD :
+				0);
+		break;
+	case 10:
+		ret = rte_eth_dev_rx_queue_stop(port, q);
+		ret = ret != 0 ? ret : rte_eth_dev_rx_queue_start(port, q);
+		break;
+	default:
+		ret = rte_eth_dev_set_link_down(port);
+		ret = ret != 0 ? ret : rte_eth_dev_set_link_up(port);
+		break;
+	}
+	ctl_ops++;
+	if (ret > 0) {
+		if (ctl_bad++ < 5)
+			printf("soak: control operation %u returned %d\n",
+				k, ret);
+	} else if (ret < 0) {
+		ctl_failed++;
+	}
+}
+
 static int
 parse(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "t:m:u:q:n")) != -1) {
+	while ((c = getopt(argc, argv, "t:m:u:q:c:n")) != -1) {
 		switch (c) {
 		case 't': duration_s = (unsigned int)atoi(optarg); break;
 		case 'm': mig_ms = (unsigned int)atoi(optarg); break;
 		case 'u': unplug_ms = (unsigned int)atoi(optarg); break;
 		case 'q': nq = (unsigned int)atoi(optarg); break;
+		case 'c': ctl_ms = (unsigned int)atoi(optarg); break;
 		case 'n': no_migration = 1; break;
 		default: return -1;
 		}
@@ -317,7 +385,7 @@ main(int argc, char **argv)
 {
 	struct avp_emu_port_params pp;
 	struct rte_ether_addr mac;
-	uint64_t end, t0, viol;
+	uint64_t end, t0, viol, next_ctl;
 	unsigned int fds0, fds1;
 	size_t heap0, heap1, rte0, rte1;
 	pthread_t host;
@@ -327,7 +395,7 @@ main(int argc, char **argv)
 	if (ret < 0)
 		return 1;
 	if (parse(argc - ret, argv + ret) != 0) {
-		fprintf(stderr, "usage: avp-soak [EAL] -- [-t s] [-m ms] [-u ms] [-q n]\n");
+		fprintf(stderr, "usage: avp-soak [EAL] -- [-t s] [-m ms] [-u ms] [-q n] [-c ms]\n");
 		return 2;
 	}
 	snprintf(tdir, sizeof(tdir), "/tmp/avp_soak.XXXXXX");
@@ -358,13 +426,14 @@ main(int argc, char **argv)
 	heap0 = heap_in_use();
 	rte0 = fz_rte_alloc_count();
 
-	printf("soak: %u s, %u queues, migration every %u ms, unplug every %u ms\n",
-		duration_s, nq, mig_ms, unplug_ms);
+	printf("soak: %u s, %u queues, migration every %u ms, unplug every %u ms, a control operation every %u ms\n",
+		duration_s, nq, mig_ms, unplug_ms, ctl_ms);
 	fflush(stdout);
 	attached = 1;
 	if (pthread_create(&host, NULL, host_main, NULL) != 0)
 		return 1;
 	end = now_ms() + (uint64_t)duration_s * 1000;
+	next_ctl = now_ms() + ctl_ms;
 	while (now_ms() < end) {
 		if (removed) {
 			/* the host asked for the port: release, plug again */
@@ -392,6 +461,10 @@ main(int argc, char **argv)
 			continue;
 		}
 		traffic(mac.addr_bytes);
+		if (ctl_ms != 0 && now_ms() >= next_ctl) {
+			control_op();
+			next_ctl = now_ms() + ctl_ms;
+		}
 	}
 	stop = 1;
 	pthread_join(host, NULL);
@@ -427,6 +500,9 @@ main(int argc, char **argv)
 	printf("soak: migrations %" PRIu64 " (%" PRIu64 " failed), unplugs %"
 		PRIu64 " (%" PRIu64 " forced)\n", migrations, mig_failed,
 		unplugs, unplug_forced);
+	printf("soak: control operations %" PRIu64 " (%" PRIu64
+		" refused with an errno, %" PRIu64 " bad return values)\n",
+		ctl_ops, ctl_failed, ctl_bad);
 	printf("soak: unplug to RMV event at most %" PRIu64 " ms, release at most %" PRIu64 " ms\n",
 		notice_max_ms, release_max_ms);
 	printf("soak: frames lost %" PRIu64 " (host discarded %" PRIu64
@@ -440,7 +516,7 @@ main(int argc, char **argv)
 	if (corrupt != 0 || fds1 != fds0 || rte1 != rte0 ||
 	    heap1 > heap0 + (1u << 20) || !rte_mempool_full(pool) ||
 	    viol != 0 || mig_failed != 0 || unplugs == 0 ||
-	    unplug_forced != 0 ||
+	    unplug_forced != 0 || ctl_bad != 0 ||
 	    (migrations == 0 && !no_migration))
 		fail = 1;
 	if (received == 0)
