@@ -129,14 +129,16 @@ test_copy_select(void)
 		return TEST_SKIPPED;
 	}
 	got = avp_copy_select();
-	if (strcmp(got, "scalar") != 0 || avp_copy_long != avp_copy_scalar ||
+	if (strcmp(got, "scalar") != 0 || rte_atomic_load_explicit(&avp_copy_long,
+			rte_memory_order_relaxed) != avp_copy_scalar ||
 	    strcmp(avp_copy_name(), "scalar") != 0) {
 		printf("SIMD limit 64: %s chosen, expected scalar\n", got);
 		goto out;
 	}
 	rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_128);
 	got = avp_copy_select();
-	if (strcmp(got, "SSE") != 0 || avp_copy_long != avp_copy_sse) {
+	if (strcmp(got, "SSE") != 0 || rte_atomic_load_explicit(&avp_copy_long,
+			rte_memory_order_relaxed) != avp_copy_sse) {
 		printf("SIMD limit 128: %s chosen, expected SSE\n", got);
 		goto out;
 	}

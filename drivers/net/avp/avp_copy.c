@@ -31,7 +31,7 @@ static const struct {
 	{ avp_copy_scalar, "scalar", 0, RTE_CPUFLAG_SSE2 },
 };
 
-avp_copy_fn avp_copy_long = avp_copy_sse;
+RTE_ATOMIC(avp_copy_fn) avp_copy_long = avp_copy_sse;
 
 static unsigned int avp_copy_chosen = RTE_DIM(avp_copies) - 2;
 
@@ -49,7 +49,8 @@ avp_copy_select(void)
 		PMD_DRV_LOG(INFO, "frame copy: %s (SIMD limit %u bits)",
 			avp_copies[i].name, limit);
 	avp_copy_chosen = i;
-	avp_copy_long = avp_copies[i].fn;
+	rte_atomic_store_explicit(&avp_copy_long, avp_copies[i].fn,
+			rte_memory_order_relaxed);
 	return avp_copies[i].name;
 }
 

@@ -21,6 +21,8 @@
 #include <rte_common.h>
 #include <rte_vect.h>
 
+#include "avp_compat.h"
+
 /* dst and src do not overlap; n > 64 (shorter copies are inline). */
 typedef void (*avp_copy_fn)(void *dst, const void *src, uint32_t n);
 
@@ -29,8 +31,20 @@ void avp_copy_sse(void *dst, const void *src, uint32_t n);
 void avp_copy_avx2(void *dst, const void *src, uint32_t n);
 void avp_copy_avx512(void *dst, const void *src, uint32_t n);
 
-/* This process's choice (avp_copy_select); not in shared memory. */
-extern avp_copy_fn avp_copy_long;
+/*
+ * This process's choice (avp_copy_select), not in shared memory; a port
+ * starting on one lcore may change it while others' bursts read it.
+ */
+extern RTE_ATOMIC(avp_copy_fn) avp_copy_long;
+
+static __rte_always_inline void
+avp_copy_long_call(void *dst, const void *src, uint32_t n)
+{
+	avp_copy_fn fn = rte_atomic_load_explicit(&avp_copy_long,
+			rte_memory_order_relaxed);
+
+	fn(dst, src, n);
+}
 
 /*
  * Chooses the routine for this process and returns its name. Called
@@ -105,7 +119,7 @@ avp_copy(void *dst, const void *src, uint32_t n)
 	if (likely(n <= 64))
 		avp_copy_short(dst, src, n);
 	else
-		avp_copy_long(dst, src, n);
+		avp_copy_long_call(dst, src, n);
 }
 
 #endif /* AVP_COPY_H */

@@ -18,9 +18,13 @@
 #ifndef AVP_COPY_VEC_H
 #define AVP_COPY_VEC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#include "avp_copy.h"
+#include <rte_common.h>
+
+/* As avp_copy.h declares it, which this file does not include. */
+void AVP_COPY_NAME(void *dst, const void *src, uint32_t n);
 
 #define AVP_VEC_STEP(d, s, i) AVP_VEC_STORE((d) + (i), AVP_VEC_LOADU((s) + (i)))
 

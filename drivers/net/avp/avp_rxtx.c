@@ -300,7 +300,7 @@ avp_rx_run(const struct avp_rx_queue *rxq, const volatile uint64_t *hp,
 		if (likely(flen <= 64))
 			avp_copy_64(to, data);
 		else
-			avp_copy_long(to, data, flen);
+			avp_copy_long_call(to, data, flen);
 		avp_mbuf_fill(m, rearm, flen, d);
 		sum += flen;
 	}
