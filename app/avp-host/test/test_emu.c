@@ -9,6 +9,7 @@
 #endif
 
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -281,19 +282,18 @@ t_requests(struct fx *x)
 	CHECK(!s.configured && !s.link_up, "shut down");
 	CHECK(s.irq_mask == 0, "irq_mask 0 at close");
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.requests[AVP_OP_CONFIGURE] == 6, "configures %lu",
-		(unsigned long)st.requests[AVP_OP_CONFIGURE]);
+	CHECK(st.requests[AVP_OP_CONFIGURE] == 6, "configures %" PRIu64,
+		st.requests[AVP_OP_CONFIGURE]);
 	CHECK(st.requests[AVP_OP_SET_LINK] == 2, "set_link");
 	CHECK(st.requests[AVP_OP_SET_MTU] == 4, "set_mtu");
 	CHECK(st.requests[AVP_OP_SHUTDOWN] == 1, "shutdown");
 	CHECK(st.requests[AVP_OP_NONE] == 1 &&
 		st.requests[AVP_OP_LIMIT] == 1, "none/unknown");
-	CHECK(st.requests_rejected == 7, "rejected %lu",
-		(unsigned long)st.requests_rejected);
+	CHECK(st.requests_rejected == 7, "rejected %" PRIu64,
+		st.requests_rejected);
 	CHECK(st.violations[AVP_EMU_V_CTRL_REQUEST] == 7, "ctrl_request");
 	CHECK(st.irq_mask_writes >= 2, "irq_mask writes");
-	CHECK(st.ctrl_replies == 15, "replies %lu",
-		(unsigned long)st.ctrl_replies);
+	CHECK(st.ctrl_replies == 15, "replies %" PRIu64, st.ctrl_replies);
 	CHECK(st.ctrl_reply_max_us < 500000, "reply within the guest timeout");
 	return 0;
 }
@@ -445,8 +445,8 @@ t_gen(struct fx *x)
 		CHECK(n > 0, "frame %u: %d", i, n);
 		CHECK(avp_emu_frame_verify(rbuf, (uint32_t)n, &seq) == 0,
 			"verify %u", i);
-		CHECK(n == sizes[seq % 3], "size in turn: seq %lu len %d",
-			(unsigned long)seq, n);
+		CHECK(n == sizes[seq % 3],
+			"size in turn: seq %" PRIu64 " len %d", seq, n);
 		CHECK(memcmp(rbuf, x->g.devinfo->mac, 6) == 0, "to port MAC");
 		CHECK(!have[info.queue] || seq > next[info.queue],
 			"order within a ring");
@@ -455,8 +455,8 @@ t_gen(struct fx *x)
 	}
 	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.gen_frames == 30, "count honoured: %lu",
-		(unsigned long)st.gen_frames);
+	CHECK(st.gen_frames == 30, "count honoured: %" PRIu64,
+		st.gen_frames);
 	CHECK(st.rx_frames[0] > 0 && st.rx_frames[1] > 0, "both rings");
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
@@ -489,10 +489,9 @@ t_sink(struct fx *x)
 	CHECK(avp_tg_tx(&x->g, 0, f, 200, 0, 0, 0) == 0, "tx bad");
 	CHECK(WAIT_STAT(x->port, sink_frames, 10) == 0, "sunk");
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.sink_frames == 10 && st.sink_bad == 1, "good/bad %lu/%lu",
-		(unsigned long)st.sink_frames, (unsigned long)st.sink_bad);
-	CHECK(st.sink_seq_gaps == 1, "gap %lu",
-		(unsigned long)st.sink_seq_gaps);
+	CHECK(st.sink_frames == 10 && st.sink_bad == 1,
+		"good/bad %" PRIu64 "/%" PRIu64, st.sink_frames, st.sink_bad);
+	CHECK(st.sink_seq_gaps == 1, "gap %" PRIu64, st.sink_seq_gaps);
 	CHECK(st.tx_vlan_inserted == 1, "tagged frame verified too");
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
@@ -685,8 +684,7 @@ t_chained_rx(struct fx *x)
 	CHECK(st.rx_frames[0] == 2 && st.rx_frames[1] == 2 &&
 		st.rx_frames[2] == 2 && st.rx_frames[3] == 2 &&
 		st.rx_frames[4] == 0, "2 per ring");
-	CHECK(st.freed_buffers == 8, "freed %lu",
-		(unsigned long)st.freed_buffers);
+	CHECK(st.freed_buffers == 8, "freed %" PRIu64, st.freed_buffers);
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
 }
@@ -841,9 +839,8 @@ t_rx_ring_full(struct fx *x)
 	CHECK(WAIT_STAT(x->port, tx_frames[0], 40) == 0, "consumed");
 	avp_emu_port_stats_get(x->port, &st);
 	CHECK(st.rx_frames[0] == 15 && st.rx_ring_full == 25,
-		"15 fit (N - 1), 25 dropped: %lu %lu",
-		(unsigned long)st.rx_frames[0],
-		(unsigned long)st.rx_ring_full);
+		"15 fit (N - 1), 25 dropped: %" PRIu64 " %" PRIu64,
+		st.rx_frames[0], st.rx_ring_full);
 	while (avp_tg_rx(&x->g, 0, rbuf, sizeof(rbuf), NULL) > 0)
 		got++;
 	CHECK(got == 15, "received %u", got);
@@ -870,8 +867,8 @@ t_capture_bound(struct fx *x)
 	}
 	CHECK(WAIT_STAT(x->port, tx_frames[0], 1100) == 0, "consumed");
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.capture_dropped == 1100 - 1024, "dropped %lu",
-		(unsigned long)st.capture_dropped);
+	CHECK(st.capture_dropped == 1100 - 1024, "dropped %" PRIu64,
+		st.capture_dropped);
 	while (avp_emu_capture_pop(x->port, &cf) == 1)
 		n++;
 	CHECK(n == 1024, "kept %u", n);
@@ -951,10 +948,10 @@ t_checker(struct fx *x)
 		avp_emu_port_stats_get(x->port, &st);
 		for (k = 0; k < AVP_EMU_V_COUNT; k++)
 			CHECK(st.violations[k] == before[k] + (k == c->v),
-				"case %u: only %s counted (%s %lu)", i,
+				"case %u: only %s counted (%s %" PRIu64 ")", i,
 				avp_emu_violation_name(c->v),
 				avp_emu_violation_name(k),
-				(unsigned long)st.violations[k]);
+				st.violations[k]);
 	}
 	/* ring activity after close */
 	avp_emu_port_stats_get(x->port, &st);
@@ -1005,8 +1002,7 @@ t_handle_index(struct fx *x)
 		r->slots[r->cons_idx];
 	if ((int64_t)stride < 0)
 		stride = -stride;
-	CHECK(stride >= 128 && stride % 64 == 0, "stride %lu",
-		(unsigned long)stride);
+	CHECK(stride >= 128 && stride % 64 == 0, "stride %" PRIu64, stride);
 	bad[n++] = base - 4096;
 	bad[n++] = base - stride;
 	bad[n++] = base + 1;
@@ -1026,8 +1022,8 @@ t_handle_index(struct fx *x)
 		r = i < n ? g->tx[0] : g->free[0];
 		CHECK(t_ring_put(r, bad[i % n]) == 0, "put %u", i);
 		CHECK(t_wait_viol(x->port, AVP_EMU_V_BAD_HANDLE, v + 1) == 0,
-			"handle %u (offset 0x%lx) not flagged", i,
-			(unsigned long)(bad[i % n] - base));
+			"handle %u (offset 0x%" PRIx64 ") not flagged", i,
+			bad[i % n] - base);
 		CHECK(avp_tg_tx(g, 0, f, sizeof(f), 0, 0, 0) == 0, "tx %u", i);
 		CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0 &&
 			avp_emu_capture_pop(x->port, &cf) == 1,
@@ -1849,7 +1845,7 @@ t_mig_normal(struct fx *x)
 	CHECK(r.detach_ack == 1 && r.attach_ack == 2 && r.reconfigured,
 		"acks %u %u reconf %d", r.detach_ack, r.attach_ack,
 		r.reconfigured);
-	CHECK(r.frames_lost == 1, "lost %lu", (unsigned long)r.frames_lost);
+	CHECK(r.frames_lost == 1, "lost %" PRIu64, r.frames_lost);
 	CHECK(r.detach_us > 0 && r.attach_us > 0, "times");
 	CHECK(x->g.devinfo->instance_id != old_id, "new instance id");
 	CHECK(x->g.memmap->entries[0].host_pa != before[0].host_pa &&
@@ -2102,8 +2098,8 @@ t_mig_traffic(struct fx *x)
 	__atomic_store_n(&m.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	CHECK(ret == 0, "migration %u: %d", i, ret);
-	CHECK(m.bad == 0 && m.received >= 7 * 200, "received %lu bad %lu",
-		(unsigned long)m.received, (unsigned long)m.bad);
+	CHECK(m.bad == 0 && m.received >= 7 * 200,
+		"received %" PRIu64 " bad %" PRIu64, m.received, m.bad);
 	CHECK(WAIT_STAT(x->port, tx_frames[0], m.sent) == 0,
 		"every transmitted frame consumed");
 	deadline = avp_tg_now_ms() + WAIT_MS;
@@ -2115,17 +2111,16 @@ t_mig_traffic(struct fx *x)
 		CHECK(n >= 0 && avp_tg_now_ms() < deadline, "drain");
 	}
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.tx_frames[0] == m.sent, "consumed %lu of %lu",
-		(unsigned long)st.tx_frames[0], (unsigned long)m.sent);
+	CHECK(st.tx_frames[0] == m.sent, "consumed %" PRIu64 " of %" PRIu64,
+		st.tx_frames[0], m.sent);
 	CHECK(m.received + lost + st.rx_not_ready + st.rx_ring_full +
-		st.rx_no_buf == m.sent, "sent %lu = received %lu + lost %lu"
-		" + not ready %lu + full %lu + no buf %lu",
-		(unsigned long)m.sent, (unsigned long)m.received,
-		(unsigned long)lost, (unsigned long)st.rx_not_ready,
-		(unsigned long)st.rx_ring_full, (unsigned long)st.rx_no_buf);
-	printf("  %lu frames, %lu lost on rings, %lu dropped while not ready\n",
-		(unsigned long)m.sent, (unsigned long)lost,
-		(unsigned long)st.rx_not_ready);
+		st.rx_no_buf == m.sent,
+		"sent %" PRIu64 " = received %" PRIu64 " + lost %" PRIu64
+		" + not ready %" PRIu64 " + full %" PRIu64 " + no buf %" PRIu64,
+		m.sent, m.received, lost, st.rx_not_ready, st.rx_ring_full,
+		st.rx_no_buf);
+	printf("  %" PRIu64 " frames, %" PRIu64 " lost on rings, %" PRIu64
+		" dropped while not ready\n", m.sent, lost, st.rx_not_ready);
 	CHECK(st.migrations == 6, "migrations");
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
@@ -2306,10 +2301,10 @@ t_mtu(struct fx *x)
 	CHECK(avp_emu_capture_pop(x->port, &cf) == 0, "nothing else");
 	avp_emu_port_stats_get(x->port, &st);
 	CHECK(st.tx_over_mtu == 2 && st.violations[AVP_EMU_V_OVER_MTU] == 2,
-		"tx_over_mtu %lu", (unsigned long)st.tx_over_mtu);
+		"tx_over_mtu %" PRIu64, st.tx_over_mtu);
 	CHECK(avp_emu_port_violations(x->port) == 2, "no other violation");
-	CHECK(st.tx_frames[0] == 5, "tx_frames %lu counts the good ones",
-		(unsigned long)st.tx_frames[0]);
+	CHECK(st.tx_frames[0] == 5,
+		"tx_frames %" PRIu64 " counts the good ones", st.tx_frames[0]);
 	CHECK(strcmp(avp_emu_violation_name(AVP_EMU_V_OVER_MTU),
 		"over_mtu") == 0, "violation name");
 	mem = open_memstream(&text, &tlen);
@@ -2375,8 +2370,7 @@ t_mtu_gen(struct fx *x)
 	}
 	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.gen_frames == 30, "gen_frames %lu",
-		(unsigned long)st.gen_frames);
+	CHECK(st.gen_frames == 30, "gen_frames %" PRIu64, st.gen_frames);
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
 }
@@ -2408,8 +2402,8 @@ t_mtu_order(struct fx *x)
 		"the 3 frames sent before it captured");
 	avp_emu_port_stats_get(x->port, &st);
 	CHECK(st.tx_over_mtu == 0 && avp_emu_port_violations(x->port) == 0,
-		"none judged by the new MTU (%lu dropped)",
-		(unsigned long)st.tx_over_mtu);
+		"none judged by the new MTU (%" PRIu64 " dropped)",
+		st.tx_over_mtu);
 	CHECK(t_state_mtu(x->port) == 1500, "then the new MTU");
 	CHECK(avp_tg_tx(g, 0, f, 2000, 0, 0, 0) == 0, "tx 2000 again");
 	CHECK(t_wait_viol(x->port, AVP_EMU_V_OVER_MTU, 1) == 0,
@@ -2750,8 +2744,8 @@ main(int argc, char **argv)
 			pass++;
 		else
 			fail++;
-		printf("%s %s (%lu ms)\n", ret == 0 ? "ok  " : "FAIL", c->name,
-			(unsigned long)(avp_tg_now_ms() - t0));
+		printf("%s %s (%" PRIu64 " ms)\n", ret == 0 ? "ok  " : "FAIL",
+			c->name, avp_tg_now_ms() - t0);
 	}
 	unlink(sock_path);
 	rmdir(sock_dir);
