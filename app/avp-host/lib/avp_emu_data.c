@@ -716,8 +716,9 @@ emu_consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 
 	/* A re-attaching guest may transmit (its announcement) before it
 	 * acknowledges ATTACHED; the host resumes only after the ack, so
-	 * those frames wait on the ring (the guest drains them after re-attaching) instead of
-	 * meeting a receive side that is not ready yet.
+	 * those frames wait on the ring (the guest drains them after
+	 * re-attaching) instead of meeting a receive side that is not ready
+	 * yet.
 	 */
 	if (port->mig.phase == MIG_ATTACHING)
 		return 0;

@@ -1920,7 +1920,8 @@ t_mig_timeout(struct fx *x)
 		avp_emu_port_state_get(x->port, &s);
 		if (s.mig_status != AVP_MIG_DETACHED)
 			usleep(100);
-	} while (s.mig_status != AVP_MIG_DETACHED && avp_tg_now_ms() < deadline);
+	} while (s.mig_status != AVP_MIG_DETACHED &&
+			avp_tg_now_ms() < deadline);
 	memset(&o, 0, sizeof(o));
 	CHECK(avp_emu_port_migrate(x->port, &o, &r) == -EBUSY ||
 		(pthread_join(t, NULL), 0), "second migration refused");
