@@ -64,7 +64,7 @@ hostd_mode_name(enum hostd_mode mode)
 }
 
 static int
-mode_parse(const char *s, enum hostd_mode *mode)
+hostd_mode_parse(const char *s, enum hostd_mode *mode)
 {
 	for (size_t i = 0; i < MODE_COUNT; i++) {
 		if (strcmp(s, mode_names[i]) == 0) {
@@ -76,7 +76,7 @@ mode_parse(const char *s, enum hostd_mode *mode)
 }
 
 static void __emu_format_printf(1, 0)
-vlog_err(const char *fmt, va_list ap)
+hostd_vlog_err(const char *fmt, va_list ap)
 {
 	fprintf(stderr, HOSTD_NAME ": ");
 	vfprintf(stderr, fmt, ap);
@@ -84,22 +84,22 @@ vlog_err(const char *fmt, va_list ap)
 }
 
 static void __emu_format_printf(1, 2)
-log_err(const char *fmt, ...)
+hostd_log_err(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog_err(fmt, ap);
+	hostd_vlog_err(fmt, ap);
 	va_end(ap);
 }
 
 static void __emu_noreturn __emu_format_printf(1, 2)
-usage_error(const char *fmt, ...)
+hostd_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog_err(fmt, ap);
+	hostd_vlog_err(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try '" HOSTD_NAME " --help' for more information.\n");
 	exit(2);
@@ -107,7 +107,7 @@ usage_error(const char *fmt, ...)
 
 /* Strict unsigned parse: decimal or 0x hex, whole string, in range. */
 static int
-parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+hostd_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
@@ -124,12 +124,12 @@ parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 
 /* A user name or uid; 0, or -1 when there is no such user. */
 static int
-parse_user(const char *s, uid_t *uid)
+hostd_parse_user(const char *s, uid_t *uid)
 {
 	const struct passwd *pw;
 	uint64_t v;
 
-	if (parse_u64(s, 0, UINT32_MAX - 1, &v) == 0) {
+	if (hostd_parse_u64(s, 0, UINT32_MAX - 1, &v) == 0) {
 		*uid = (uid_t)v;
 		return 0;
 	}
@@ -142,12 +142,12 @@ parse_user(const char *s, uid_t *uid)
 
 /* A group name or gid; 0, or -1 when there is no such group. */
 static int
-parse_group(const char *s, gid_t *gid)
+hostd_parse_group(const char *s, gid_t *gid)
 {
 	const struct group *gr;
 	uint64_t v;
 
-	if (parse_u64(s, 0, UINT32_MAX - 1, &v) == 0) {
+	if (hostd_parse_u64(s, 0, UINT32_MAX - 1, &v) == 0) {
 		*gid = (gid_t)v;
 		return 0;
 	}
@@ -160,29 +160,30 @@ parse_group(const char *s, gid_t *gid)
 
 /* --socket-owner USER, USER:GROUP or :GROUP. */
 static void
-parse_socket_owner(const char *arg, struct avp_emu_sock_opts *o)
+hostd_parse_socket_owner(const char *arg, struct avp_emu_sock_opts *o)
 {
 	char buf[256];
 	char *colon;
 
 	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
-		usage_error("--socket-owner %s: too long", arg);
+		hostd_usage_error("--socket-owner %s: too long", arg);
 	colon = strchr(buf, ':');
 	if (colon != NULL)
 		*colon = '\0';
 	if (buf[0] == '\0' && (colon == NULL || colon[1] == '\0'))
-		usage_error("--socket-owner %s: give USER, USER:GROUP or :GROUP",
+		hostd_usage_error("--socket-owner %s: give USER, USER:GROUP or :GROUP",
 			arg);
-	if (buf[0] != '\0' && parse_user(buf, &o->owner) < 0)
-		usage_error("--socket-owner %s: no such user '%s'", arg, buf);
-	if (colon != NULL && parse_group(colon + 1, &o->group) < 0)
-		usage_error("--socket-owner %s: no such group '%s'", arg,
+	if (buf[0] != '\0' && hostd_parse_user(buf, &o->owner) < 0)
+		hostd_usage_error("--socket-owner %s: no such user '%s'", arg,
+			buf);
+	if (colon != NULL && hostd_parse_group(colon + 1, &o->group) < 0)
+		hostd_usage_error("--socket-owner %s: no such group '%s'", arg,
 			colon + 1);
 }
 
 /* --socket-mode: octal permission bits, at most 0777. */
 static void
-parse_socket_mode(const char *arg, unsigned int *mode)
+hostd_parse_socket_mode(const char *arg, unsigned int *mode)
 {
 	unsigned long v;
 	char *end;
@@ -191,7 +192,7 @@ parse_socket_mode(const char *arg, unsigned int *mode)
 	v = strtoul(arg, &end, 8);
 	if (*arg < '0' || *arg > '7' || *end != '\0' || errno != 0 ||
 			v > 0777)
-		usage_error("--socket-mode %s: must be octal permission bits 0..0777 (e.g. 0600, 0660)",
+		hostd_usage_error("--socket-mode %s: must be octal permission bits 0..0777 (e.g. 0600, 0660)",
 			arg);
 	*mode = (unsigned int)v;
 }
@@ -206,7 +207,7 @@ hostd_rx_split_parse(const char *s, enum avp_emu_rx_split *mode,
 		*mode = AVP_EMU_RX_SPLIT_OFF;
 	} else if (strcmp(s, "random") == 0 ||
 			(strncmp(s, "random:", 7) == 0 &&
-			parse_u64(s + 7, 0, UINT32_MAX, &v) == 0)) {
+			hostd_parse_u64(s + 7, 0, UINT32_MAX, &v) == 0)) {
 		*mode = AVP_EMU_RX_SPLIT_RANDOM;
 	} else {
 		return -1;
@@ -216,7 +217,7 @@ hostd_rx_split_parse(const char *s, enum avp_emu_rx_split *mode,
 }
 
 static int
-parse_mac(const char *s, uint8_t mac[AVP_MAC_LEN])
+hostd_parse_mac(const char *s, uint8_t mac[AVP_MAC_LEN])
 {
 	unsigned int b[AVP_MAC_LEN];
 	char tail;
@@ -265,9 +266,9 @@ hostd_key_num(const struct hostd_port *hp, const struct hostd_port_key *pk,
 {
 	uint64_t v;
 
-	if (parse_u64(val, pk->min, pk->max, &v) < 0)
-		usage_error("--port %s: %s=%s: must be a number in %" PRIu64
-			"..%" PRIu64, hp->name, pk->key, val, pk->min,
+	if (hostd_parse_u64(val, pk->min, pk->max, &v) < 0)
+		hostd_usage_error("--port %s: %s=%s: must be a number in %"
+			PRIu64 "..%" PRIu64, hp->name, pk->key, val, pk->min,
 			pk->max);
 	return v;
 }
@@ -301,7 +302,7 @@ hostd_key_socket(struct hostd_port *hp, const struct hostd_port_key *pk,
 {
 	(void)pk;
 	if (*val == '\0' || strlen(val) >= sizeof(hp->socket_path))
-		usage_error("--port %s: socket=%s: the path must be 1..%zu characters",
+		hostd_usage_error("--port %s: socket=%s: the path must be 1..%zu characters",
 			hp->name, val, sizeof(hp->socket_path) - 1);
 	snprintf(hp->socket_path, sizeof(hp->socket_path), "%s", val);
 }
@@ -320,14 +321,14 @@ static void
 hostd_key_mac(struct hostd_port *hp, const struct hostd_port_key *pk,
 		char *val)
 {
-	int rc = parse_mac(val, hp->params.mac);
+	int rc = hostd_parse_mac(val, hp->params.mac);
 
 	(void)pk;
 	if (rc == -2)
-		usage_error("--port %s: mac=%s: must be a unicast address (the low bit of the first byte clear)",
+		hostd_usage_error("--port %s: mac=%s: must be a unicast address (the low bit of the first byte clear)",
 			hp->name, val);
 	if (rc < 0)
-		usage_error("--port %s: mac=%s: must be six hex bytes XX:XX:XX:XX:XX:XX",
+		hostd_usage_error("--port %s: mac=%s: must be six hex bytes XX:XX:XX:XX:XX:XX",
 			hp->name, val);
 }
 
@@ -338,7 +339,7 @@ hostd_key_ring(struct hostd_port *hp, const struct hostd_port_key *pk,
 	uint64_t v = hostd_key_num(hp, pk, val);
 
 	if (v & (v - 1))
-		usage_error("--port %s: ring=%s: must be a power of 2 in 2..65536",
+		hostd_usage_error("--port %s: ring=%s: must be a power of 2 in 2..65536",
 			hp->name, val);
 	hp->params.ring_slots = (uint32_t)v;
 }
@@ -359,7 +360,7 @@ hostd_key_rx_split(struct hostd_port *hp, const struct hostd_port_key *pk,
 {
 	(void)pk;
 	if (hostd_rx_split_parse(val, &hp->rx_split, &hp->rx_split_seed) < 0)
-		usage_error("--port %s: rx_split=%s: must be random, random:SEED (SEED 0..4294967295) or off",
+		hostd_usage_error("--port %s: rx_split=%s: must be random, random:SEED (SEED 0..4294967295) or off",
 			hp->name, val);
 }
 
@@ -368,8 +369,8 @@ hostd_key_mode(struct hostd_port *hp, const struct hostd_port_key *pk,
 		char *val)
 {
 	(void)pk;
-	if (mode_parse(val, &hp->mode) < 0)
-		usage_error("--port %s: mode=%s: unknown mode; allowed: "
+	if (hostd_mode_parse(val, &hp->mode) < 0)
+		hostd_usage_error("--port %s: mode=%s: unknown mode; allowed: "
 			MODE_LIST, hp->name, val);
 }
 
@@ -379,7 +380,7 @@ hostd_key_peer(struct hostd_port *hp, const struct hostd_port_key *pk,
 {
 	(void)pk;
 	if (*val == '\0' || strlen(val) >= AVP_IFNAME_LEN)
-		usage_error("--port %s: peer=%s: must be a port name",
+		hostd_usage_error("--port %s: peer=%s: must be a port name",
 			hp->name, val);
 	snprintf(hp->peer_name, sizeof(hp->peer_name), "%s", val);
 }
@@ -390,7 +391,7 @@ hostd_key_tap(struct hostd_port *hp, const struct hostd_port_key *pk,
 {
 	(void)pk;
 	if (*val == '\0' || strlen(val) >= IFNAMSIZ)
-		usage_error("--port %s: tap=%s: an interface name of 1..%d characters is needed",
+		hostd_usage_error("--port %s: tap=%s: an interface name of 1..%d characters is needed",
 			hp->name, val, IFNAMSIZ - 1);
 	snprintf(hp->tap_name, sizeof(hp->tap_name), "%s", val);
 }
@@ -407,15 +408,16 @@ hostd_key_size(struct hostd_port *hp, const struct hostd_port_key *pk,
 	for (s = strtok_r(val, "/", &save); s != NULL;
 			s = strtok_r(NULL, "/", &save)) {
 		if (hp->nsizes == HOSTD_MAX_SIZES)
-			usage_error("--port %s: size=: at most %d sizes",
+			hostd_usage_error("--port %s: size=: at most %d sizes",
 				hp->name, HOSTD_MAX_SIZES);
-		if (parse_u64(s, 60, 65535, &v) < 0)
-			usage_error("--port %s: size=: '%s' must be a frame size in 60..65535 (N or N/N/...)",
+		if (hostd_parse_u64(s, 60, 65535, &v) < 0)
+			hostd_usage_error("--port %s: size=: '%s' must be a frame size in 60..65535 (N or N/N/...)",
 				hp->name, s);
 		hp->sizes[hp->nsizes++] = (uint16_t)v;
 	}
 	if (hp->nsizes == 0)
-		usage_error("--port %s: size=: give N or N/N/...", hp->name);
+		hostd_usage_error("--port %s: size=: give N or N/N/...",
+			hp->name);
 }
 
 static const struct hostd_port_key port_keys[] = {
@@ -498,8 +500,8 @@ hostd_key_unknown(const struct hostd_port *hp, const char *key)
 	for (size_t i = 0; i < PORT_KEY_COUNT; i++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len,
 			"%s%s", i != 0 ? ", " : "", port_keys[i].key);
-	usage_error("--port %s: unknown key '%s'; allowed: %s", hp->name, key,
-		list);
+	hostd_usage_error("--port %s: unknown key '%s'; allowed: %s",
+		hp->name, key, list);
 }
 
 /* The first field of a --port argument: the port's name. */
@@ -511,19 +513,19 @@ hostd_port_name(struct hostd_port *hp, const char *arg, const char *tok)
 	};
 
 	if (strchr(tok, '=') != NULL)
-		usage_error("--port %s: the first field must be the port name (NAME,socket=PATH,...), not '%s'",
+		hostd_usage_error("--port %s: the first field must be the port name (NAME,socket=PATH,...), not '%s'",
 			arg, tok);
 	if (strlen(tok) >= AVP_IFNAME_LEN)
-		usage_error("--port %s: port name '%s' is too long (at most %d characters)",
+		hostd_usage_error("--port %s: port name '%s' is too long (at most %d characters)",
 			arg, tok, AVP_IFNAME_LEN - 1);
 	for (size_t i = 0; i < sizeof(command_words) /
 			sizeof(command_words[0]); i++)
 		if (strcmp(tok, command_words[i]) == 0)
-			usage_error("--port %s: '%s' is a command word and cannot name a port",
+			hostd_usage_error("--port %s: '%s' is a command word and cannot name a port",
 				arg, tok);
 	for (const char *c = tok; *c; c++)
 		if (*c == ' ' || *c == '/' || *c == ':')
-			usage_error("--port %s: port name '%s' must not contain spaces, '/' or ':'",
+			hostd_usage_error("--port %s: port name '%s' must not contain spaces, '/' or ':'",
 				arg, tok);
 	snprintf(hp->name, sizeof(hp->name), "%s", tok);
 	snprintf(hp->params.name, sizeof(hp->params.name), "%s", tok);
@@ -531,7 +533,7 @@ hostd_port_name(struct hostd_port *hp, const char *arg, const char *tok)
 
 /* Parses one --port argument into hp (index n). Exits on error. */
 static void
-parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
+hostd_parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 {
 	const struct hostd_port_key *pk;
 	char *copy, *tok, *val, *save = NULL;
@@ -543,17 +545,17 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 
 	copy = strdup(arg);
 	if (copy == NULL)
-		usage_error("out of memory");
+		hostd_usage_error("out of memory");
 	tok = strtok_r(copy, ",", &save);
 	if (tok == NULL)
-		usage_error("--port '%s': expected NAME,socket=PATH[,KEY=VALUE...]",
+		hostd_usage_error("--port '%s': expected NAME,socket=PATH[,KEY=VALUE...]",
 			arg);
 	hostd_port_name(hp, arg, tok);
 	while ((tok = strtok_r(NULL, ",", &save)) != NULL) {
 		val = strchr(tok, '=');
 		if (val == NULL)
-			usage_error("--port %s: '%s' is not KEY=VALUE", arg,
-				tok);
+			hostd_usage_error("--port %s: '%s' is not KEY=VALUE",
+				arg, tok);
 		*val++ = '\0';
 		pk = hostd_port_key_find(tok);
 		if (pk == NULL)
@@ -566,26 +568,27 @@ parse_port(struct hostd_port *hp, const char *arg, unsigned int n)
 	free(copy);
 
 	if (hp->socket_path[0] == '\0')
-		usage_error("--port %s: socket=PATH is required", hp->name);
+		hostd_usage_error("--port %s: socket=PATH is required",
+			hp->name);
 	/* Cross-field checks. */
 	if (hp->params.rx_queues_min > hp->params.rx_queues_max)
-		usage_error("--port %s: rxq_min=%u must not exceed the rx queue maximum %u",
+		hostd_usage_error("--port %s: rxq_min=%u must not exceed the rx queue maximum %u",
 			hp->name, hp->params.rx_queues_min,
 			hp->params.rx_queues_max);
 	if (hp->params.tx_queues_min > hp->params.tx_queues_max)
-		usage_error("--port %s: txq_min=%u must not exceed the tx queue maximum %u",
+		hostd_usage_error("--port %s: txq_min=%u must not exceed the tx queue maximum %u",
 			hp->name, hp->params.tx_queues_min,
 			hp->params.tx_queues_max);
 	if (hp->params.max_frame_len >
 			AVP_MAX_SEGS * hp->params.buf_data_size)
-		usage_error("--port %s: max_frame=%u is more than %d segments of buf_size=%u (at most %u)",
+		hostd_usage_error("--port %s: max_frame=%u is more than %d segments of buf_size=%u (at most %u)",
 			hp->name, hp->params.max_frame_len, AVP_MAX_SEGS,
 			hp->params.buf_data_size,
 			AVP_MAX_SEGS * hp->params.buf_data_size);
 }
 
 static void
-usage(FILE *f)
+hostd_usage(FILE *f)
 {
 	fprintf(f,
 "Usage: " HOSTD_NAME " [OPTIONS] --port NAME,socket=PATH[,KEY=VALUE...] ...\n"
@@ -653,7 +656,7 @@ usage(FILE *f)
 
 /* Applies the default mode, checks mode-specific keys, pairs xconnects. */
 static void
-resolve_ports(struct hostd *hd)
+hostd_resolve_ports(struct hostd *hd)
 {
 	struct hostd_port *unpaired = NULL;
 
@@ -666,35 +669,35 @@ resolve_ports(struct hostd *hd)
 			const struct hostd_port *o = &hd->ports[j];
 
 			if (strcmp(o->name, hp->name) == 0)
-				usage_error("--port %s: the port name is used twice",
+				hostd_usage_error("--port %s: the port name is used twice",
 					hp->name);
-			/* Zero-filled by parse_port: compare every byte. */
+			/* hostd_parse_port zero-fills: compare every byte. */
 			if (memcmp(o->socket_path, hp->socket_path,
 					sizeof(o->socket_path)) == 0)
-				usage_error("--port %s: socket=%s is already used by port %s",
+				hostd_usage_error("--port %s: socket=%s is already used by port %s",
 					hp->name, hp->socket_path, o->name);
 		}
 		if (hp->peer_name[0] && hp->mode != HOSTD_MODE_XCONNECT)
-			usage_error("--port %s: peer= is only for mode=xconnect (the port's mode is %s)",
+			hostd_usage_error("--port %s: peer= is only for mode=xconnect (the port's mode is %s)",
 				hp->name, hostd_mode_name(hp->mode));
 		if (hp->tap_name[0] && hp->mode != HOSTD_MODE_TAP)
-			usage_error("--port %s: tap= is only for mode=tap (the port's mode is %s)",
+			hostd_usage_error("--port %s: tap= is only for mode=tap (the port's mode is %s)",
 				hp->name, hostd_mode_name(hp->mode));
 		if ((hp->nsizes || hp->count) && hp->mode != HOSTD_MODE_GEN)
-			usage_error("--port %s: size= and count= are only for mode=gen (the port's mode is %s)",
+			hostd_usage_error("--port %s: size= and count= are only for mode=gen (the port's mode is %s)",
 				hp->name, hostd_mode_name(hp->mode));
 		if (hp->mode == HOSTD_MODE_GEN) {
 			if (hp->nsizes == 0)
 				hp->sizes[hp->nsizes++] = 64;
 			for (unsigned int k = 0; k < hp->nsizes; k++)
 				if (hp->sizes[k] > hp->params.max_frame_len)
-					usage_error("--port %s: size=%u is larger than max_frame=%u",
+					hostd_usage_error("--port %s: size=%u is larger than max_frame=%u",
 						hp->name, hp->sizes[k],
 						hp->params.max_frame_len);
 		}
 		if (hp->mode == HOSTD_MODE_TAP && hp->tap_name[0] == '\0') {
 			if (strlen(hp->name) >= IFNAMSIZ)
-				usage_error("--port %s: the port name is too long for a TAP name; give tap=IFNAME",
+				hostd_usage_error("--port %s: the port name is too long for a TAP name; give tap=IFNAME",
 					hp->name);
 			memcpy(hp->tap_name, hp->name, strlen(hp->name) + 1);
 		}
@@ -707,19 +710,20 @@ resolve_ports(struct hostd *hd)
 			continue;
 		pp = hostd_port_find(hd, hp->peer_name);
 		if (pp == NULL)
-			usage_error("--port %s: peer=%s: no such port",
+			hostd_usage_error("--port %s: peer=%s: no such port",
 				hp->name, hp->peer_name);
 		if (pp == hp)
-			usage_error("--port %s: peer=%s: a port cannot be its own peer (use mode=loopback)",
+			hostd_usage_error("--port %s: peer=%s: a port cannot be its own peer (use mode=loopback)",
 				hp->name, hp->peer_name);
 		if (pp->mode != HOSTD_MODE_XCONNECT)
-			usage_error("--port %s: peer=%s: the peer's mode is %s, not xconnect",
+			hostd_usage_error("--port %s: peer=%s: the peer's mode is %s, not xconnect",
 				hp->name, pp->name, hostd_mode_name(pp->mode));
 		if (pp->peer_name[0] && strcmp(pp->peer_name, hp->name) != 0)
-			usage_error("--port %s: peer=%s, but %s has peer=%s",
+			hostd_usage_error(
+				"--port %s: peer=%s, but %s has peer=%s",
 				hp->name, pp->name, pp->name, pp->peer_name);
 		if (pp->peer != NULL && pp->peer != hp)
-			usage_error("--port %s: peer=%s: %s is already paired with %s",
+			hostd_usage_error("--port %s: peer=%s: %s is already paired with %s",
 				hp->name, pp->name, pp->name,
 				pp->peer->name);
 		hp->peer = pp;
@@ -740,7 +744,7 @@ resolve_ports(struct hostd *hd)
 		unpaired = NULL;
 	}
 	if (unpaired != NULL)
-		usage_error("--port %s: mode=xconnect needs a peer port (give another xconnect port, or peer=NAME)",
+		hostd_usage_error("--port %s: mode=xconnect needs a peer port (give another xconnect port, or peer=NAME)",
 			unpaired->name);
 }
 
@@ -758,7 +762,7 @@ hostd_port_find(struct hostd *hd, const char *name)
  * process serves, or a file that is not a socket, is an error.
  */
 static int
-prepare_socket_path(const char *path, int type, const char *what)
+hostd_prepare_socket_path(const char *path, int type, const char *what)
 {
 	struct sockaddr_un sa;
 	struct stat st;
@@ -767,17 +771,17 @@ prepare_socket_path(const char *path, int type, const char *what)
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		log_err("%s %s: %s", what, path, strerror(errno));
+		hostd_log_err("%s %s: %s", what, path, strerror(errno));
 		return -errno;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		log_err("%s %s: the path exists and is not a socket; remove it or choose another path",
+		hostd_log_err("%s %s: the path exists and is not a socket; remove it or choose another path",
 			what, path);
 		return -EEXIST;
 	}
 	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		log_err("socket(AF_UNIX): %s", strerror(errno));
+		hostd_log_err("socket(AF_UNIX): %s", strerror(errno));
 		return -errno;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -786,13 +790,13 @@ prepare_socket_path(const char *path, int type, const char *what)
 	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 	if (rc == 0 || errno != ECONNREFUSED) {
 		close(fd);
-		log_err("%s %s: another process is serving this socket",
+		hostd_log_err("%s %s: another process is serving this socket",
 			what, path);
 		return -EADDRINUSE;
 	}
 	close(fd);
 	if (unlink(path) < 0 && errno != ENOENT) {
-		log_err("%s %s: cannot remove the stale socket: %s", what,
+		hostd_log_err("%s %s: cannot remove the stale socket: %s", what,
 			path, strerror(errno));
 		return -errno;
 	}
@@ -836,7 +840,7 @@ hostd_mig_every_set(struct hostd *hd, struct hostd_port *hp, unsigned int ms,
 }
 
 static void
-mig_every_tick(struct hostd *hd, struct hostd_port *hp)
+hostd_mig_every_tick(struct hostd *hd, struct hostd_port *hp)
 {
 	uint64_t expirations;
 
@@ -867,7 +871,7 @@ struct line_in {
 };
 
 static void
-out_write(int fd, int is_stdin, const char *s, size_t len)
+hostd_out_write(int fd, int is_stdin, const char *s, size_t len)
 {
 	if (is_stdin) {
 		fwrite(s, 1, len, stdout);
@@ -885,7 +889,7 @@ out_write(int fd, int is_stdin, const char *s, size_t len)
 }
 
 static void
-run_line(struct hostd *hd, struct line_in *li, char *line)
+hostd_run_line(struct hostd *hd, struct line_in *li, char *line)
 {
 	char *text = NULL;
 	size_t size = 0;
@@ -893,19 +897,19 @@ run_line(struct hostd *hd, struct line_in *li, char *line)
 
 	out = open_memstream(&text, &size);
 	if (out == NULL) {
-		log_err("open_memstream: %s", strerror(errno));
+		hostd_log_err("open_memstream: %s", strerror(errno));
 		return;
 	}
 	hostd_cmd_exec(hd, line, out);
 	fclose(out);
 	if (text != NULL)
-		out_write(li->fd, li->is_stdin, text, size);
+		hostd_out_write(li->fd, li->is_stdin, text, size);
 	free(text);
 }
 
 /* Reads what is available; returns -1 on EOF or error. */
 static int
-line_in_read(struct hostd *hd, struct line_in *li)
+hostd_line_in_read(struct hostd *hd, struct line_in *li)
 {
 	ssize_t n;
 	size_t start = 0;
@@ -918,7 +922,7 @@ line_in_read(struct hostd *hd, struct line_in *li)
 		if (li->len > 0 && !li->overlong && !hd->quit) {
 			li->buf[li->len] = '\0';
 			if (li->len < sizeof(li->buf))
-				run_line(hd, li, li->buf);
+				hostd_run_line(hd, li, li->buf);
 		}
 		li->len = 0;
 		return -1;
@@ -931,7 +935,7 @@ line_in_read(struct hostd *hd, struct line_in *li)
 		if (li->overlong)
 			li->overlong = 0;
 		else
-			run_line(hd, li, li->buf + start);
+			hostd_run_line(hd, li, li->buf + start);
 		start = i + 1;
 	}
 	if (hd->quit)
@@ -942,7 +946,7 @@ line_in_read(struct hostd *hd, struct line_in *li)
 		static const char msg[] =
 			"error: command line too long (at most 1023 characters)\n";
 
-		out_write(li->fd, li->is_stdin, msg, sizeof(msg) - 1);
+		hostd_out_write(li->fd, li->is_stdin, msg, sizeof(msg) - 1);
 		li->overlong = 1;
 		li->len = 0;
 	}
@@ -950,21 +954,21 @@ line_in_read(struct hostd *hd, struct line_in *li)
 }
 
 static int
-control_listen(const char *path, const struct avp_emu_sock_opts *opts)
+hostd_control_listen(const char *path, const struct avp_emu_sock_opts *opts)
 {
 	struct sockaddr_un sa;
 	int fd, rc;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_err("--control %s: the path is too long (at most %zu characters)",
+		hostd_log_err("--control %s: the path is too long (at most %zu characters)",
 			path, sizeof(sa.sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
-	if (prepare_socket_path(path, SOCK_STREAM, "--control") < 0)
+	if (hostd_prepare_socket_path(path, SOCK_STREAM, "--control") < 0)
 		return -EADDRINUSE;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
-		log_err("socket(AF_UNIX): %s", strerror(errno));
+		hostd_log_err("socket(AF_UNIX): %s", strerror(errno));
 		return -errno;
 	}
 	rc = avp_emu_sock_bind(fd, path, opts);
@@ -973,7 +977,7 @@ control_listen(const char *path, const struct avp_emu_sock_opts *opts)
 		unlink(path);
 	}
 	if (rc != 0) {
-		log_err("--control %s: %s", path, strerror(-rc));
+		hostd_log_err("--control %s: %s", path, strerror(-rc));
 		close(fd);
 		return -EADDRINUSE;
 	}
@@ -981,7 +985,7 @@ control_listen(const char *path, const struct avp_emu_sock_opts *opts)
 }
 
 static int
-stdin_usable(void)
+hostd_stdin_usable(void)
 {
 	struct stat st;
 
@@ -999,19 +1003,19 @@ stdin_usable(void)
 
 /* A control client's credentials against the daemon's options. */
 static int
-control_peer_ok(struct hostd *hd, int fd)
+hostd_control_peer_ok(struct hostd *hd, int fd)
 {
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) != 0 ||
 			len != sizeof(uc)) {
-		log_err("--control: peer credentials unknown: refused");
+		hostd_log_err("--control: peer credentials unknown: refused");
 		return 0;
 	}
 	if (!avp_emu_peer_allowed(&hd->sock_opts, geteuid(), uc.uid,
 			uc.gid)) {
-		log_err("--control: peer pid %d uid %u gid %u not allowed: refused",
+		hostd_log_err("--control: peer pid %d uid %u gid %u not allowed: refused",
 			(int)uc.pid, (unsigned int)uc.uid,
 			(unsigned int)uc.gid);
 		return 0;
@@ -1020,7 +1024,7 @@ control_peer_ok(struct hostd *hd, int fd)
 }
 
 static int
-event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
+hostd_event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
 {
 	struct line_in *in;
 	struct pollfd *pfd;
@@ -1032,13 +1036,13 @@ event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
 	pfd = calloc(nin + hd->nports + 2, sizeof(*pfd));
 	pfd_port = calloc(nin + hd->nports + 2, sizeof(*pfd_port));
 	if (in == NULL || pfd == NULL || pfd_port == NULL) {
-		log_err("out of memory");
+		hostd_log_err("out of memory");
 		rc = -ENOMEM;
 		goto out;
 	}
 	for (unsigned int i = 0; i < nin; i++)
 		in[i].fd = -1;
-	if (!hd->no_stdin && stdin_usable()) {
+	if (!hd->no_stdin && hostd_stdin_usable()) {
 		in[0].fd = STDIN_FILENO;
 		in[0].is_stdin = 1;
 	}
@@ -1065,7 +1069,7 @@ event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
 		if (poll(pfd, nfds, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			log_err("poll: %s", strerror(errno));
+			hostd_log_err("poll: %s", strerror(errno));
 			rc = -errno;
 			break;
 		}
@@ -1082,7 +1086,7 @@ event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
 		if (ctl_fd >= 0 && (pfd[1].revents & POLLIN)) {
 			int cfd = accept4(ctl_fd, NULL, NULL, SOCK_CLOEXEC);
 
-			if (cfd >= 0 && !control_peer_ok(hd, cfd)) {
+			if (cfd >= 0 && !hostd_control_peer_ok(hd, cfd)) {
 				close(cfd);
 				cfd = -1;
 			}
@@ -1096,7 +1100,7 @@ event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
 					static const char busy[] =
 						"error: too many control clients\n";
 
-					out_write(cfd, 0, busy,
+					hostd_out_write(cfd, 0, busy,
 						sizeof(busy) - 1);
 					close(cfd);
 				} else {
@@ -1111,7 +1115,7 @@ event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
 			if (in[i].fd < 0 ||
 					!(re & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			if (line_in_read(hd, &in[i]) < 0) {
+			if (hostd_line_in_read(hd, &in[i]) < 0) {
 				if (!in[i].is_stdin)
 					close(in[i].fd);
 				in[i].fd = -1;
@@ -1119,7 +1123,7 @@ event_loop(struct hostd *hd, int sig_fd, int ctl_fd)
 		}
 		for (unsigned int i = first_timer; i < nfds && !hd->quit; i++)
 			if (pfd[i].revents & POLLIN)
-				mig_every_tick(hd, pfd_port[i]);
+				hostd_mig_every_tick(hd, pfd_port[i]);
 	}
 out:
 	if (in != NULL)
@@ -1135,7 +1139,7 @@ out:
 /* ---- set up and tear down --------------------------------------------- */
 
 static enum avp_emu_mode
-emu_mode(enum hostd_mode m)
+hostd_emu_mode(enum hostd_mode m)
 {
 	switch (m) {
 	case HOSTD_MODE_LOOPBACK:
@@ -1155,7 +1159,7 @@ emu_mode(enum hostd_mode m)
 }
 
 static int
-ports_create(struct hostd *hd)
+hostd_ports_create(struct hostd *hd)
 {
 	char err[256];
 	int rc;
@@ -1166,22 +1170,22 @@ ports_create(struct hostd *hd)
 		errno = 0;
 		hp->port = avp_emu_port_create(hd->emu, &hp->params);
 		if (hp->port == NULL) {
-			log_err("port %s: cannot create the port: %s",
+			hostd_log_err("port %s: cannot create the port: %s",
 				hp->name, strerror(errno ? errno : EINVAL));
 			return -1;
 		}
 		if (hp->rx_segs > 1) {
 			rc = avp_emu_port_set_rx_segs(hp->port, hp->rx_segs);
 			if (rc < 0) {
-				log_err("port %s: rx_segs=%u: %s", hp->name,
-					hp->rx_segs, strerror(-rc));
+				hostd_log_err("port %s: rx_segs=%u: %s",
+					hp->name, hp->rx_segs, strerror(-rc));
 				return -1;
 			}
 		}
 		rc = avp_emu_port_set_rx_split(hp->port, hp->rx_split,
 			hp->rx_split_seed);
 		if (rc < 0) {
-			log_err("port %s: rx_split: %s", hp->name,
+			hostd_log_err("port %s: rx_split: %s", hp->name,
 				strerror(-rc));
 			return -1;
 		}
@@ -1194,7 +1198,7 @@ ports_create(struct hostd *hd)
 			rc = hostd_tap_open(&hp->tap, hp->tap_name, err,
 					sizeof(err));
 			if (rc < 0) {
-				log_err("port %s: %s", hp->name, err);
+				hostd_log_err("port %s: %s", hp->name, err);
 				return -1;
 			}
 			rc = hostd_tap_start(hp->tap, hp->port);
@@ -1214,13 +1218,15 @@ ports_create(struct hostd *hd)
 			break;
 		}
 		default:
-			rc = avp_emu_port_set_mode(hp->port, emu_mode(hp->mode),
+			rc = avp_emu_port_set_mode(hp->port,
+					hostd_emu_mode(hp->mode),
 					hp->peer ? hp->peer->port : NULL);
 			break;
 		}
 		if (rc < 0) {
-			log_err("port %s: cannot set mode %s: %s", hp->name,
-				hostd_mode_name(hp->mode), strerror(-rc));
+			hostd_log_err("port %s: cannot set mode %s: %s",
+				hp->name, hostd_mode_name(hp->mode),
+				strerror(-rc));
 			return -1;
 		}
 	}
@@ -1229,14 +1235,14 @@ ports_create(struct hostd *hd)
 		char what[AVP_IFNAME_LEN + 16];
 
 		snprintf(what, sizeof(what), "port %s: socket", hp->name);
-		if (prepare_socket_path(hp->socket_path, SOCK_SEQPACKET,
+		if (hostd_prepare_socket_path(hp->socket_path, SOCK_SEQPACKET,
 				what) < 0)
 			return -1;
 		rc = avp_emu_port_listen_opts(hp->port, hp->socket_path,
 				&hd->sock_opts);
 		if (rc < 0) {
-			log_err("port %s: cannot listen on %s: %s", hp->name,
-				hp->socket_path, strerror(-rc));
+			hostd_log_err("port %s: cannot listen on %s: %s",
+				hp->name, hp->socket_path, strerror(-rc));
 			return -1;
 		}
 		hp->listening = 1;
@@ -1245,7 +1251,7 @@ ports_create(struct hostd *hd)
 }
 
 static void
-ports_print(struct hostd *hd)
+hostd_ports_print(struct hostd *hd)
 {
 	for (unsigned int i = 0; i < hd->nports; i++) {
 		struct hostd_port *hp = &hd->ports[i];
@@ -1268,7 +1274,7 @@ ports_print(struct hostd *hd)
 }
 
 static void
-ports_teardown(struct hostd *hd, int print_stats)
+hostd_ports_teardown(struct hostd *hd, int print_stats)
 {
 	if (hd->emu != NULL)
 		avp_emu_stop(hd->emu);
@@ -1307,17 +1313,17 @@ ports_teardown(struct hostd *hd, int print_stats)
 }
 
 static int
-write_pidfile(const char *path)
+hostd_write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "w");
 
 	if (f == NULL) {
-		log_err("--pidfile %s: %s", path, strerror(errno));
+		hostd_log_err("--pidfile %s: %s", path, strerror(errno));
 		return -1;
 	}
 	fprintf(f, "%ld\n", (long)getpid());
 	if (fclose(f) != 0) {
-		log_err("--pidfile %s: %s", path, strerror(errno));
+		hostd_log_err("--pidfile %s: %s", path, strerror(errno));
 		unlink(path);
 		return -1;
 	}
@@ -1356,7 +1362,7 @@ static const struct option long_opts[] = {
 };
 
 static void
-parse_args(struct hostd *hd, int argc, char **argv)
+hostd_parse_args(struct hostd *hd, int argc, char **argv)
 {
 	const char **port_args;
 	unsigned int nport_args = 0;
@@ -1365,24 +1371,25 @@ parse_args(struct hostd *hd, int argc, char **argv)
 
 	port_args = calloc((size_t)argc, sizeof(*port_args));
 	if (port_args == NULL)
-		usage_error("out of memory");
+		hostd_usage_error("out of memory");
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":vh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_PORT:
 			if (nport_args == HOSTD_MAX_PORTS)
-				usage_error("--port: at most %d ports",
+				hostd_usage_error("--port: at most %d ports",
 					HOSTD_MAX_PORTS);
 			port_args[nport_args++] = optarg;
 			break;
 		case OPT_MODE:
-			if (mode_parse(optarg, &hd->default_mode) < 0)
-				usage_error("--mode %s: unknown mode; allowed: "
+			if (hostd_mode_parse(optarg, &hd->default_mode) < 0)
+				hostd_usage_error("--mode %s: unknown mode; allowed: "
 					MODE_LIST, optarg);
 			break;
 		case OPT_CONTROL:
 			if (*optarg == '\0')
-				usage_error("--control: give a socket path");
+				hostd_usage_error(
+					"--control: give a socket path");
 			hd->control_path = optarg;
 			break;
 		case OPT_NO_STDIN:
@@ -1390,66 +1397,73 @@ parse_args(struct hostd *hd, int argc, char **argv)
 			break;
 		case OPT_PIDFILE:
 			if (*optarg == '\0')
-				usage_error("--pidfile: give a file path");
+				hostd_usage_error(
+					"--pidfile: give a file path");
 			hd->pidfile = optarg;
 			break;
 		case OPT_ACK_TIMEOUT:
-			if (parse_u64(optarg, 1, 600000, &v) < 0)
-				usage_error("--ack-timeout %s: must be 1..600000 ms",
+			if (hostd_parse_u64(optarg, 1, 600000, &v) < 0)
+				hostd_usage_error("--ack-timeout %s: must be 1..600000 ms",
 					optarg);
 			hd->ack_timeout_ms = (unsigned int)v;
 			break;
 		case OPT_UNPLUG_TIMEOUT:
-			if (parse_u64(optarg, 0, 600000, &v) < 0)
-				usage_error("--unplug-timeout %s: must be 0..600000 ms",
+			if (hostd_parse_u64(optarg, 0, 600000, &v) < 0)
+				hostd_usage_error("--unplug-timeout %s: must be 0..600000 ms",
 					optarg);
 			hd->unplug_timeout_ms = (unsigned int)v;
 			break;
 		case OPT_SOCKET_MODE:
-			parse_socket_mode(optarg, &hd->sock_opts.mode);
+			hostd_parse_socket_mode(optarg, &hd->sock_opts.mode);
 			break;
 		case OPT_SOCKET_OWNER:
-			parse_socket_owner(optarg, &hd->sock_opts);
+			hostd_parse_socket_owner(optarg, &hd->sock_opts);
 			break;
 		case OPT_ALLOW_USER:
-			if (parse_user(optarg, &hd->sock_opts.allow_uid) < 0)
-				usage_error("--allow-user %s: no such user",
+			if (hostd_parse_user(optarg,
+					&hd->sock_opts.allow_uid) < 0)
+				hostd_usage_error(
+					"--allow-user %s: no such user",
 					optarg);
 			break;
 		case OPT_ALLOW_GROUP:
-			if (parse_group(optarg, &hd->sock_opts.allow_gid) < 0)
-				usage_error("--allow-group %s: no such group",
+			if (hostd_parse_group(optarg,
+					&hd->sock_opts.allow_gid) < 0)
+				hostd_usage_error(
+					"--allow-group %s: no such group",
 					optarg);
 			break;
 		case 'v':
 			hd->verbose++;
 			break;
 		case 'h':
-			usage(stdout);
+			hostd_usage(stdout);
 			exit(0);
 		case ':':
-			usage_error("option %s needs an argument",
+			hostd_usage_error("option %s needs an argument",
 				argv[optind - 1]);
 			break;
 		default:
 			if (optopt != 0)
-				usage_error("unknown option '-%c'", optopt);
-			usage_error("unknown option '%s'", argv[optind - 1]);
+				hostd_usage_error("unknown option '-%c'",
+					optopt);
+			hostd_usage_error("unknown option '%s'",
+				argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument '%s' (ports are given with --port NAME,socket=PATH)",
+		hostd_usage_error("unexpected argument '%s' (ports are given with --port NAME,socket=PATH)",
 			argv[optind]);
 	if (nport_args == 0)
-		usage_error("no port: give at least one --port NAME,socket=PATH");
+		hostd_usage_error("no port: give at least one --port NAME,socket=PATH");
 	hd->ports = calloc(nport_args, sizeof(*hd->ports));
 	if (hd->ports == NULL)
-		usage_error("out of memory");
+		hostd_usage_error("out of memory");
 	for (unsigned int i = 0; i < nport_args; i++)
-		parse_port(&hd->ports[i], port_args[i], i);
+		hostd_parse_port(&hd->ports[i], port_args[i], i);
 	hd->nports = nport_args;
 	free(port_args);
-	resolve_ports(hd);
+	hostd_resolve_ports(hd);
 }
 
 int
@@ -1465,7 +1479,7 @@ main(int argc, char **argv)
 	hd.ack_timeout_ms = HOSTD_DEF_ACK_MS;
 	hd.unplug_timeout_ms = HOSTD_DEF_UNPLUG_MS;
 	avp_emu_sock_opts_default(&hd.sock_opts);
-	parse_args(&hd, argc, argv);
+	hostd_parse_args(&hd, argc, argv);
 
 	/* Signals: blocked everywhere (threads inherit the mask), read
 	 * from a signalfd in the event loop.
@@ -1482,50 +1496,51 @@ main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
-		log_err("sigprocmask: %s", strerror(errno));
+		hostd_log_err("sigprocmask: %s", strerror(errno));
 		return 1;
 	}
 	sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sig_fd < 0) {
-		log_err("signalfd: %s", strerror(errno));
+		hostd_log_err("signalfd: %s", strerror(errno));
 		return 1;
 	}
 
 	hd.emu = avp_emu_create();
 	if (hd.emu == NULL) {
-		log_err("cannot create the emulator: %s", strerror(errno));
+		hostd_log_err("cannot create the emulator: %s",
+			strerror(errno));
 		return 1;
 	}
 	avp_emu_set_log(hd.emu, stderr, hd.verbose);
-	rc = ports_create(&hd);
+	rc = hostd_ports_create(&hd);
 	if (rc == 0 && hd.control_path != NULL) {
-		ctl_fd = control_listen(hd.control_path, &hd.sock_opts);
+		ctl_fd = hostd_control_listen(hd.control_path, &hd.sock_opts);
 		if (ctl_fd < 0)
 			rc = -1;
 	}
 	if (rc == 0) {
 		rc = avp_emu_start(hd.emu);
 		if (rc < 0)
-			log_err("cannot start the emulator: %s",
+			hostd_log_err("cannot start the emulator: %s",
 				strerror(-rc));
 	}
 	if (rc == 0 && hd.pidfile != NULL) {
-		rc = write_pidfile(hd.pidfile);
+		rc = hostd_write_pidfile(hd.pidfile);
 		pid_written = rc == 0;
 	}
 	if (rc == 0) {
-		ports_print(&hd);
+		hostd_ports_print(&hd);
 		printf(HOSTD_NAME ": ready: %u port%s\n", hd.nports,
 			hd.nports == 1 ? "" : "s");
 		fflush(stdout);
-		rc = event_loop(&hd, sig_fd, ctl_fd);
+		rc = hostd_event_loop(&hd, sig_fd, ctl_fd);
 	}
 
 	if (ctl_fd >= 0) {
 		close(ctl_fd);
 		unlink(hd.control_path);
 	}
-	ports_teardown(&hd, rc == 0);
+	hostd_ports_teardown(&hd, rc == 0);
 	if (pid_written)
 		unlink(hd.pidfile);
 	close(sig_fd);

@@ -22,7 +22,7 @@
 #define CMD_MAX_ARGS	8
 
 static uint64_t
-sum_q(const uint64_t *v)
+hostd_sum_q(const uint64_t *v)
 {
 	uint64_t s = 0;
 
@@ -47,10 +47,10 @@ hostd_port_summary(struct hostd *hd, struct hostd_port *hp, FILE *out)
 		hp->name, hostd_mode_name(hp->mode),
 		avp_emu_port_attached(hp->port), s.configured,
 		s.link_up ? "up" : "down",
-		sum_q(st.rx_frames), sum_q(st.rx_bytes),
+		hostd_sum_q(st.rx_frames), hostd_sum_q(st.rx_bytes),
 		st.rx_ring_full + st.rx_no_buf + st.rx_oversize +
 		st.rx_not_ready,
-		sum_q(st.tx_frames), sum_q(st.tx_bytes));
+		hostd_sum_q(st.tx_frames), hostd_sum_q(st.tx_bytes));
 	if (hp->mode == HOSTD_MODE_GEN)
 		fprintf(out, " gen_frames=%" PRIu64, st.gen_frames);
 	if (hp->mode == HOSTD_MODE_SINK || hp->mode == HOSTD_MODE_GEN)
@@ -73,7 +73,7 @@ hostd_port_summary(struct hostd *hd, struct hostd_port *hp, FILE *out)
 
 /* The destination changes, as given on the command line. */
 static void
-print_mig_opts(FILE *out, const struct avp_emu_migrate_opts *o)
+hostd_print_mig_opts(FILE *out, const struct avp_emu_migrate_opts *o)
 {
 	if (o->reorder_memmap)
 		fprintf(out, " reordered");
@@ -120,7 +120,7 @@ hostd_cmd_migrate_port(struct hostd *hd, struct hostd_port *hp,
 			hp->name, strerror(-rc), res.detach_ack,
 			res.attach_ack, res.detach_us, res.attach_us,
 			res.frames_lost);
-		print_mig_opts(f, &opts);
+		hostd_print_mig_opts(f, &opts);
 		fprintf(f, "\n");
 		return rc;
 	}
@@ -132,7 +132,7 @@ hostd_cmd_migrate_port(struct hostd *hd, struct hostd_port *hp,
 			hp->name, res.detach_us, res.attach_us,
 			res.frames_lost, res.detach_ack, res.attach_ack,
 			res.reconfigured);
-		print_mig_opts(out, &opts);
+		hostd_print_mig_opts(out, &opts);
 		fprintf(out, "\n");
 	}
 	return 0;
@@ -144,7 +144,7 @@ hostd_cmd_migrate_port(struct hostd *hd, struct hostd_port *hp,
  * error.
  */
 static int
-select_ports(struct hostd *hd, const char *cmd, const char *arg,
+hostd_select_ports(struct hostd *hd, const char *cmd, const char *arg,
 		struct hostd_port **sel, int all_ok)
 {
 	struct hostd_port *hp;
@@ -167,7 +167,8 @@ select_ports(struct hostd *hd, const char *cmd, const char *arg,
 }
 
 static void
-no_such_port(struct hostd *hd, const char *cmd, const char *arg, FILE *out)
+hostd_no_such_port(struct hostd *hd, const char *cmd, const char *arg,
+		FILE *out)
 {
 	fprintf(out, "error: %s: ", cmd);
 	if (arg == NULL)
@@ -186,7 +187,7 @@ no_such_port(struct hostd *hd, const char *cmd, const char *arg, FILE *out)
  * printing why on out.
  */
 static struct hostd_port **
-select_all_or_one(struct hostd *hd, const char *cmd, const char *arg,
+hostd_select_all_or_one(struct hostd *hd, const char *cmd, const char *arg,
 		int *n, FILE *out)
 {
 	struct hostd_port **sel = calloc(hd->nports, sizeof(*sel));
@@ -195,9 +196,9 @@ select_all_or_one(struct hostd *hd, const char *cmd, const char *arg,
 		fprintf(out, "error: out of memory\n");
 		return NULL;
 	}
-	*n = select_ports(hd, cmd, arg, sel, 1);
+	*n = hostd_select_ports(hd, cmd, arg, sel, 1);
 	if (*n < 0) {
-		no_such_port(hd, cmd, arg, out);
+		hostd_no_such_port(hd, cmd, arg, out);
 		free(sel);
 		return NULL;
 	}
@@ -205,7 +206,7 @@ select_all_or_one(struct hostd *hd, const char *cmd, const char *arg,
 }
 
 static int
-parse_uint(const char *s, unsigned long max, unsigned long *v)
+hostd_parse_uint(const char *s, unsigned long max, unsigned long *v)
 {
 	char *end;
 
@@ -219,7 +220,7 @@ parse_uint(const char *s, unsigned long max, unsigned long *v)
 }
 
 static void
-print_indented(FILE *out, const char *text, size_t len)
+hostd_print_indented(FILE *out, const char *text, size_t len)
 {
 	size_t start = 0;
 
@@ -234,7 +235,7 @@ print_indented(FILE *out, const char *text, size_t len)
 }
 
 static void
-cmd_stats(struct hostd *hd, int argc, char **argv, FILE *out, int reset)
+hostd_cmd_stats(struct hostd *hd, int argc, char **argv, FILE *out, int reset)
 {
 	struct hostd_port **sel;
 	const char *port_arg = NULL;
@@ -253,7 +254,7 @@ cmd_stats(struct hostd *hd, int argc, char **argv, FILE *out, int reset)
 			return;
 		}
 	}
-	sel = select_all_or_one(hd, argv[0], port_arg, &n, out);
+	sel = hostd_select_all_or_one(hd, argv[0], port_arg, &n, out);
 	if (sel == NULL)
 		return;
 	for (int i = 0; i < n; i++) {
@@ -270,7 +271,7 @@ cmd_stats(struct hostd *hd, int argc, char **argv, FILE *out, int reset)
 			if (mem != NULL) {
 				avp_emu_port_stats_print(sel[i]->port, mem);
 				fclose(mem);
-				print_indented(out, text, size);
+				hostd_print_indented(out, text, size);
 				free(text);
 			}
 		}
@@ -281,7 +282,7 @@ cmd_stats(struct hostd *hd, int argc, char **argv, FILE *out, int reset)
 }
 
 static void
-cmd_state(struct hostd *hd, int argc, char **argv, FILE *out)
+hostd_cmd_state(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	struct hostd_port **sel;
 	int n;
@@ -291,8 +292,8 @@ cmd_state(struct hostd *hd, int argc, char **argv, FILE *out)
 			argv[0]);
 		return;
 	}
-	sel = select_all_or_one(hd, argv[0], argc > 1 ? argv[1] : NULL, &n,
-		out);
+	sel = hostd_select_all_or_one(hd, argv[0], argc > 1 ? argv[1] : NULL,
+		&n, out);
 	if (sel == NULL)
 		return;
 	for (int i = 0; i < n; i++) {
@@ -324,7 +325,7 @@ cmd_state(struct hostd *hd, int argc, char **argv, FILE *out)
  * one such word). Returns -1 after printing an error.
  */
 static int
-parse_mig_opts(const char *cmd, int argc, char **argv,
+hostd_parse_mig_opts(const char *cmd, int argc, char **argv,
 		struct avp_emu_migrate_opts *o, const char **other, FILE *out)
 {
 	memset(o, 0, sizeof(*o));
@@ -368,7 +369,7 @@ parse_mig_opts(const char *cmd, int argc, char **argv,
 				cmd, argv[i]);
 			return -1;
 		}
-		if (parse_uint(val, hi, &v) < 0 || v < lo) {
+		if (hostd_parse_uint(val, hi, &v) < 0 || v < lo) {
 			fprintf(out, "error: %s: %s=%s: must be a number in %lu..%lu\n",
 				cmd, argv[i], val, lo, hi);
 			return -1;
@@ -388,17 +389,17 @@ parse_mig_opts(const char *cmd, int argc, char **argv,
 }
 
 static void
-cmd_migrate(struct hostd *hd, int argc, char **argv, FILE *out)
+hostd_cmd_migrate(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	struct avp_emu_migrate_opts opts;
 	struct hostd_port **sel;
 	const char *port_arg;
 	int n;
 
-	if (parse_mig_opts(argv[0], argc - 1, argv + 1, &opts, &port_arg,
+	if (hostd_parse_mig_opts(argv[0], argc - 1, argv + 1, &opts, &port_arg,
 			out) < 0)
 		return;
-	sel = select_all_or_one(hd, argv[0], port_arg, &n, out);
+	sel = hostd_select_all_or_one(hd, argv[0], port_arg, &n, out);
 	if (sel == NULL)
 		return;
 	for (int i = 0; i < n; i++)
@@ -407,7 +408,7 @@ cmd_migrate(struct hostd *hd, int argc, char **argv, FILE *out)
 }
 
 static void
-cmd_migrate_every(struct hostd *hd, int argc, char **argv, FILE *out)
+hostd_cmd_migrate_every(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	struct avp_emu_migrate_opts opts;
 	struct hostd_port *hp;
@@ -421,15 +422,15 @@ cmd_migrate_every(struct hostd *hd, int argc, char **argv, FILE *out)
 	}
 	hp = hostd_port_find(hd, argv[1]);
 	if (hp == NULL) {
-		no_such_port(hd, argv[0], argv[1], out);
+		hostd_no_such_port(hd, argv[0], argv[1], out);
 		return;
 	}
-	if (parse_uint(argv[2], 3600000, &ms) < 0) {
+	if (hostd_parse_uint(argv[2], 3600000, &ms) < 0) {
 		fprintf(out, "error: migrate-every %s: '%s' must be a period in ms, 0..3600000 (0 stops)\n",
 			hp->name, argv[2]);
 		return;
 	}
-	if (parse_mig_opts(argv[0], argc - 3, argv + 3, &opts, &other,
+	if (hostd_parse_mig_opts(argv[0], argc - 3, argv + 3, &opts, &other,
 			out) < 0)
 		return;
 	if (other != NULL) {
@@ -460,23 +461,25 @@ cmd_migrate_every(struct hostd *hd, int argc, char **argv, FILE *out)
 		return;
 	}
 	fprintf(out, "migrate-every %s: ok, every %lu ms", hp->name, ms);
-	print_mig_opts(out, &opts);
+	hostd_print_mig_opts(out, &opts);
 	fprintf(out, "\n");
 }
 
 static void
-cmd_unplug(struct hostd *hd, int argc, char **argv, FILE *out)
+hostd_cmd_unplug(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	struct hostd_port *sel[1];
 	unsigned long ms = hd->unplug_timeout_ms;
 	int rc;
 
-	if (argc > 3 || (argc == 3 && parse_uint(argv[2], 600000, &ms) < 0)) {
+	if (argc > 3 || (argc == 3 &&
+			hostd_parse_uint(argv[2], 600000, &ms) < 0)) {
 		fprintf(out, "error: unplug: usage: unplug PORT [TIMEOUT_MS] (timeout 0..600000)\n");
 		return;
 	}
-	if (select_ports(hd, argv[0], argc > 1 ? argv[1] : NULL, sel, 0) < 0) {
-		no_such_port(hd, argv[0], argc > 1 ? argv[1] : NULL, out);
+	if (hostd_select_ports(hd, argv[0], argc > 1 ? argv[1] : NULL, sel,
+			0) < 0) {
+		hostd_no_such_port(hd, argv[0], argc > 1 ? argv[1] : NULL, out);
 		return;
 	}
 	rc = avp_emu_port_unplug(sel[0]->port, (unsigned int)ms);
@@ -495,20 +498,20 @@ cmd_unplug(struct hostd *hd, int argc, char **argv, FILE *out)
 }
 
 static void
-cmd_capture(struct hostd *hd, int argc, char **argv, FILE *out)
+hostd_cmd_capture(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	struct avp_emu_frame *f;
 	struct hostd_port *hp;
 	unsigned long max = 16, n = 0;
 
-	if (argc < 2 || argc > 3 ||
-			(argc == 3 && parse_uint(argv[2], 1000000, &max) < 0)) {
+	if (argc < 2 || argc > 3 || (argc == 3 &&
+			hostd_parse_uint(argv[2], 1000000, &max) < 0)) {
 		fprintf(out, "error: capture: usage: capture PORT [N]\n");
 		return;
 	}
 	hp = hostd_port_find(hd, argv[1]);
 	if (hp == NULL) {
-		no_such_port(hd, argv[0], argv[1], out);
+		hostd_no_such_port(hd, argv[0], argv[1], out);
 		return;
 	}
 	if (hp->mode != HOSTD_MODE_CAPTURE) {
@@ -541,13 +544,13 @@ cmd_capture(struct hostd *hd, int argc, char **argv, FILE *out)
 }
 
 static void
-cmd_rx_segs(struct hostd *hd, int argc, char **argv, FILE *out)
+hostd_cmd_rx_segs(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	struct hostd_port *hp;
 	unsigned long n;
 	int rc;
 
-	if (argc != 3 || parse_uint(argv[2], AVP_MAX_SEGS, &n) < 0 ||
+	if (argc != 3 || hostd_parse_uint(argv[2], AVP_MAX_SEGS, &n) < 0 ||
 			n < 1) {
 		fprintf(out, "error: rx-segs: usage: rx-segs PORT N (N 1..%d, 1 restores the default)\n",
 			AVP_MAX_SEGS);
@@ -555,7 +558,7 @@ cmd_rx_segs(struct hostd *hd, int argc, char **argv, FILE *out)
 	}
 	hp = hostd_port_find(hd, argv[1]);
 	if (hp == NULL) {
-		no_such_port(hd, argv[0], argv[1], out);
+		hostd_no_such_port(hd, argv[0], argv[1], out);
 		return;
 	}
 	rc = avp_emu_port_set_rx_segs(hp->port, (unsigned int)n);
@@ -568,7 +571,7 @@ cmd_rx_segs(struct hostd *hd, int argc, char **argv, FILE *out)
 }
 
 static void
-cmd_rx_split(struct hostd *hd, int argc, char **argv, FILE *out)
+hostd_cmd_rx_split(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	enum avp_emu_rx_split mode;
 	struct hostd_port *hp;
@@ -581,7 +584,7 @@ cmd_rx_split(struct hostd *hd, int argc, char **argv, FILE *out)
 	}
 	hp = hostd_port_find(hd, argv[1]);
 	if (hp == NULL) {
-		no_such_port(hd, argv[0], argv[1], out);
+		hostd_no_such_port(hd, argv[0], argv[1], out);
 		return;
 	}
 	rc = avp_emu_port_set_rx_split(hp->port, mode, seed);
@@ -597,7 +600,7 @@ cmd_rx_split(struct hostd *hd, int argc, char **argv, FILE *out)
 
 /* gen PORT COUNT [SIZE]: the port generates COUNT frames from seq 0. */
 static void
-cmd_gen(struct hostd *hd, int argc, char **argv, FILE *out)
+hostd_cmd_gen(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	struct avp_emu_gen_params gp = { .nsizes = 1 };
 	unsigned long long count = 0, size = 64;
@@ -618,7 +621,7 @@ cmd_gen(struct hostd *hd, int argc, char **argv, FILE *out)
 	}
 	hp = hostd_port_find(hd, argv[1]);
 	if (hp == NULL) {
-		no_such_port(hd, argv[0], argv[1], out);
+		hostd_no_such_port(hd, argv[0], argv[1], out);
 		return;
 	}
 	len = (uint16_t)size;
@@ -635,7 +638,7 @@ cmd_gen(struct hostd *hd, int argc, char **argv, FILE *out)
 }
 
 static void
-cmd_fault(struct hostd *hd, int argc, char **argv, FILE *out)
+hostd_cmd_fault(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	struct hostd_port *hp;
 	unsigned long long arg = 0;
@@ -650,7 +653,7 @@ cmd_fault(struct hostd *hd, int argc, char **argv, FILE *out)
 	}
 	hp = hostd_port_find(hd, argv[1]);
 	if (hp == NULL) {
-		no_such_port(hd, argv[0], argv[1], out);
+		hostd_no_such_port(hd, argv[0], argv[1], out);
 		return;
 	}
 	for (f = 0; f < AVP_EMU_FAULT_COUNT; f++)
@@ -673,7 +676,7 @@ cmd_fault(struct hostd *hd, int argc, char **argv, FILE *out)
 			return;
 		}
 	}
-	if (argc > 4 && parse_uint(argv[4], 1000000000, &count) < 0) {
+	if (argc > 4 && hostd_parse_uint(argv[4], 1000000000, &count) < 0) {
 		fprintf(out, "error: fault: COUNT '%s' must be a number, 0 meaning until cleared\n",
 			argv[4]);
 		return;
@@ -697,7 +700,7 @@ cmd_fault(struct hostd *hd, int argc, char **argv, FILE *out)
 }
 
 static void
-cmd_reset(struct hostd *hd, int argc, char **argv, FILE *out)
+hostd_cmd_reset(struct hostd *hd, int argc, char **argv, FILE *out)
 {
 	struct hostd_port *hp;
 	int rc;
@@ -708,7 +711,7 @@ cmd_reset(struct hostd *hd, int argc, char **argv, FILE *out)
 	}
 	hp = hostd_port_find(hd, argv[1]);
 	if (hp == NULL) {
-		no_such_port(hd, argv[0], argv[1], out);
+		hostd_no_such_port(hd, argv[0], argv[1], out);
 		return;
 	}
 	if (avp_emu_port_attached(hp->port)) {
@@ -725,7 +728,7 @@ cmd_reset(struct hostd *hd, int argc, char **argv, FILE *out)
 }
 
 static void
-cmd_help(FILE *out)
+hostd_cmd_help(FILE *out)
 {
 	fprintf(out,
 		"  stats [PORT|all] [full]          counters\n"
@@ -769,32 +772,32 @@ hostd_cmd_exec(struct hostd *hd, char *line, FILE *out)
 		return;
 
 	if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "?") == 0)
-		cmd_help(out);
+		hostd_cmd_help(out);
 	else if (strcmp(argv[0], "stats") == 0)
-		cmd_stats(hd, argc, argv, out, 0);
+		hostd_cmd_stats(hd, argc, argv, out, 0);
 	else if (strcmp(argv[0], "stats-reset") == 0)
-		cmd_stats(hd, argc, argv, out, 1);
+		hostd_cmd_stats(hd, argc, argv, out, 1);
 	else if (strcmp(argv[0], "state") == 0 ||
 			strcmp(argv[0], "link") == 0)
-		cmd_state(hd, argc, argv, out);
+		hostd_cmd_state(hd, argc, argv, out);
 	else if (strcmp(argv[0], "migrate") == 0)
-		cmd_migrate(hd, argc, argv, out);
+		hostd_cmd_migrate(hd, argc, argv, out);
 	else if (strcmp(argv[0], "migrate-every") == 0)
-		cmd_migrate_every(hd, argc, argv, out);
+		hostd_cmd_migrate_every(hd, argc, argv, out);
 	else if (strcmp(argv[0], "unplug") == 0)
-		cmd_unplug(hd, argc, argv, out);
+		hostd_cmd_unplug(hd, argc, argv, out);
 	else if (strcmp(argv[0], "capture") == 0)
-		cmd_capture(hd, argc, argv, out);
+		hostd_cmd_capture(hd, argc, argv, out);
 	else if (strcmp(argv[0], "rx-segs") == 0)
-		cmd_rx_segs(hd, argc, argv, out);
+		hostd_cmd_rx_segs(hd, argc, argv, out);
 	else if (strcmp(argv[0], "rx-split") == 0)
-		cmd_rx_split(hd, argc, argv, out);
+		hostd_cmd_rx_split(hd, argc, argv, out);
 	else if (strcmp(argv[0], "gen") == 0)
-		cmd_gen(hd, argc, argv, out);
+		hostd_cmd_gen(hd, argc, argv, out);
 	else if (strcmp(argv[0], "fault") == 0)
-		cmd_fault(hd, argc, argv, out);
+		hostd_cmd_fault(hd, argc, argv, out);
 	else if (strcmp(argv[0], "reset") == 0)
-		cmd_reset(hd, argc, argv, out);
+		hostd_cmd_reset(hd, argc, argv, out);
 	else if (strcmp(argv[0], "quit") == 0 ||
 			strcmp(argv[0], "exit") == 0) {
 		if (argc != 1) {

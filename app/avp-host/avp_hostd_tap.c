@@ -52,13 +52,13 @@ struct hostd_tap {
 };
 
 static void
-tap_count(uint64_t *c, uint64_t n)
+hostd_tap_count(uint64_t *c, uint64_t n)
 {
 	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
 }
 
 static uint64_t
-tap_read_count(const uint64_t *c)
+hostd_tap_read_count(const uint64_t *c)
 {
 	return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
@@ -157,7 +157,7 @@ fail:
 
 /* Service thread: one frame the guest transmitted. */
 static void
-tap_output(void *arg, struct avp_emu_port *port, unsigned int queue,
+hostd_tap_output(void *arg, struct avp_emu_port *port, unsigned int queue,
 		const uint8_t *frame, uint32_t len)
 {
 	struct hostd_tap *tap = arg;
@@ -167,16 +167,16 @@ tap_output(void *arg, struct avp_emu_port *port, unsigned int queue,
 	(void)queue;
 	n = write(tap->fd, frame, len);
 	if (n == (ssize_t)len) {
-		tap_count(&tap->to_tap, 1);
-		tap_count(&tap->to_tap_bytes, len);
+		hostd_tap_count(&tap->to_tap, 1);
+		hostd_tap_count(&tap->to_tap_bytes, len);
 	} else {
-		tap_count(&tap->to_tap_dropped, 1);
+		hostd_tap_count(&tap->to_tap_dropped, 1);
 	}
 }
 
 /* Reader thread: one frame read from the TAP. */
 static void
-tap_input(struct hostd_tap *tap, uint8_t *frame, uint32_t len)
+hostd_tap_input(struct hostd_tap *tap, uint8_t *frame, uint32_t len)
 {
 	struct avp_emu_port_state st;
 	struct avp_emu_inject_opts opts;
@@ -184,7 +184,7 @@ tap_input(struct hostd_tap *tap, uint8_t *frame, uint32_t len)
 
 	avp_emu_port_state_get(tap->port, &st);
 	if (!st.configured || !st.link_up) {
-		tap_count(&tap->from_tap_link_down, 1);
+		hostd_tap_count(&tap->from_tap_link_down, 1);
 		return;
 	}
 	memset(&opts, 0, sizeof(opts));
@@ -199,15 +199,15 @@ tap_input(struct hostd_tap *tap, uint8_t *frame, uint32_t len)
 	}
 	rc = avp_emu_inject(tap->port, frame, len, &opts);
 	if (rc < 0) {
-		tap_count(&tap->from_tap_dropped, 1);
+		hostd_tap_count(&tap->from_tap_dropped, 1);
 		return;
 	}
-	tap_count(&tap->from_tap, 1);
-	tap_count(&tap->from_tap_bytes, len);
+	hostd_tap_count(&tap->from_tap, 1);
+	hostd_tap_count(&tap->from_tap_bytes, len);
 }
 
 static void *
-tap_reader(void *arg)
+hostd_tap_reader(void *arg)
 {
 	struct hostd_tap *tap = arg;
 	struct pollfd pfd[2];
@@ -236,7 +236,7 @@ tap_reader(void *arg)
 			n = read(tap->fd, frame, TAP_FRAME_MAX);
 			if (n <= 0)
 				break;
-			tap_input(tap, frame, (uint32_t)n);
+			hostd_tap_input(tap, frame, (uint32_t)n);
 		}
 	}
 	free(frame);
@@ -249,11 +249,11 @@ hostd_tap_start(struct hostd_tap *tap, struct avp_emu_port *port)
 	int rc;
 
 	tap->port = port;
-	avp_emu_port_set_output(port, tap_output, tap);
+	avp_emu_port_set_output(port, hostd_tap_output, tap);
 	rc = avp_emu_port_set_mode(port, AVP_EMU_MODE_OUTPUT, NULL);
 	if (rc < 0)
 		return rc;
-	rc = pthread_create(&tap->reader, NULL, tap_reader, tap);
+	rc = pthread_create(&tap->reader, NULL, hostd_tap_reader, tap);
 	if (rc != 0)
 		return -rc;
 	tap->reader_running = 1;
@@ -286,11 +286,11 @@ hostd_tap_summary(struct hostd_tap *tap, FILE *out)
 		" to_tap_dropped=%" PRIu64 " from_tap=%" PRIu64
 		" from_tap_bytes=%" PRIu64 " from_tap_link_down=%" PRIu64
 		" from_tap_dropped=%" PRIu64,
-		tap->ifname, tap_read_count(&tap->to_tap),
-		tap_read_count(&tap->to_tap_bytes),
-		tap_read_count(&tap->to_tap_dropped),
-		tap_read_count(&tap->from_tap),
-		tap_read_count(&tap->from_tap_bytes),
-		tap_read_count(&tap->from_tap_link_down),
-		tap_read_count(&tap->from_tap_dropped));
+		tap->ifname, hostd_tap_read_count(&tap->to_tap),
+		hostd_tap_read_count(&tap->to_tap_bytes),
+		hostd_tap_read_count(&tap->to_tap_dropped),
+		hostd_tap_read_count(&tap->from_tap),
+		hostd_tap_read_count(&tap->from_tap_bytes),
+		hostd_tap_read_count(&tap->from_tap_link_down),
+		hostd_tap_read_count(&tap->from_tap_dropped));
 }

@@ -156,14 +156,14 @@ avp_emu_port_params_default(struct avp_emu_port_params *p, unsigned int n)
 }
 
 static int
-is_pow2(uint32_t v)
+emu_is_pow2(uint32_t v)
 {
 	return v >= 2 && (v & (v - 1)) == 0;
 }
 
 /* Fills zero fields with defaults and checks the result. */
 static int
-params_complete(struct avp_emu_port_params *p, const
+emu_params_complete(struct avp_emu_port_params *p, const
 		struct avp_emu_port_params *in, unsigned int n)
 {
 	static const uint8_t zero_mac[AVP_MAC_LEN];
@@ -196,8 +196,8 @@ params_complete(struct avp_emu_port_params *p, const
 			p->tx_queues_max > AVP_MAX_QUEUES ||
 			p->rx_queues_min > p->rx_queues_max ||
 			p->tx_queues_min > p->tx_queues_max ||
-			!is_pow2(p->ring_slots) || p->ring_slots > 65536 ||
-			!is_pow2(p->ctrl_ring_slots) ||
+			!emu_is_pow2(p->ring_slots) || p->ring_slots > 65536 ||
+			!emu_is_pow2(p->ctrl_ring_slots) ||
 			p->ctrl_ring_slots > 4096 ||
 			p->buf_data_size < 64 || p->buf_data_size > EMU_MAX_H ||
 			p->buf_count < 16 || p->buf_count > (1u << 20) ||
@@ -221,7 +221,7 @@ avp_emu_port_create(struct avp_emu *emu, const struct avp_emu_port_params *p)
 	pthread_mutex_lock(&emu->lock);
 	port->idx = emu->nports++;
 	pthread_mutex_unlock(&emu->lock);
-	if (params_complete(&port->params, p, port->idx) != 0) {
+	if (emu_params_complete(&port->params, p, port->idx) != 0) {
 		free(port);
 		return NULL;
 	}
@@ -368,7 +368,7 @@ avp_emu_port_violations(struct avp_emu_port *port)
 }
 
 static void
-print_ctr(FILE *f, const char *name, uint64_t v)
+emu_print_ctr(FILE *f, const char *name, uint64_t v)
 {
 	if (v != 0)
 		fprintf(f, "  %-24s %" PRIu64 "\n", name, v);
@@ -389,40 +389,40 @@ avp_emu_port_stats_print(struct avp_emu_port *port, FILE *f)
 	fprintf(f, "port %s:\n", port->params.name);
 	for (i = 0; i < AVP_MAX_QUEUES; i++) {
 		snprintf(name, sizeof(name), "rx_frames[%u]", i);
-		print_ctr(f, name, st.rx_frames[i]);
+		emu_print_ctr(f, name, st.rx_frames[i]);
 		snprintf(name, sizeof(name), "rx_bytes[%u]", i);
-		print_ctr(f, name, st.rx_bytes[i]);
+		emu_print_ctr(f, name, st.rx_bytes[i]);
 		snprintf(name, sizeof(name), "tx_frames[%u]", i);
-		print_ctr(f, name, st.tx_frames[i]);
+		emu_print_ctr(f, name, st.tx_frames[i]);
 		snprintf(name, sizeof(name), "tx_bytes[%u]", i);
-		print_ctr(f, name, st.tx_bytes[i]);
+		emu_print_ctr(f, name, st.tx_bytes[i]);
 	}
-	print_ctr(f, "rx_ring_full", st.rx_ring_full);
-	print_ctr(f, "rx_no_buf", st.rx_no_buf);
-	print_ctr(f, "rx_oversize", st.rx_oversize);
-	print_ctr(f, "rx_not_ready", st.rx_not_ready);
-	print_ctr(f, "tx_vlan_inserted", st.tx_vlan_inserted);
-	print_ctr(f, "tx_over_mtu", st.tx_over_mtu);
-	print_ctr(f, "freed_buffers", st.freed_buffers);
-	print_ctr(f, "alloc_dry", st.alloc_dry);
-	print_ctr(f, "gen_frames", st.gen_frames);
-	print_ctr(f, "sink_frames", st.sink_frames);
-	print_ctr(f, "sink_bad", st.sink_bad);
-	print_ctr(f, "sink_seq_gaps", st.sink_seq_gaps);
-	print_ctr(f, "capture_dropped", st.capture_dropped);
+	emu_print_ctr(f, "rx_ring_full", st.rx_ring_full);
+	emu_print_ctr(f, "rx_no_buf", st.rx_no_buf);
+	emu_print_ctr(f, "rx_oversize", st.rx_oversize);
+	emu_print_ctr(f, "rx_not_ready", st.rx_not_ready);
+	emu_print_ctr(f, "tx_vlan_inserted", st.tx_vlan_inserted);
+	emu_print_ctr(f, "tx_over_mtu", st.tx_over_mtu);
+	emu_print_ctr(f, "freed_buffers", st.freed_buffers);
+	emu_print_ctr(f, "alloc_dry", st.alloc_dry);
+	emu_print_ctr(f, "gen_frames", st.gen_frames);
+	emu_print_ctr(f, "sink_frames", st.sink_frames);
+	emu_print_ctr(f, "sink_bad", st.sink_bad);
+	emu_print_ctr(f, "sink_seq_gaps", st.sink_seq_gaps);
+	emu_print_ctr(f, "capture_dropped", st.capture_dropped);
 	for (i = 0; i <= AVP_OP_LIMIT; i++)
-		print_ctr(f, op_names[i], st.requests[i]);
-	print_ctr(f, "requests_rejected", st.requests_rejected);
-	print_ctr(f, "irq_mask_writes", st.irq_mask_writes);
-	print_ctr(f, "mig_ack_writes", st.mig_ack_writes);
-	print_ctr(f, "irqs_raised", st.irqs_raised);
-	print_ctr(f, "migrations", st.migrations);
-	print_ctr(f, "ctrl_replies", st.ctrl_replies);
-	print_ctr(f, "ctrl_reply_max_us", st.ctrl_reply_max_us);
+		emu_print_ctr(f, op_names[i], st.requests[i]);
+	emu_print_ctr(f, "requests_rejected", st.requests_rejected);
+	emu_print_ctr(f, "irq_mask_writes", st.irq_mask_writes);
+	emu_print_ctr(f, "mig_ack_writes", st.mig_ack_writes);
+	emu_print_ctr(f, "irqs_raised", st.irqs_raised);
+	emu_print_ctr(f, "migrations", st.migrations);
+	emu_print_ctr(f, "ctrl_replies", st.ctrl_replies);
+	emu_print_ctr(f, "ctrl_reply_max_us", st.ctrl_reply_max_us);
 	for (i = 0; i < AVP_EMU_V_COUNT; i++) {
 		snprintf(name, sizeof(name), "violation_%s",
 			avp_emu_violation_name(i));
-		print_ctr(f, name, st.violations[i]);
+		emu_print_ctr(f, name, st.violations[i]);
 	}
 }
 
@@ -444,7 +444,7 @@ avp_emu_port_state_get(struct avp_emu_port *port,
 }
 
 static int
-pred_link(struct avp_emu_port *port, const void *arg)
+emu_pred_link(struct avp_emu_port *port, const void *arg)
 {
 	int up = *(const int *)arg;
 
@@ -460,7 +460,7 @@ avp_emu_wait_link(struct avp_emu_port *port, int up, unsigned int timeout_ms)
 
 	up = up != 0;
 	pthread_mutex_lock(&port->lock);
-	ret = emu_wait(port, pred_link, &up, timeout_ms);
+	ret = emu_wait(port, emu_pred_link, &up, timeout_ms);
 	pthread_mutex_unlock(&port->lock);
 	return ret;
 }

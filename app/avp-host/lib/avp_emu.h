@@ -44,7 +44,7 @@ struct avp_emu_port_params {
 	uint8_t tx_queues_max;		/* 1..8, default 8 */
 	uint8_t rx_queues_min;		/* 1..rx_queues_max, default 1 */
 	uint8_t tx_queues_min;		/* default 1 */
-	uint32_t ring_slots;		/* data rings, power of 2, default 1024 */
+	uint32_t ring_slots;		/* data rings, 2^n, default 1024 */
 	uint32_t ctrl_ring_slots;	/* request/response, default 16 */
 	uint32_t buf_data_size;		/* H, default 2048 */
 	uint32_t buf_count;		/* host buffers, default 8192 */
@@ -232,7 +232,7 @@ struct avp_emu_gen_params {
 	const uint16_t *sizes;		/* frame sizes, used in turn */
 	unsigned int nsizes;
 	uint64_t count;			/* 0: unlimited */
-	unsigned int burst;		/* frames per service pass, default 32 */
+	unsigned int burst;		/* per service pass, default 32 */
 };
 int avp_emu_port_set_gen(struct avp_emu_port *port,
 		const struct avp_emu_gen_params *gp);
@@ -335,9 +335,9 @@ void avp_emu_port_state_get(struct avp_emu_port *port,
 int avp_emu_wait_link(struct avp_emu_port *port, int up,
 		unsigned int timeout_ms);
 
-/* Live migration ("Live migration and hot-plug" in avp.rst). Synchronous: detach, relocate
- * to new host addresses, attach. Must not be called from an output
- * callback.
+/* Live migration ("Live migration and hot-plug" in avp.rst).
+ * Synchronous: detach, relocate to new host addresses, attach. Must not
+ * be called from an output callback.
  */
 struct avp_emu_migrate_opts {
 	unsigned int ack_timeout_ms;	/* each acknowledgement, default 5000 */

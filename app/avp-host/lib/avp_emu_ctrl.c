@@ -19,7 +19,7 @@
 #define EMU_LATE_REPLY_MS	600
 
 static void
-irq_signal(struct avp_emu_port *port)
+emu_irq_signal(struct avp_emu_port *port)
 {
 	uint64_t one = 1;
 
@@ -40,7 +40,7 @@ emu_irq_raise(struct avp_emu_port *port, uint32_t cause)
 	__atomic_or_fetch(&port->regs->irq_status, cause, __ATOMIC_SEQ_CST);
 	mask = port->regs->irq_mask;
 	if (cause & mask)
-		irq_signal(port);
+		emu_irq_signal(port);
 	port->irq.undelivered |= cause & ~mask;
 }
 
@@ -68,7 +68,7 @@ emu_regs_poll(struct avp_emu_port *port)
 		emu_log(port, 2, "irq_mask = 0x%08x", m);
 		if (port->irq.undelivered & m) {
 			port->irq.undelivered &= ~m;
-			irq_signal(port);
+			emu_irq_signal(port);
 		}
 	}
 	if (a != port->mig.ack_seen) {
@@ -88,7 +88,7 @@ emu_regs_poll(struct avp_emu_port *port)
 }
 
 static void
-reply(struct avp_emu_port *port, uint64_t token)
+emu_reply(struct avp_emu_port *port, uint64_t token)
 {
 	uint64_t us = emu_now_us() - port->sched.req_idle_us;
 	uint32_t cons;
@@ -113,7 +113,7 @@ reply(struct avp_emu_port *port, uint64_t token)
 }
 
 static int
-reject(struct avp_emu_port *port, const char *why)
+emu_reject(struct avp_emu_port *port, const char *why)
 {
 	emu_log(port, 1, "request rejected: %s", why);
 	emu_violation(port, AVP_EMU_V_CTRL_REQUEST);
@@ -121,18 +121,18 @@ reject(struct avp_emu_port *port, const char *why)
 }
 
 static int32_t
-do_configure(struct avp_emu_port *port, const struct avp_ctrl_msg *msg)
+emu_do_configure(struct avp_emu_port *port, const struct avp_ctrl_msg *msg)
 {
 	const struct avp_emu_port_params *p = &port->params;
 	struct avp_cfg cfg;
 
 	memcpy(&cfg, &msg->u.cfg, sizeof(cfg));
 	if (cfg.tx_queues > p->tx_queues_max)
-		return reject(port, "tx_queues above tx_queues_max");
+		return emu_reject(port, "tx_queues above tx_queues_max");
 	if (cfg.rx_queues < p->rx_queues_min)
-		return reject(port, "rx_queues below rx_queues_min");
+		return emu_reject(port, "rx_queues below rx_queues_min");
 	if (cfg.rx_queues > p->rx_queues_max)
-		return reject(port, "rx_queues above rx_queues_max");
+		return emu_reject(port, "rx_queues above rx_queues_max");
 	if (cfg.instance_id != port->devinfo->instance_id)
 		emu_log(port, 1, "CONFIGURE with stale instance_id");
 	if (cfg.features & ~p->features)
@@ -154,7 +154,7 @@ do_configure(struct avp_emu_port *port, const struct avp_ctrl_msg *msg)
 }
 
 static int32_t
-do_request(struct avp_emu_port *port, const struct avp_ctrl_msg *msg,
+emu_do_request(struct avp_emu_port *port, const struct avp_ctrl_msg *msg,
 		int *close_after)
 {
 	uint32_t op = msg->op;
@@ -163,7 +163,7 @@ do_request(struct avp_emu_port *port, const struct avp_ctrl_msg *msg,
 	port->st.requests[op < AVP_OP_LIMIT ? op : AVP_OP_LIMIT]++;
 	switch (op) {
 	case AVP_OP_CONFIGURE:
-		return do_configure(port, msg);
+		return emu_do_configure(port, msg);
 	case AVP_OP_SET_LINK:
 		port->link_up = msg->u.link_up != 0;
 		emu_log(port, 2, "SET_LINK %u", port->link_up);
@@ -181,7 +181,7 @@ do_request(struct avp_emu_port *port, const struct avp_ctrl_msg *msg,
 		memcpy(&mtu, &msg->u.mtu, sizeof(mtu));
 		if (mtu < EMU_MIN_MTU || mtu + AVP_FRAME_OVERHEAD >
 				port->params.max_frame_len)
-			return reject(port, "MTU out of range");
+			return emu_reject(port, "MTU out of range");
 		/* The guest put those frames on tx before it wrote this
 		 * request: they are judged by the MTU they were sent under.
 		 */
@@ -190,12 +190,12 @@ do_request(struct avp_emu_port *port, const struct avp_ctrl_msg *msg,
 		emu_log(port, 2, "SET_MTU %u", mtu);
 		return 0;
 	default:
-		return reject(port, "unknown op");
+		return emu_reject(port, "unknown op");
 	}
 }
 
 static void
-handle_request(struct avp_emu_port *port)
+emu_handle_request(struct avp_emu_port *port)
 {
 	struct avp_ctrl_msg msg;
 	uint64_t arg, token = port->ctrl_va;
@@ -215,7 +215,7 @@ handle_request(struct avp_emu_port *port)
 			AVP_OP_LIMIT]++;
 		status = arg != 0 ? (int32_t)arg : -EINVAL;
 	} else {
-		status = do_request(port, &msg, &close_after);
+		status = emu_do_request(port, &msg, &close_after);
 	}
 	if (status < 0)
 		port->st.requests_rejected++;
@@ -229,7 +229,7 @@ handle_request(struct avp_emu_port *port)
 		port->late.due_us = emu_now_us() + 1000 *
 			(arg != 0 ? arg : EMU_LATE_REPLY_MS);
 	} else {
-		reply(port, token);
+		emu_reply(port, token);
 	}
 	/* Data rings may be reset after answering a SHUTDOWN
 	 * sent from close (never during a migration detach).
@@ -248,7 +248,7 @@ emu_ctrl_service(struct avp_emu_port *port, uint32_t req_prod)
 
 	if (port->late.pending && emu_now_us() >= port->late.due_us) {
 		port->late.pending = 0;
-		reply(port, port->late.token);
+		emu_reply(port, port->late.token);
 		work = 1;
 	}
 	while (port->req.pos != req_prod) {
@@ -260,7 +260,7 @@ emu_ctrl_service(struct avp_emu_port *port, uint32_t req_prod)
 			emu_violation(port, AVP_EMU_V_CTRL_TOKEN);
 			continue;
 		}
-		handle_request(port);
+		emu_handle_request(port);
 	}
 	return work;
 }

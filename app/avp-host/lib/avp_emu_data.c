@@ -53,7 +53,7 @@ emu_ring_bad_index(struct avp_emu_port *port, struct emu_ring *er, uint32_t v)
  * buffer taken, not per ring and pass.
  */
 static int
-sync_ring(struct avp_emu_port *port, struct emu_ring *er, uint32_t cons,
+emu_sync_ring(struct avp_emu_port *port, struct emu_ring *er, uint32_t cons,
 		uint8_t to_state)
 {
 	const uint32_t *shadow = er->shadow;
@@ -90,13 +90,13 @@ sync_ring(struct avp_emu_port *port, struct emu_ring *er, uint32_t cons,
 }
 
 static void
-sync_guest_cons(struct avp_emu_port *port, struct emu_ring *er,
+emu_sync_guest_cons(struct avp_emu_port *port, struct emu_ring *er,
 		uint8_t to_state)
 {
 	uint32_t cons = __atomic_load_n(&er->r->cons_idx, __ATOMIC_ACQUIRE);
 
 	if (cons != er->seen)
-		sync_ring(port, er, cons, to_state);
+		emu_sync_ring(port, er, cons, to_state);
 }
 
 void
@@ -105,8 +105,8 @@ emu_data_sync(struct avp_emu_port *port)
 	unsigned int q;
 
 	for (q = 0; q < AVP_MAX_QUEUES; q++) {
-		sync_guest_cons(port, &port->alloc[q], BUF_GUEST_TX);
-		sync_guest_cons(port, &port->rx[q], BUF_GUEST_RX);
+		emu_sync_guest_cons(port, &port->alloc[q], BUF_GUEST_TX);
+		emu_sync_guest_cons(port, &port->rx[q], BUF_GUEST_RX);
 	}
 }
 
@@ -163,7 +163,7 @@ emu_rx_publish(struct avp_emu_port *port)
 
 /* The next value of the port's rx split PRNG (splitmix64). */
 static uint64_t
-split_rand(struct avp_emu_port *port)
+emu_split_rand(struct avp_emu_port *port)
 {
 	port->rx_split_rng += 0x9e3779b97f4a7c15ULL;
 	return emu_mix64(port->rx_split_rng);
@@ -171,9 +171,9 @@ split_rand(struct avp_emu_port *port)
 
 /* A random value in lo..hi. */
 static uint32_t
-split_between(struct avp_emu_port *port, uint32_t lo, uint32_t hi)
+emu_split_between(struct avp_emu_port *port, uint32_t lo, uint32_t hi)
 {
-	return lo + (uint32_t)(split_rand(port) % (hi - lo + 1));
+	return lo + (uint32_t)(emu_split_rand(port) % (hi - lo + 1));
 }
 
 /*
@@ -186,7 +186,7 @@ split_between(struct avp_emu_port *port, uint32_t lo, uint32_t hi)
  * segments): the usual split applies.
  */
 static unsigned int
-split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
+emu_split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
 		uint32_t *seg)
 {
 	uint32_t seg_max = port->H, first = 0, lo, hi, r;
@@ -195,12 +195,12 @@ split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
 	nmax = len < AVP_MAX_SEGS ? len : AVP_MAX_SEGS;
 	if (nmin > nmax)
 		return 0;
-	n = split_between(port, nmin, nmax);
-	r = (uint32_t)(split_rand(port) % 8);
+	n = emu_split_between(port, nmin, nmax);
+	r = (uint32_t)(emu_split_rand(port) % 8);
 	if (r < 2)
 		first = 1;
 	else if (r == 2)
-		first = split_between(port, 2, 5);
+		first = emu_split_between(port, 2, 5);
 	if (first != 0) {
 		/* segments needed with such a first one */
 		k = first < len ?
@@ -218,7 +218,7 @@ split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
 		if (i == 0 && first >= lo && first <= hi)
 			seg[i] = first;
 		else
-			seg[i] = split_between(port, lo, hi);
+			seg[i] = emu_split_between(port, lo, hi);
 		len -= seg[i];
 	}
 	return n;
@@ -308,7 +308,7 @@ emu_rx_deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 	if (chain_long)
 		nseg = AVP_MAX_SEGS + 1;
 	else if (port->rx_split == AVP_EMU_RX_SPLIT_RANDOM)
-		split = split_random(port, len, nseg, seg);
+		split = emu_split_random(port, len, nseg, seg);
 	if (split != 0)
 		nseg = split;
 	total = nseg + (cycle ? 1 : 0);
@@ -418,7 +418,7 @@ emu_deliver_pending(struct avp_emu_port *port)
 /* ---- transmit consumption ---- */
 
 static inline void
-sink(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
+emu_sink(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 		uint32_t len)
 {
 	uint64_t seq;
@@ -435,7 +435,7 @@ sink(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 }
 
 static void
-dispatch(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
+emu_dispatch(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 		uint32_t len, uint16_t flags, uint16_t tci, uint8_t nsegs)
 {
 	switch (port->mode) {
@@ -451,7 +451,7 @@ dispatch(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 		break;
 	case AVP_EMU_MODE_GEN:
 	case AVP_EMU_MODE_SINK:
-		sink(port, q, f, len);
+		emu_sink(port, q, f, len);
 		break;
 	case AVP_EMU_MODE_OUTPUT:
 		if (port->out_cb != NULL)
@@ -461,7 +461,7 @@ dispatch(struct avp_emu_port *port, unsigned int q, const uint8_t *f,
 }
 
 static int
-seen_before(const uint32_t *v, unsigned int n, uint32_t x)
+emu_seen_before(const uint32_t *v, unsigned int n, uint32_t x)
 {
 	unsigned int i;
 
@@ -475,7 +475,7 @@ seen_before(const uint32_t *v, unsigned int n, uint32_t x)
  * a good frame on.
  */
 static void
-tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
+emu_tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 {
 	uint32_t seg[AVP_MAX_SEGS] = { 0 };
 	uint32_t seg_max = port->H, sum = 0, idx;
@@ -507,7 +507,7 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 			ok = 0;
 			break;
 		}
-		if (seen_before(seg, n, idx) || n == AVP_MAX_SEGS) {
+		if (emu_seen_before(seg, n, idx) || n == AVP_MAX_SEGS) {
 			emu_violation(port, AVP_EMU_V_CHAIN_LONG);
 			ok = 0;
 			break;
@@ -592,11 +592,11 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 		sum += 4;
 		port->st.tx_vlan_inserted++;
 	}
-	dispatch(port, q, f, sum, flags, tci, (uint8_t)n);
+	emu_dispatch(port, q, f, sum, flags, tci, (uint8_t)n);
 }
 
 /*
- * LOOPBACK of a checked single-buffer frame (tx_fast): the buffer itself
+ * LOOPBACK of a checked single-buffer frame (emu_tx_fast): the buffer itself
  * goes onto rx, GUEST_TX to RX, where emu_rx_deliver() would put the
  * same bytes into a fresh buffer. Only when emu_rx_deliver() would do
  * nothing else: no descriptor fault, no forced or random chain, no tag
@@ -604,7 +604,7 @@ tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
  * path.
  */
 static inline int
-loop_in_place(struct avp_emu_port *port, uint64_t h, uint32_t idx,
+emu_loop_in_place(struct avp_emu_port *port, uint64_t h, uint32_t idx,
 		uint16_t len)
 {
 	unsigned int q = port->rx_rr;
@@ -638,12 +638,12 @@ loop_in_place(struct avp_emu_port *port, uint64_t h, uint32_t idx,
 
 /*
  * The common transmit frame: one buffer the guest owns, with a
- * descriptor tx_frame() would accept as it is (no tag to insert). Each
+ * descriptor emu_tx_frame() would accept as it is (no tag to insert). Each
  * field is read once and what is checked is what is used. 0: nothing
- * done, tx_frame() checks it again and counts what is wrong.
+ * done, emu_tx_frame() checks it again and counts what is wrong.
  */
 static inline int
-tx_fast(struct avp_emu_port *port, unsigned int q, uint64_t h,
+emu_tx_fast(struct avp_emu_port *port, unsigned int q, uint64_t h,
 		uint64_t *bytes)
 {
 	struct avp_desc *d;
@@ -667,7 +667,7 @@ tx_fast(struct avp_emu_port *port, unsigned int q, uint64_t h,
 	tci = d->vlan_tci;
 	*bytes += len;
 	if (port->mode == AVP_EMU_MODE_LOOPBACK &&
-			loop_in_place(port, h, idx, len))
+			emu_loop_in_place(port, h, idx, len))
 		return 1;
 	/* emu_buf_push(), the state known */
 	b->state = BUF_HOST;
@@ -675,9 +675,9 @@ tx_fast(struct avp_emu_port *port, unsigned int q, uint64_t h,
 	b->next = -1;
 	port->free_stack[port->free_top++] = idx;
 	if (port->mode == AVP_EMU_MODE_SINK || port->mode == AVP_EMU_MODE_GEN)
-		sink(port, q, emu_handle_data(h), len);
+		emu_sink(port, q, emu_handle_data(h), len);
 	else
-		dispatch(port, q, emu_handle_data(h), len, 0, tci, 1);
+		emu_dispatch(port, q, emu_handle_data(h), len, 0, tci, 1);
 	return 1;
 }
 
@@ -690,7 +690,8 @@ tx_fast(struct avp_emu_port *port, unsigned int q, uint64_t h,
  * says so.
  */
 static uint32_t
-guest_produced(struct avp_emu_port *port, struct emu_ring *er, uint32_t prod)
+emu_guest_produced(struct avp_emu_port *port, struct emu_ring *er,
+		uint32_t prod)
 {
 	uint32_t n;
 
@@ -707,7 +708,7 @@ guest_produced(struct avp_emu_port *port, struct emu_ring *er, uint32_t prod)
 }
 
 static int
-consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
+emu_consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 {
 	uint64_t fast = 0, bytes = 0;
 	struct emu_ring *er = &port->tx[q];
@@ -715,12 +716,13 @@ consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 
 	/* A re-attaching guest may transmit (its announcement) before it
 	 * acknowledges ATTACHED; the host resumes only after the ack, so
-	 * those frames wait on the ring (the guest drains them after re-attaching) instead of
-	 * meeting a receive side that is not ready yet.
+	 * those frames wait on the ring (the guest drains them after
+	 * re-attaching) instead of meeting a receive side that is not ready
+	 * yet.
 	 */
 	if (port->mig.phase == MIG_ATTACHING)
 		return 0;
-	n = guest_produced(port, er, prod);
+	n = emu_guest_produced(port, er, prod);
 	if (n == GUEST_PRODUCED_SKIPPED)
 		return 1;
 	if (n == 0)
@@ -728,12 +730,14 @@ consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 	while (n-- != 0) {
 		uint64_t h = emu_ring_get(er);
 
-		if (tx_fast(port, q, h, &bytes))
+		if (emu_tx_fast(port, q, h, &bytes))
 			fast++;
 		else
-			tx_frame(port, q, h);
+			emu_tx_frame(port, q, h);
 	}
-	/* tx_frame() counts its own frames, the fast ones are counted here */
+	/* emu_tx_frame() counts its own frames, the fast ones are counted
+	 * here
+	 */
 	port->st.tx_frames[q] += fast;
 	port->st.tx_bytes[q] += bytes;
 	emu_ring_publish_cons(er);
@@ -743,7 +747,7 @@ consume_tx_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 /* ---- free reclaim ---- */
 
 static void
-free_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
+emu_free_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 {
 	uint32_t idx, cnt = 0;
 	struct emu_buf *b;
@@ -773,20 +777,20 @@ free_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 }
 
 static int
-consume_free_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
+emu_consume_free_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 {
 	struct emu_ring *er = &port->fr[q];
 	uint32_t n, freed = 0;
 	uint64_t taken, back;
 
-	n = guest_produced(port, er, prod);
+	n = emu_guest_produced(port, er, prod);
 	if (n == GUEST_PRODUCED_SKIPPED)
 		return 1;
 	if (n == 0)
 		return 0;
 	/* the common case: a single-buffer frame from this ring's rx, in
 	 * the guest's hands, one record compare; the rest goes to
-	 * free_frame()
+	 * emu_free_frame()
 	 */
 	taken = emu_buf_word(BUF_GUEST_RX, q, 1, 1, -1);
 	back = emu_buf_word(BUF_HOST, q, 0, 0, -1);
@@ -804,9 +808,9 @@ consume_free_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 				continue;
 			}
 		}
-		free_frame(port, q, h);
+		emu_free_frame(port, q, h);
 	}
-	/* as free_frame() does, for the fast ones at once */
+	/* as emu_free_frame() does, for the fast ones at once */
 	port->st.freed_buffers += freed;
 	port->rx_outstanding -= freed < port->rx_outstanding ? freed :
 		port->rx_outstanding;
@@ -818,7 +822,7 @@ consume_free_ring(struct avp_emu_port *port, unsigned int q, uint32_t prod)
 
 /* Alloc rings kept stocked, and the most buffers each may hold. */
 static unsigned int
-stock_cap(const struct avp_emu_port *port, uint32_t *cap)
+emu_stock_cap(const struct avp_emu_port *port, uint32_t *cap)
 {
 	unsigned int nq = port->stock_txq;
 
@@ -833,7 +837,7 @@ stock_cap(const struct avp_emu_port *port, uint32_t *cap)
 
 /* The fill alloc ring er is kept at. */
 static inline uint32_t
-stock_want(const struct emu_ring *er, uint32_t cap)
+emu_stock_want(const struct emu_ring *er, uint32_t cap)
 {
 	return cap < er->mask ? cap : er->mask;
 }
@@ -848,11 +852,11 @@ emu_restock_wanted(const struct avp_emu_port *port)
 	unsigned int nq, q;
 	uint32_t cap = 0;
 
-	nq = stock_cap(port, &cap);
+	nq = emu_stock_cap(port, &cap);
 	for (q = 0; q < nq; q++) {
 		const struct emu_ring *er = &port->alloc[q];
 
-		if (((er->pos - er->seen) & er->mask) < stock_want(er, cap))
+		if (((er->pos - er->seen) & er->mask) < emu_stock_want(er, cap))
 			return port->free_top != 0 || !port->alloc_dry ||
 				emu_fault_active(port,
 					AVP_EMU_FAULT_ALLOC_HANDLE);
@@ -862,7 +866,7 @@ emu_restock_wanted(const struct avp_emu_port *port)
 
 /* n clean buffers onto alloc[q], as many as the pool has. */
 static void
-restock_burst(struct avp_emu_port *port, unsigned int q, uint32_t n)
+emu_restock_burst(struct avp_emu_port *port, unsigned int q, uint32_t n)
 {
 	struct emu_ring *er = &port->alloc[q];
 	uint32_t i, k = n < port->free_top ? n : port->free_top;
@@ -905,19 +909,19 @@ emu_restock(struct avp_emu_port *port)
 	uint64_t arg;
 	int faults;
 
-	nq = stock_cap(port, &cap);
+	nq = emu_stock_cap(port, &cap);
 	faults = emu_fault_active(port, AVP_EMU_FAULT_ALLOC_HANDLE) ||
 		emu_fault_active(port, AVP_EMU_FAULT_ALLOC_DIRTY);
 	for (q = 0; q < nq; q++) {
 		struct emu_ring *er = &port->alloc[q];
 		uint32_t fill = (er->pos - er->seen) & er->mask;
-		uint32_t want = stock_want(er, cap);
+		uint32_t want = emu_stock_want(er, cap);
 		int put = 0;
 
 		if (fill >= want)
 			continue;
 		if (!faults) {
-			restock_burst(port, q, want - fill);
+			emu_restock_burst(port, q, want - fill);
 			continue;
 		}
 		/* a fault may apply to any buffer: one at a time */
@@ -967,7 +971,7 @@ emu_restock(struct avp_emu_port *port)
 
 /* Consumes every ring of one guest-produced kind (tx or free). */
 static int
-consume_rings(struct avp_emu_port *port, struct emu_ring *rings,
+emu_consume_rings(struct avp_emu_port *port, struct emu_ring *rings,
 		int (*consume)(struct avp_emu_port *, unsigned int, uint32_t))
 {
 	unsigned int q;
@@ -989,13 +993,13 @@ consume_rings(struct avp_emu_port *port, struct emu_ring *rings,
 int
 emu_consume_tx(struct avp_emu_port *port)
 {
-	return consume_rings(port, port->tx, consume_tx_ring);
+	return emu_consume_rings(port, port->tx, emu_consume_tx_ring);
 }
 
 int
 emu_consume_free(struct avp_emu_port *port)
 {
-	return consume_rings(port, port->fr, consume_free_ring);
+	return emu_consume_rings(port, port->fr, emu_consume_free_ring);
 }
 
 /* Accounts for what the guest took from alloc and rx, then consumes
@@ -1009,17 +1013,17 @@ emu_guest_work(struct avp_emu_port *port, const struct emu_snap *s)
 
 	for (q = 0; s->moved != 0 && q < AVP_MAX_QUEUES; q++) {
 		if (s->moved & (1u << q))
-			sync_ring(port, &port->alloc[q], s->allocc[q],
+			emu_sync_ring(port, &port->alloc[q], s->allocc[q],
 				BUF_GUEST_TX);
 		if (s->moved & (1u << (AVP_MAX_QUEUES + q)))
-			sync_ring(port, &port->rx[q], s->rxc[q],
+			emu_sync_ring(port, &port->rx[q], s->rxc[q],
 				BUF_GUEST_RX);
 	}
 	for (q = 0; s->ready != 0 && q < AVP_MAX_QUEUES; q++) {
 		if (s->ready & (1u << q))
-			work |= consume_tx_ring(port, q, s->txp[q]);
+			work |= emu_consume_tx_ring(port, q, s->txp[q]);
 		if (s->ready & (1u << (AVP_MAX_QUEUES + q)))
-			work |= consume_free_ring(port, q, s->frp[q]);
+			work |= emu_consume_free_ring(port, q, s->frp[q]);
 	}
 	return work;
 }

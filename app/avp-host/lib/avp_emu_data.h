@@ -97,7 +97,7 @@ emu_snap_rings(struct avp_emu_port *port, struct emu_snap *s, unsigned int nq)
 		if (emu_snap_prod(port, &port->fr[q], &s->frp[q]))
 			s->ready |= 1u << (AVP_MAX_QUEUES + q);
 	}
-	/* checked by sync_ring(), when they moved */
+	/* checked by emu_sync_ring(), when they moved */
 	for (q = 0; q < nq; q++) {
 		s->allocc[q] = __atomic_load_n(&port->alloc[q].r->cons_idx,
 			__ATOMIC_ACQUIRE);

@@ -31,7 +31,7 @@
 #define EMU_PA_POOL_GAP		0x0000000400000000ULL
 
 static uint64_t
-next_pow2(uint64_t v)
+emu_next_pow2(uint64_t v)
 {
 	uint64_t p = 1;
 
@@ -42,7 +42,7 @@ next_pow2(uint64_t v)
 
 /* stride = s0 << k, s0 odd: k and the inverse of s0 modulo 2^64 */
 static void
-stride_inverse(struct avp_emu_port *port)
+emu_stride_inverse(struct avp_emu_port *port)
 {
 	uint64_t s0 = port->buf_stride, inv;
 	unsigned int k = 0, i;
@@ -60,7 +60,7 @@ stride_inverse(struct avp_emu_port *port)
 }
 
 static uint32_t
-buf_stride_for(uint32_t h)
+emu_buf_stride_for(uint32_t h)
 {
 	return (uint32_t)ALIGN_UP(EMU_DESC_SIZE + EMU_HEADROOM + h, 64);
 }
@@ -84,7 +84,7 @@ emu_dev_reset_pool(struct avp_emu_port *port)
 }
 
 static struct avp_ring *
-ring_at(struct avp_emu_port *port, uint64_t off)
+emu_ring_at(struct avp_emu_port *port, uint64_t off)
 {
 	return (struct avp_ring *)(void *)(port->bar2 + port->rr_off + off);
 }
@@ -94,17 +94,17 @@ ring_at(struct avp_emu_port *port, uint64_t off)
 #define RR_REQ_OFF	64
 
 static uint64_t
-rr_data_off(const struct avp_emu_port *port)
+emu_rr_data_off(const struct avp_emu_port *port)
 {
 	return ALIGN_UP(RR_REQ_OFF + 2 * (uint64_t)port->ctrl_ring_bytes, 64);
 }
 
 /* kind: 0 tx, 1 rx, 2 alloc, 3 free */
 static uint64_t
-rr_ring_off(const struct avp_emu_port *port, unsigned int kind,
+emu_rr_ring_off(const struct avp_emu_port *port, unsigned int kind,
 		unsigned int q)
 {
-	return rr_data_off(port) + ((uint64_t)kind * AVP_MAX_QUEUES + q) *
+	return emu_rr_data_off(port) + ((uint64_t)kind * AVP_MAX_QUEUES + q) *
 		port->ring_stride;
 }
 
@@ -115,15 +115,16 @@ emu_dev_init_data_rings(struct avp_emu_port *port)
 	unsigned int q;
 
 	for (q = 0; q < AVP_MAX_QUEUES; q++) {
-		emu_ring_init(&port->tx[q], ring_at(port, rr_ring_off(port, 0,
-			q)), n, NULL);
-		emu_ring_init(&port->rx[q], ring_at(port, rr_ring_off(port, 1,
-			q)), n, port->shadow + (size_t)q * n);
-		emu_ring_init(&port->alloc[q], ring_at(port,
-			rr_ring_off(port, 2, q)), n,
+		emu_ring_init(&port->tx[q], emu_ring_at(port,
+			emu_rr_ring_off(port, 0, q)), n, NULL);
+		emu_ring_init(&port->rx[q], emu_ring_at(port,
+			emu_rr_ring_off(port, 1, q)), n,
+			port->shadow + (size_t)q * n);
+		emu_ring_init(&port->alloc[q], emu_ring_at(port,
+			emu_rr_ring_off(port, 2, q)), n,
 			port->shadow + (size_t)(AVP_MAX_QUEUES + q) * n);
-		emu_ring_init(&port->fr[q], ring_at(port, rr_ring_off(port, 3,
-			q)), n, NULL);
+		emu_ring_init(&port->fr[q], emu_ring_at(port,
+			emu_rr_ring_off(port, 3, q)), n, NULL);
 	}
 	emu_dev_reset_pool(port);
 	port->rx_dirty = 0;
@@ -137,9 +138,9 @@ emu_dev_init_ctrl_rings(struct avp_emu_port *port)
 	port->ctrl = (struct avp_ctrl_msg *)(void *)(port->bar2 +
 		port->rr_off + RR_CTRL_OFF);
 	memset(port->ctrl, 0, sizeof(*port->ctrl));
-	emu_ring_init(&port->req, ring_at(port, RR_REQ_OFF),
+	emu_ring_init(&port->req, emu_ring_at(port, RR_REQ_OFF),
 		port->params.ctrl_ring_slots, NULL);
-	emu_ring_init(&port->resp, ring_at(port, RR_REQ_OFF +
+	emu_ring_init(&port->resp, emu_ring_at(port, RR_REQ_OFF +
 		port->ctrl_ring_bytes), port->params.ctrl_ring_slots, NULL);
 	port->late.pending = 0;
 	port->sched.req_idle_us = emu_now_us();
@@ -159,18 +160,18 @@ emu_dev_layout(struct avp_emu_port *port)
 		AVP_RING_BYTES(p->ctrl_ring_slots), 64);
 	port->ring_stride = (uint32_t)ALIGN_UP(AVP_RING_BYTES(p->ring_slots),
 		64);
-	port->rr_len = ALIGN_UP(rr_data_off(port) + 4ULL * AVP_MAX_QUEUES *
+	port->rr_len = ALIGN_UP(emu_rr_data_off(port) + 4ULL * AVP_MAX_QUEUES *
 		port->ring_stride, 4096);
 	port->H = p->buf_data_size;
 	port->nbufs = p->buf_count;
-	port->buf_stride = buf_stride_for(port->H);
-	stride_inverse(port);
+	port->buf_stride = emu_buf_stride_for(port->H);
+	emu_stride_inverse(port);
 	port->pool_len = (uint64_t)port->nbufs * port->buf_stride;
 	port->pool_region_len = ALIGN_UP(port->pool_len, 4096);
-	pool_max = ALIGN_UP((uint64_t)port->nbufs * buf_stride_for(
+	pool_max = ALIGN_UP((uint64_t)port->nbufs * emu_buf_stride_for(
 		port->H > EMU_MAX_H ? port->H : EMU_MAX_H), 4096);
 	if (port->bar2_len == 0)
-		port->bar2_len = next_pow2(port->rr_len + pool_max);
+		port->bar2_len = emu_next_pow2(port->rr_len + pool_max);
 	if (port->rr_len + port->pool_region_len > port->bar2_len)
 		return -ENOSPC;
 	if (port->swapped) {
@@ -216,10 +217,10 @@ emu_dev_write_images(struct avp_emu_port *port)
 	di->version = p->host_version;
 	memcpy(di->host_ifname, p->name, sizeof(di->host_ifname));
 	di->host_ifname[AVP_IFNAME_LEN - 1] = '\0';
-	di->tx_ring_pa = port->rr_pa + rr_ring_off(port, 0, 0);
-	di->rx_ring_pa = port->rr_pa + rr_ring_off(port, 1, 0);
-	di->alloc_ring_pa = port->rr_pa + rr_ring_off(port, 2, 0);
-	di->free_ring_pa = port->rr_pa + rr_ring_off(port, 3, 0);
+	di->tx_ring_pa = port->rr_pa + emu_rr_ring_off(port, 0, 0);
+	di->rx_ring_pa = port->rr_pa + emu_rr_ring_off(port, 1, 0);
+	di->alloc_ring_pa = port->rr_pa + emu_rr_ring_off(port, 2, 0);
+	di->free_ring_pa = port->rr_pa + emu_rr_ring_off(port, 3, 0);
 	di->tx_ring_stride = port->ring_stride;
 	di->rx_ring_stride = port->ring_stride;
 	di->alloc_ring_stride = port->ring_stride;
@@ -248,7 +249,7 @@ emu_dev_write_images(struct avp_emu_port *port)
 }
 
 static void
-set_pointers(struct avp_emu_port *port)
+emu_set_pointers(struct avp_emu_port *port)
 {
 	port->regs = (volatile struct avp_regs *)(void *)(port->map +
 		EMU_BAR0_OFF);
@@ -274,7 +275,7 @@ emu_dev_remap(struct avp_emu_port *port)
 	if (port->map != NULL)
 		munmap(port->map, port->map_len);
 	port->map = p;
-	set_pointers(port);
+	emu_set_pointers(port);
 	return 0;
 }
 

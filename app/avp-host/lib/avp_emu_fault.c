@@ -108,13 +108,13 @@ emu_bogus_is(const struct avp_emu_port *port, uint64_t h)
 
 /* An HPA that no memmap entry covers. */
 static uint64_t
-pa_outside(const struct avp_emu_port *port)
+emu_pa_outside(const struct avp_emu_port *port)
 {
 	return port->pool_pa + 0x100000000ULL;
 }
 
 static void
-image_fault(struct avp_emu_port *port, enum avp_emu_fault f, uint64_t arg)
+emu_image_fault(struct avp_emu_port *port, enum avp_emu_fault f, uint64_t arg)
 {
 	struct avp_devinfo *di = port->devinfo;
 	struct avp_memmap *mm = port->memmap;
@@ -140,7 +140,7 @@ image_fault(struct avp_emu_port *port, enum avp_emu_fault f, uint64_t arg)
 		port->tx[0].r->nslots = port->params.ring_slots - 1;
 		break;
 	case AVP_EMU_FAULT_RING_OUTSIDE:
-		di->rx_ring_pa = pa_outside(port);
+		di->rx_ring_pa = emu_pa_outside(port);
 		break;
 	case AVP_EMU_FAULT_RING_INDEX:
 		/* The host stops producing so the bad index stays. A guest
@@ -164,7 +164,7 @@ image_fault(struct avp_emu_port *port, enum avp_emu_fault f, uint64_t arg)
 		di->rx_queues_min = (uint8_t)(di->rx_queues_max + 1);
 		break;
 	case AVP_EMU_FAULT_BUF_REGION:
-		di->buf_region_pa = pa_outside(port);
+		di->buf_region_pa = emu_pa_outside(port);
 		break;
 	default:
 		break;
@@ -181,7 +181,7 @@ avp_emu_port_fault(struct avp_emu_port *port, enum avp_emu_fault fault,
 	if (fault == AVP_EMU_FAULT_NONE) {
 		memset(port->fault.kind, 0, sizeof(port->fault.kind));
 	} else if (fault <= AVP_EMU_FAULT_BUF_REGION) {
-		image_fault(port, fault, arg);
+		emu_image_fault(port, fault, arg);
 	} else {
 		port->fault.kind[fault].active = 1;
 		port->fault.kind[fault].count = count;

@@ -21,13 +21,13 @@
 #define FRAME_MIN	60
 
 static void
-put32(uint8_t *p, uint32_t v)
+emu_put32(uint8_t *p, uint32_t v)
 {
 	memcpy(p, &v, sizeof(v));
 }
 
 static uint32_t
-get32(const uint8_t *p)
+emu_get32(const uint8_t *p)
 {
 	uint32_t v;
 
@@ -39,7 +39,7 @@ get32(const uint8_t *p)
  * only needs to protect the header: it stays cheap for big frames.
  */
 static uint32_t
-frame_sum(uint64_t seq, uint32_t len)
+emu_frame_sum(uint64_t seq, uint32_t len)
 {
 	uint64_t s = seq * 0x9e3779b97f4a7c15ULL ^ len;
 
@@ -60,7 +60,7 @@ static uint8_t pat_bytes[256 + PAT_RUN];
  * and need no check or call for it.
  */
 static void __emu_constructor
-pattern_init(void)
+emu_pattern_init(void)
 {
 	unsigned int i;
 
@@ -69,7 +69,7 @@ pattern_init(void)
 }
 
 static inline const uint8_t *
-pattern(void)
+emu_pattern(void)
 {
 	return pat_bytes;
 }
@@ -83,13 +83,13 @@ pattern(void)
 #define SHORT_MAX	64
 
 static inline void
-copy16(uint8_t *d, const uint8_t *s)
+emu_copy16(uint8_t *d, const uint8_t *s)
 {
 	memcpy(d, s, 16);
 }
 
 static inline uint64_t
-diff16(const uint8_t *a, const uint8_t *b)
+emu_diff16(const uint8_t *a, const uint8_t *b)
 {
 	uint64_t a0, a1, b0, b1;
 
@@ -101,25 +101,26 @@ diff16(const uint8_t *a, const uint8_t *b)
 }
 
 static inline void
-copy_short(uint8_t *d, const uint8_t *s, uint32_t n)
+emu_copy_short(uint8_t *d, const uint8_t *s, uint32_t n)
 {
 	if (n > 32) {
-		copy16(d, s);
-		copy16(d + 16, s + 16);
-		copy16(d + n - 32, s + n - 32);
+		emu_copy16(d, s);
+		emu_copy16(d + 16, s + 16);
+		emu_copy16(d + n - 32, s + n - 32);
 	} else {
-		copy16(d, s);
+		emu_copy16(d, s);
 	}
-	copy16(d + n - 16, s + n - 16);
+	emu_copy16(d + n - 16, s + n - 16);
 }
 
 static inline int
-equal_short(const uint8_t *a, const uint8_t *b, uint32_t n)
+emu_equal_short(const uint8_t *a, const uint8_t *b, uint32_t n)
 {
-	uint64_t x = diff16(a, b) | diff16(a + n - 16, b + n - 16);
+	uint64_t x = emu_diff16(a, b) | emu_diff16(a + n - 16, b + n - 16);
 
 	if (n > 32)
-		x |= diff16(a + 16, b + 16) | diff16(a + n - 32, b + n - 32);
+		x |= emu_diff16(a + 16, b + 16) |
+			emu_diff16(a + n - 32, b + n - 32);
 	return x == 0;
 }
 
@@ -127,7 +128,7 @@ void
 avp_emu_frame_build(uint8_t *buf, uint32_t len, uint64_t seq,
 		const uint8_t dst[AVP_MAC_LEN], const uint8_t src[AVP_MAC_LEN])
 {
-	const uint8_t *pat = pattern() + (seq & 0xff);
+	const uint8_t *pat = emu_pattern() + (seq & 0xff);
 	uint32_t i, n, chunk;
 	uint8_t *pl;
 
@@ -137,20 +138,20 @@ avp_emu_frame_build(uint8_t *buf, uint32_t len, uint64_t seq,
 	memcpy(buf + 6, src, AVP_MAC_LEN);
 	buf[12] = FRAME_TYPE >> 8;
 	buf[13] = FRAME_TYPE & 0xff;
-	put32(buf + 14, FRAME_MAGIC);
+	emu_put32(buf + 14, FRAME_MAGIC);
 	memcpy(buf + 18, &seq, sizeof(seq));
-	put32(buf + 26, len);
+	emu_put32(buf + 26, len);
 	pl = buf + 14 + FRAME_HDR;
 	n = len - 14 - FRAME_HDR;
 	if (n >= SHORT_MIN && n <= SHORT_MAX) {
-		copy_short(pl, pat, n);
+		emu_copy_short(pl, pat, n);
 	} else {
 		for (i = 0; i < n; i += chunk) {
 			chunk = n - i < PAT_RUN ? n - i : PAT_RUN;
 			memcpy(pl + i, pat, chunk);
 		}
 	}
-	put32(buf + 30, frame_sum(seq, len));
+	emu_put32(buf + 30, emu_frame_sum(seq, len));
 }
 
 /*
@@ -163,7 +164,7 @@ emu_frame_build_burst(uint8_t *const *bufs, unsigned int n, uint32_t len,
 		uint64_t seq, const uint8_t dst[AVP_MAC_LEN],
 		const uint8_t src[AVP_MAC_LEN])
 {
-	const uint8_t *pat = pattern();
+	const uint8_t *pat = emu_pattern();
 	uint32_t pn = len - 14 - FRAME_HDR;
 	uint8_t hdr[32];
 	unsigned int i;
@@ -177,23 +178,23 @@ emu_frame_build_burst(uint8_t *const *bufs, unsigned int n, uint32_t len,
 	memcpy(hdr + 6, src, AVP_MAC_LEN);
 	hdr[12] = FRAME_TYPE >> 8;
 	hdr[13] = FRAME_TYPE & 0xff;
-	put32(hdr + 14, FRAME_MAGIC);
+	emu_put32(hdr + 14, FRAME_MAGIC);
 	for (i = 0; i < n; i++) {
 		uint8_t *buf = bufs[i];
 		uint64_t s = seq + i;
 
-		copy16(buf, hdr);
+		emu_copy16(buf, hdr);
 		memcpy(buf + 16, hdr + 16, 2);
 		memcpy(buf + 18, &s, sizeof(s));
-		put32(buf + 26, len);
-		put32(buf + 30, frame_sum(s, len));
-		copy_short(buf + 14 + FRAME_HDR, pat + (s & 0xff), pn);
+		emu_put32(buf + 26, len);
+		emu_put32(buf + 30, emu_frame_sum(s, len));
+		emu_copy_short(buf + 14 + FRAME_HDR, pat + (s & 0xff), pn);
 	}
 }
 
 /* Not inlined: the short path below then needs no registers saved. */
 static __emu_noinline int
-frame_verify_any(const uint8_t *buf, uint32_t len, uint64_t *seq)
+emu_frame_verify_any(const uint8_t *buf, uint32_t len, uint64_t *seq)
 {
 	uint32_t off = 12, flen, i, n, chunk;
 	const uint8_t *h, *pl, *pat;
@@ -209,19 +210,19 @@ frame_verify_any(const uint8_t *buf, uint32_t len, uint64_t *seq)
 			buf[off + 1] != (FRAME_TYPE & 0xff))
 		return -EINVAL;
 	h = buf + off + 2;
-	if (get32(h) != FRAME_MAGIC)
+	if (emu_get32(h) != FRAME_MAGIC)
 		return -EINVAL;
 	memcpy(&s, h + 4, sizeof(s));
-	flen = get32(h + 12);
+	flen = emu_get32(h + 12);
 	if (flen != len)
 		return -EINVAL;
 	pl = h + FRAME_HDR;
 	n = len - 14 - FRAME_HDR;
-	if (get32(h + 16) != frame_sum(s, flen))
+	if (emu_get32(h + 16) != emu_frame_sum(s, flen))
 		return -EINVAL;
-	pat = pattern() + (s & 0xff);
+	pat = emu_pattern() + (s & 0xff);
 	if (n >= SHORT_MIN && n <= SHORT_MAX) {
-		if (!equal_short(pl, pat, n))
+		if (!emu_equal_short(pl, pat, n))
 			return -EINVAL;
 	} else {
 		for (i = 0; i < n; i += chunk) {
@@ -237,7 +238,7 @@ frame_verify_any(const uint8_t *buf, uint32_t len, uint64_t *seq)
 
 /*
  * The sink checks every frame: an untagged frame of up to 98 bytes is
- * checked here with a few loads, the others in frame_verify_any. Both
+ * checked here with a few loads, the others in emu_frame_verify_any. Both
  * check the same bytes.
  */
 int
@@ -248,14 +249,15 @@ avp_emu_frame_verify(const uint8_t *buf, uint32_t len, uint64_t *seq)
 
 	if (buf == NULL || len < FRAME_MIN || n > SHORT_MAX ||
 			(buf[12] == 0x81 && buf[13] == 0x00))
-		return frame_verify_any(buf, len, seq);
+		return emu_frame_verify_any(buf, len, seq);
 	if (buf[12] != (FRAME_TYPE >> 8) || buf[13] != (FRAME_TYPE & 0xff) ||
-			get32(buf + 14) != FRAME_MAGIC)
+			emu_get32(buf + 14) != FRAME_MAGIC)
 		return -EINVAL;
 	memcpy(&s, buf + 18, sizeof(s));
-	if (get32(buf + 26) != len || get32(buf + 30) != frame_sum(s, len) ||
-			!equal_short(buf + 14 + FRAME_HDR,
-			pattern() + (s & 0xff), n))
+	if (emu_get32(buf + 26) != len ||
+			emu_get32(buf + 30) != emu_frame_sum(s, len) ||
+			!emu_equal_short(buf + 14 + FRAME_HDR,
+			emu_pattern() + (s & 0xff), n))
 		return -EINVAL;
 	if (seq != NULL)
 		*seq = s;

@@ -31,7 +31,7 @@ static const uint8_t gen_src_mac[AVP_MAC_LEN] = {
  * accounts for them.
  */
 static unsigned int
-gen_in_place(struct avp_emu_port *port, unsigned int q, unsigned int n,
+emu_gen_in_place(struct avp_emu_port *port, unsigned int q, unsigned int n,
 		uint16_t len, const uint8_t *src)
 {
 	struct emu_ring *er = &port->rx[q];
@@ -89,7 +89,7 @@ emu_gen_wanted(const struct avp_emu_port *port)
 
 /* A generated frame's length: never above what the guest's MTU allows. */
 static inline uint16_t
-gen_len(const struct avp_emu_port *port, uint16_t len)
+emu_gen_len(const struct avp_emu_port *port, uint16_t len)
 {
 	return len > port->mtu_frame_max ? (uint16_t)port->mtu_frame_max :
 		len;
@@ -132,11 +132,11 @@ emu_generate(struct avp_emu_port *port)
 			k = port->gen.burst;
 		if (k > left)
 			k = (unsigned int)left;
-		if (nsizes == 1 && gen_len(port, sizes[0]) <= lim) {
-			uint16_t len = gen_len(port, sizes[0]);
+		if (nsizes == 1 && emu_gen_len(port, sizes[0]) <= lim) {
+			uint16_t len = emu_gen_len(port, sizes[0]);
 
 			/* one size, in place: the whole burst at once */
-			i = gen_in_place(port, q, k, len, src);
+			i = emu_gen_in_place(port, q, k, len, src);
 			port->gen.done += i;
 			port->st.gen_frames += i;
 			if (i != 0) {
@@ -149,12 +149,12 @@ emu_generate(struct avp_emu_port *port)
 			continue;
 		}
 		for (i = 0; i < k; i++) {
-			uint16_t len = gen_len(port,
+			uint16_t len = emu_gen_len(port,
 				sizes[port->gen.size_idx]);
 			uint64_t seq = port->gen.done;
 
 			if (len <= lim) {
-				if (gen_in_place(port, q, 1, len, src) == 0)
+				if (emu_gen_in_place(port, q, 1, len, src) == 0)
 					break;
 				port->rx_dirty |= 1u << q;
 				port->rx_outstanding++;

@@ -22,7 +22,7 @@
 #define EMU_ACK_TIMEOUT_MS	5000
 
 static int
-pred_ack(struct avp_emu_port *port, const void *arg)
+emu_pred_ack(struct avp_emu_port *port, const void *arg)
 {
 	(void)arg;
 	return port->regs->mig_ack != 0;
@@ -32,7 +32,7 @@ pred_ack(struct avp_emu_port *port, const void *arg)
  * polled still ends its event.
  */
 static void
-mig_status_set(struct avp_emu_port *port, uint32_t status)
+emu_mig_status_set(struct avp_emu_port *port, uint32_t status)
 {
 	emu_regs_poll(port);
 	port->regs->mig_ack = 0;
@@ -42,9 +42,9 @@ mig_status_set(struct avp_emu_port *port, uint32_t status)
 
 /* Raises a migration event: clear any old ack, set status, latch, signal. */
 static void
-mig_raise(struct avp_emu_port *port, uint32_t status)
+emu_mig_raise(struct avp_emu_port *port, uint32_t status)
 {
-	mig_status_set(port, status);
+	emu_mig_status_set(port, status);
 	emu_irq_raise(port, AVP_IRQ_CAUSE_MIGRATION);
 }
 
@@ -56,14 +56,14 @@ mig_raise(struct avp_emu_port *port, uint32_t status)
  * -ETIMEDOUT when it did not answer.
  */
 static int
-mig_phase_run(struct avp_emu_port *port, uint32_t status,
+emu_mig_phase_run(struct avp_emu_port *port, uint32_t status,
 		unsigned int timeout_ms, uint32_t *ack, uint64_t *us)
 {
 	uint64_t t0 = emu_now_us();
 	int ret;
 
-	mig_raise(port, status);
-	ret = emu_wait(port, pred_ack, NULL, timeout_ms);
+	emu_mig_raise(port, status);
+	ret = emu_wait(port, emu_pred_ack, NULL, timeout_ms);
 	*ack = port->regs->mig_ack;
 	*us = emu_now_us() - t0;
 	emu_regs_poll(port);
@@ -77,7 +77,7 @@ mig_phase_run(struct avp_emu_port *port, uint32_t status,
 }
 
 static int
-geometry(const struct avp_emu_port *port,
+emu_geometry(const struct avp_emu_port *port,
 		const struct avp_emu_migrate_opts *o,
 		struct avp_emu_port_params *np)
 {
@@ -111,7 +111,7 @@ geometry(const struct avp_emu_port *port,
 
 /* Steps 4 to 7: the destination host's fresh memory. Lock held. */
 static int
-relocate(struct avp_emu_port *port, const struct avp_emu_migrate_opts *o,
+emu_relocate(struct avp_emu_port *port, const struct avp_emu_migrate_opts *o,
 		const struct avp_emu_port_params *np, uint64_t *lost)
 {
 	uint64_t old_id = port->devinfo->instance_id;
@@ -175,7 +175,7 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 	timeout = o.ack_timeout_ms != 0 ? o.ack_timeout_ms :
 		EMU_ACK_TIMEOUT_MS;
 	pthread_mutex_lock(&port->lock);
-	ret = geometry(port, &o, &np);
+	ret = emu_geometry(port, &o, &np);
 	if (ret == 0 && port->mig.phase != MIG_IDLE)
 		ret = -EBUSY;
 	if (ret != 0) {
@@ -192,7 +192,7 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 	/* steps 1 to 3: detach */
 	port->mig.phase = MIG_DETACHING;
 	port->mig.shutdown_seen = 0;
-	ret = mig_phase_run(port, AVP_MIG_DETACHED, timeout, &r.detach_ack,
+	ret = emu_mig_phase_run(port, AVP_MIG_DETACHED, timeout, &r.detach_ack,
 		&r.detach_us);
 	if (ret != 0) {
 		/* aborted: the guest still uses this memory and keeps the
@@ -214,7 +214,7 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 
 	/* steps 4 to 8: relocate and attach */
 	port->mig.phase = MIG_RELOCATING;
-	ret = relocate(port, &o, &np, &r.frames_lost);
+	ret = emu_relocate(port, &o, &np, &r.frames_lost);
 	if (ret != 0) {
 		port->regs->mig_status = AVP_MIG_ERROR;
 		port->mig.phase = MIG_IDLE;
@@ -222,7 +222,7 @@ avp_emu_port_migrate(struct avp_emu_port *port,
 	}
 	port->mig.configures = 0;
 	port->mig.phase = MIG_ATTACHING;
-	ret = mig_phase_run(port, AVP_MIG_ATTACHED, timeout, &r.attach_ack,
+	ret = emu_mig_phase_run(port, AVP_MIG_ATTACHED, timeout, &r.attach_ack,
 		&r.attach_us);
 	r.reconfigured = port->mig.configures != 0;
 	emu_irq_clear(port, AVP_IRQ_CAUSE_MIGRATION);
@@ -247,9 +247,9 @@ avp_emu_port_set_mig_status(struct avp_emu_port *port, uint32_t status,
 		return -EINVAL;
 	pthread_mutex_lock(&port->lock);
 	if (raise)
-		mig_raise(port, status);
+		emu_mig_raise(port, status);
 	else
-		mig_status_set(port, status);
+		emu_mig_status_set(port, status);
 	pthread_mutex_unlock(&port->lock);
 	return 0;
 }
@@ -266,7 +266,7 @@ avp_emu_port_raise_irq(struct avp_emu_port *port, uint32_t cause)
 }
 
 static int
-pred_ack_value(struct avp_emu_port *port, const void *arg)
+emu_pred_ack_value(struct avp_emu_port *port, const void *arg)
 {
 	uint32_t want = *(const uint32_t *)arg;
 	uint32_t v = port->regs->mig_ack;
@@ -283,7 +283,7 @@ avp_emu_port_wait_mig_ack(struct avp_emu_port *port, uint32_t value,
 	if (port == NULL)
 		return -EINVAL;
 	pthread_mutex_lock(&port->lock);
-	ret = emu_wait(port, pred_ack_value, &value, timeout_ms);
+	ret = emu_wait(port, emu_pred_ack_value, &value, timeout_ms);
 	if (ret == 0)
 		ret = (int)port->regs->mig_ack;
 	pthread_mutex_unlock(&port->lock);

@@ -80,7 +80,7 @@ avp_emu_capture_pop(struct avp_emu_port *port, struct avp_emu_frame *f)
 }
 
 static int
-pred_captured(struct avp_emu_port *port, const void *arg)
+emu_pred_captured(struct avp_emu_port *port, const void *arg)
 {
 	return port->cap.count >= *(const unsigned int *)arg;
 }
@@ -92,7 +92,7 @@ avp_emu_wait_captured(struct avp_emu_port *port, unsigned int n,
 	int ret;
 
 	pthread_mutex_lock(&port->lock);
-	ret = emu_wait(port, pred_captured, &n, timeout_ms);
+	ret = emu_wait(port, emu_pred_captured, &n, timeout_ms);
 	pthread_mutex_unlock(&port->lock);
 	return ret;
 }
@@ -165,7 +165,7 @@ avp_emu_inject(struct avp_emu_port *port, const void *frame, uint32_t len,
 }
 
 static int
-pred_drained(struct avp_emu_port *port, const void *arg)
+emu_pred_drained(struct avp_emu_port *port, const void *arg)
 {
 	unsigned int n;
 
@@ -182,7 +182,7 @@ avp_emu_wait_rx_drained(struct avp_emu_port *port, unsigned int timeout_ms)
 	int ret;
 
 	pthread_mutex_lock(&port->lock);
-	ret = emu_wait(port, pred_drained, NULL, timeout_ms);
+	ret = emu_wait(port, emu_pred_drained, NULL, timeout_ms);
 	pthread_mutex_unlock(&port->lock);
 	return ret;
 }

@@ -41,7 +41,7 @@ emu_port_work(struct avp_emu_port *port, const struct emu_snap *s)
 
 /* Queues whose rings the guest was told it may use. */
 static unsigned int
-hot_queues(const struct avp_emu_port *port)
+emu_hot_queues(const struct avp_emu_port *port)
 {
 	unsigned int n = port->cfg.tx_queues;
 
@@ -93,7 +93,7 @@ emu_port_service(struct avp_emu_port *port)
 	if (s.req_prod == port->req.pos &&
 			(port->sched.req_idle_passes++ & 7) == 0)
 		port->sched.req_idle_us = emu_now_us();
-	hot = hot_queues(port);
+	hot = emu_hot_queues(port);
 	scan_all = (port->sched.scan_passes++ & 7) == 0;
 	busy = emu_snap_rings(port, &s, hot) != 0 ||
 		s.req_prod != port->req.pos || port->late.pending ||

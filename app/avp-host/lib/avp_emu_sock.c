@@ -36,7 +36,7 @@
 #define HELLO_FD_ROOM		4
 
 static void
-msg_init(struct avp_attach_msg *m, uint16_t type)
+emu_msg_init(struct avp_attach_msg *m, uint16_t type)
 {
 	memset(m, 0, sizeof(*m));
 	m->magic = AVP_ATTACH_MAGIC;
@@ -45,18 +45,18 @@ msg_init(struct avp_attach_msg *m, uint16_t type)
 }
 
 static void
-send_reject(struct avp_emu_port *port, int fd, int32_t status)
+emu_send_reject(struct avp_emu_port *port, int fd, int32_t status)
 {
 	struct avp_attach_msg m;
 
-	msg_init(&m, AVP_ATTACH_MSG_REJECT);
+	emu_msg_init(&m, AVP_ATTACH_MSG_REJECT);
 	m.status = status;
 	if (send(fd, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
 		emu_log(port, 1, "attach: REJECT not sent");
 }
 
 static int
-send_device(struct avp_emu_port *port, int fd)
+emu_send_device(struct avp_emu_port *port, int fd)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * AVP_ATTACH_FD_COUNT)];
@@ -68,7 +68,7 @@ send_device(struct avp_emu_port *port, int fd)
 	struct msghdr mh;
 	struct cmsghdr *c;
 
-	msg_init(&m, AVP_ATTACH_MSG_DEVICE);
+	emu_msg_init(&m, AVP_ATTACH_MSG_DEVICE);
 	pthread_mutex_lock(&port->lock);
 	m.memfd_size = port->map_len;
 	m.bars[AVP_BAR_REGS].offset = EMU_BAR0_OFF;
@@ -104,7 +104,7 @@ send_device(struct avp_emu_port *port, int fd)
  * port so that a new guest can attach.
  */
 static void
-guest_gone(struct avp_emu_port *port)
+emu_guest_gone(struct avp_emu_port *port)
 {
 	pthread_mutex_lock(&port->lock);
 	if (port->sock.cfd >= 0)
@@ -149,7 +149,7 @@ avp_emu_peer_allowed(const struct avp_emu_sock_opts *o, uid_t self,
 
 /* The peer's credentials against the port's options; 0 or -EACCES. */
 static int
-peer_check(struct avp_emu_port *port, int fd)
+emu_peer_check(struct avp_emu_port *port, int fd)
 {
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
@@ -175,7 +175,7 @@ peer_check(struct avp_emu_port *port, int fd)
  * 0, or -EPROTO after one log line.
  */
 static int
-hello_recv(struct avp_emu_port *port, int fd)
+emu_hello_recv(struct avp_emu_port *port, int fd)
 {
 	union {
 		struct avp_attach_msg m;
@@ -238,7 +238,7 @@ hello_recv(struct avp_emu_port *port, int fd)
 }
 
 static void
-handshake(struct avp_emu_port *port, int fd)
+emu_handshake(struct avp_emu_port *port, int fd)
 {
 	struct pollfd pfd[2] = {
 		{ fd, POLLIN, 0 },
@@ -253,18 +253,18 @@ handshake(struct avp_emu_port *port, int fd)
 		close(fd);
 		return;
 	}
-	if (peer_check(port, fd) != 0) {
+	if (emu_peer_check(port, fd) != 0) {
 		/* read, unlooked at, so that closing does not reset the
 		 * connection before the peer reads why
 		 */
 		if (recv(fd, &m, sizeof(m), MSG_DONTWAIT) < 0)
 			m.magic = 0;
-		send_reject(port, fd, -EACCES);
+		emu_send_reject(port, fd, -EACCES);
 		close(fd);
 		return;
 	}
-	if (hello_recv(port, fd) != 0) {
-		send_reject(port, fd, -EPROTO);
+	if (emu_hello_recv(port, fd) != 0) {
+		emu_send_reject(port, fd, -EPROTO);
 		close(fd);
 		return;
 	}
@@ -278,13 +278,13 @@ handshake(struct avp_emu_port *port, int fd)
 	pthread_mutex_unlock(&port->lock);
 	if (busy) {
 		emu_log(port, 1, "attach: a guest is already attached");
-		send_reject(port, fd, -EBUSY);
+		emu_send_reject(port, fd, -EBUSY);
 		close(fd);
 		return;
 	}
-	if (send_device(port, fd) != 0) {
+	if (emu_send_device(port, fd) != 0) {
 		emu_log(port, 1, "attach: DEVICE not sent");
-		guest_gone(port);
+		emu_guest_gone(port);
 		return;
 	}
 	pthread_mutex_lock(&port->lock);
@@ -294,7 +294,7 @@ handshake(struct avp_emu_port *port, int fd)
 }
 
 static void *
-sock_thread(void *arg)
+emu_sock_thread(void *arg)
 {
 	struct avp_emu_port *port = arg;
 	struct pollfd pfd[3];
@@ -327,7 +327,7 @@ sock_thread(void *arg)
 					__ATOMIC_ACQUIRE))
 				break;
 			if (force) {
-				guest_gone(port);
+				emu_guest_gone(port);
 				continue;
 			}
 		}
@@ -337,7 +337,7 @@ sock_thread(void *arg)
 
 			if (n == 0 || (n < 0 && errno != EAGAIN &&
 					errno != EINTR)) {
-				guest_gone(port);
+				emu_guest_gone(port);
 				continue;
 			}
 		}
@@ -346,7 +346,7 @@ sock_thread(void *arg)
 				SOCK_CLOEXEC);
 
 			if (fd >= 0)
-				handshake(port, fd);
+				emu_handshake(port, fd);
 		}
 	}
 	return NULL;
@@ -428,7 +428,7 @@ avp_emu_port_listen_opts(struct avp_emu_port *port, const char *path,
 		goto fail_path;
 	}
 	__atomic_store_n(&port->sock.stop, 0, __ATOMIC_RELEASE);
-	ret = pthread_create(&port->sock.thread, NULL, sock_thread, port);
+	ret = pthread_create(&port->sock.thread, NULL, emu_sock_thread, port);
 	if (ret != 0) {
 		ret = -ret;
 		goto fail_path;
@@ -455,7 +455,7 @@ avp_emu_port_listen(struct avp_emu_port *port, const char *path)
 }
 
 static void
-wake(struct avp_emu_port *port)
+emu_wake(struct avp_emu_port *port)
 {
 	uint64_t one = 1;
 
@@ -469,7 +469,7 @@ emu_sock_close(struct avp_emu_port *port)
 {
 	if (port->sock.thread_ok) {
 		__atomic_store_n(&port->sock.stop, 1, __ATOMIC_RELEASE);
-		wake(port);
+		emu_wake(port);
 		pthread_join(port->sock.thread, NULL);
 		port->sock.thread_ok = 0;
 	}
@@ -491,7 +491,7 @@ emu_sock_close(struct avp_emu_port *port)
 }
 
 static int
-pred_detached(struct avp_emu_port *port, const void *arg)
+emu_pred_detached(struct avp_emu_port *port, const void *arg)
 {
 	(void)arg;
 	return !port->sock.attached;
@@ -510,16 +510,16 @@ avp_emu_port_unplug(struct avp_emu_port *port, unsigned int timeout_ms)
 		pthread_mutex_unlock(&port->lock);
 		return -ENOTCONN;
 	}
-	msg_init(&m, AVP_ATTACH_MSG_UNPLUG);
+	emu_msg_init(&m, AVP_ATTACH_MSG_UNPLUG);
 	if (send(port->sock.cfd, &m, sizeof(m), MSG_NOSIGNAL) !=
 			(ssize_t)sizeof(m))
 		emu_log(port, 1, "UNPLUG not sent");
-	ret = emu_wait(port, pred_detached, NULL, timeout_ms);
+	ret = emu_wait(port, emu_pred_detached, NULL, timeout_ms);
 	if (ret != 0) {
 		emu_log(port, 0, "guest did not let go: closing its socket");
 		port->sock.force_close = 1;
-		wake(port);
-		emu_wait(port, pred_detached, NULL, 5000);
+		emu_wake(port);
+		emu_wait(port, emu_pred_detached, NULL, 5000);
 		ret = -ETIMEDOUT;
 	}
 	pthread_mutex_unlock(&port->lock);

@@ -67,10 +67,10 @@ static char tmp_dir[64];
 static char netns[64];
 static pid_t daemon_pid = -1;
 
-#define CHECK(cond, ...) check_report(!!(cond), __VA_ARGS__)
+#define CHECK(cond, ...) st_check_report(!!(cond), __VA_ARGS__)
 
 static void __emu_format_printf(2, 3)
-check_report(int ok, const char *fmt, ...)
+st_check_report(int ok, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -88,13 +88,13 @@ check_report(int ok, const char *fmt, ...)
 
 /* exec takes char *const argv[]; string literals are const. */
 static char *
-S(const char *s)
+st_str(const char *s)
 {
 	return (char *)(uintptr_t)s;
 }
 
 static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+st_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -105,7 +105,7 @@ rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 
 /* Runs argv, waits for it; returns its exit status or -1. */
 static int
-run_cmd(char *const argv[], int quiet)
+st_run_cmd(char *const argv[], int quiet)
 {
 	pid_t pid;
 	int st;
@@ -131,7 +131,7 @@ run_cmd(char *const argv[], int quiet)
 }
 
 static void
-cleanup(void)
+st_cleanup(void)
 {
 	if (daemon_pid > 0) {
 		kill(daemon_pid, SIGKILL);
@@ -139,13 +139,14 @@ cleanup(void)
 		daemon_pid = -1;
 	}
 	if (netns[0] != '\0') {
-		char *argv[] = { S("ip"), S("netns"), S("del"), netns, NULL };
+		char *argv[] = { st_str("ip"), st_str("netns"), st_str("del"),
+			netns, NULL };
 
-		run_cmd(argv, 1);
+		st_run_cmd(argv, 1);
 		netns[0] = '\0';
 	}
 	if (tmp_dir[0] != '\0') {
-		nftw(tmp_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+		nftw(tmp_dir, st_rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 		tmp_dir[0] = '\0';
 	}
 }
@@ -155,10 +156,11 @@ cleanup(void)
  * leave no daemon, namespace or temporary directory behind.
  */
 static void
-on_signal(int sig)
+st_on_signal(int sig)
 {
-	char *const ns_argv[] = { S("ip"), S("netns"), S("del"), netns, NULL };
-	char *const rm_argv[] = { S("rm"), S("-rf"), tmp_dir, NULL };
+	char *const ns_argv[] = { st_str("ip"), st_str("netns"), st_str("del"),
+		netns, NULL };
+	char *const rm_argv[] = { st_str("rm"), st_str("-rf"), tmp_dir, NULL };
 	pid_t pid;
 
 	if (daemon_pid > 0) {
@@ -183,15 +185,15 @@ on_signal(int sig)
 }
 
 static int
-finish(void)
+st_finish(void)
 {
-	cleanup();
+	st_cleanup();
 	printf("%u passed, %u failed\n", n_pass, n_fail);
 	return n_fail == 0 ? 0 : 1;
 }
 
 static void __emu_noreturn __emu_format_printf(1, 2)
-fatal(const char *fmt, ...)
+st_fatal(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -201,7 +203,7 @@ fatal(const char *fmt, ...)
 	va_end(ap);
 	printf(" (giving up)\n");
 	n_fail++;
-	exit(finish());
+	exit(st_finish());
 }
 
 /* ---- the daemon as a child ------------------------------------------- */
@@ -219,13 +221,13 @@ struct daemon {
 };
 
 static void
-daemon_spawn(struct daemon *d, char *const argv[])
+st_daemon_spawn(struct daemon *d, char *const argv[])
 {
 	int in[2], out[2];
 
 	memset(d, 0, sizeof(*d));
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
-		fatal("pipe: %s", strerror(errno));
+		st_fatal("pipe: %s", strerror(errno));
 	printf("# running:");
 	for (int i = 0; argv[i] != NULL; i++)
 		printf(" %s", argv[i]);
@@ -233,7 +235,7 @@ daemon_spawn(struct daemon *d, char *const argv[])
 	fflush(stdout);
 	d->pid = fork();
 	if (d->pid < 0)
-		fatal("fork: %s", strerror(errno));
+		st_fatal("fork: %s", strerror(errno));
 	if (d->pid == 0) {
 		/* The daemon must not outlive the test. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -251,13 +253,13 @@ daemon_spawn(struct daemon *d, char *const argv[])
 	d->cap = 65536;
 	d->log = malloc(d->cap);
 	if (d->log == NULL)
-		fatal("out of memory");
+		st_fatal("out of memory");
 	d->log[0] = '\0';
 }
 
 /* Reads what the daemon printed, waiting up to timeout_ms. */
 static void
-daemon_read(struct daemon *d, int timeout_ms)
+st_daemon_read(struct daemon *d, int timeout_ms)
 {
 	struct pollfd pfd = { d->out_fd, POLLIN, 0 };
 	ssize_t n;
@@ -268,7 +270,7 @@ daemon_read(struct daemon *d, int timeout_ms)
 		d->cap *= 2;
 		d->log = realloc(d->log, d->cap);
 		if (d->log == NULL)
-			fatal("out of memory");
+			st_fatal("out of memory");
 	}
 	n = read(d->out_fd, d->log + d->len, 4096);
 	if (n <= 0) {
@@ -289,7 +291,7 @@ typedef void (*service_fn)(void *arg);
  * Lines before it are passed over (they stay in d->log).
  */
 static char *
-daemon_expect(struct daemon *d, const char *prefix, unsigned int timeout_ms,
+st_daemon_expect(struct daemon *d, const char *prefix, unsigned int timeout_ms,
 		service_fn service, void *arg)
 {
 	uint64_t deadline = avp_tg_now_ms() + timeout_ms;
@@ -313,9 +315,9 @@ daemon_expect(struct daemon *d, const char *prefix, unsigned int timeout_ms,
 			break;
 		if (service != NULL) {
 			service(arg);
-			daemon_read(d, 0);
+			st_daemon_read(d, 0);
 		} else {
-			daemon_read(d, 50);
+			st_daemon_read(d, 50);
 		}
 	}
 	printf("FAIL: %s waiting for a line starting with '%s' from avp-hostd\n",
@@ -326,39 +328,39 @@ daemon_expect(struct daemon *d, const char *prefix, unsigned int timeout_ms,
 }
 
 static void
-daemon_cmd(struct daemon *d, const char *cmd)
+st_daemon_cmd(struct daemon *d, const char *cmd)
 {
 	size_t len = strlen(cmd);
 
 	printf("# command: %s", cmd);
 	fflush(stdout);
 	if (write(d->in_fd, cmd, len) != (ssize_t)len)
-		fatal("writing '%s' to avp-hostd: %s", cmd, strerror(errno));
+		st_fatal("writing '%s' to avp-hostd: %s", cmd, strerror(errno));
 }
 
 /* Sends one command line and checks the line that answers it. */
 static void
-daemon_cmd_check(struct daemon *d, const char *cmd, const char *want)
+st_daemon_cmd_check(struct daemon *d, const char *cmd, const char *want)
 {
 	char buf[256];
 	char *line;
 
 	snprintf(buf, sizeof(buf), "%s\n", cmd);
-	daemon_cmd(d, buf);
-	line = daemon_expect(d, want, CMD_MS, NULL, NULL);
+	st_daemon_cmd(d, buf);
+	line = st_daemon_expect(d, want, CMD_MS, NULL, NULL);
 	CHECK(line != NULL, "%s: %s", cmd, want);
 	free(line);
 }
 
 /* Waits for the daemon to exit; returns its exit code or -1. */
 static int
-daemon_wait_exit(struct daemon *d, unsigned int timeout_ms)
+st_daemon_wait_exit(struct daemon *d, unsigned int timeout_ms)
 {
 	uint64_t deadline = avp_tg_now_ms() + timeout_ms;
 	pid_t r;
 
 	while (!d->eof && avp_tg_now_ms() <= deadline)
-		daemon_read(d, 50);
+		st_daemon_read(d, 50);
 	for (;;) {
 		r = waitpid(d->pid, &d->status, WNOHANG);
 		if (r == d->pid)
@@ -383,7 +385,7 @@ daemon_wait_exit(struct daemon *d, unsigned int timeout_ms)
 
 /* Value of "key=" in a line, or UINT64_MAX. */
 static uint64_t
-kv(const char *line, const char *key)
+st_kv(const char *line, const char *key)
 {
 	const char *p = line;
 	size_t klen = strlen(key);
@@ -398,7 +400,7 @@ kv(const char *line, const char *key)
 }
 
 static int
-path_gone(const char *path)
+st_path_gone(const char *path)
 {
 	struct stat st;
 
@@ -408,7 +410,7 @@ path_gone(const char *path)
 /* ---- raw guests -------------------------------------------------------- */
 
 static int
-guest_up(struct avp_tg *g, const char *path, const char *name)
+st_guest_up(struct avp_tg *g, const char *path, const char *name)
 {
 	int rc;
 
@@ -445,7 +447,7 @@ static uint8_t rx_buf[AVP_EMU_FRAME_MAX];
  * frames that arrived intact and in order.
  */
 static unsigned int
-transfer(struct avp_tg *src, struct avp_tg *dst, unsigned int n,
+st_transfer(struct avp_tg *src, struct avp_tg *dst, unsigned int n,
 		uint64_t seq0, const char *what)
 {
 	unsigned int good = 0, bad_reported = 0;
@@ -510,7 +512,7 @@ transfer(struct avp_tg *src, struct avp_tg *dst, unsigned int n,
 /* ---- scenario: xconnect ---------------------------------------------- */
 
 static char *
-control_query(const char *path, const char *cmd, unsigned int timeout_ms)
+st_control_query(const char *path, const char *cmd, unsigned int timeout_ms)
 {
 	struct sockaddr_un sa;
 	uint64_t deadline = avp_tg_now_ms() + timeout_ms;
@@ -549,7 +551,7 @@ control_query(const char *path, const char *cmd, unsigned int timeout_ms)
 
 /* A socket file nobody listens on any more. */
 static int
-make_stale_socket(const char *path)
+st_make_stale_socket(const char *path)
 {
 	struct sockaddr_un sa;
 	int fd, rc;
@@ -566,7 +568,7 @@ make_stale_socket(const char *path)
 }
 
 static int
-scenario_xconnect(const char *hostd)
+st_scenario_xconnect(const char *hostd)
 {
 	char sa[96], sb[96], ctl[96], pa[160], pb[160], *line;
 	struct avp_tg ga, gb;
@@ -580,73 +582,74 @@ scenario_xconnect(const char *hostd)
 	snprintf(ctl, sizeof(ctl), "%s/ctl.sock", tmp_dir);
 	snprintf(pa, sizeof(pa), "a,socket=%s", sa);
 	snprintf(pb, sizeof(pb), "b,socket=%s,mac=02:00:00:00:00:0b", sb);
-	CHECK(make_stale_socket(sa) == 0,
+	CHECK(st_make_stale_socket(sa) == 0,
 		"a stale socket file is left at %s (as after a crash)", sa);
 	{
-		char *argv[] = { S(hostd), S("--mode"), S("xconnect"),
-			S("--port"), pa, S("--port"), pb,
-			S("--control"), ctl, NULL };
+		char *argv[] = { st_str(hostd), st_str("--mode"),
+			st_str("xconnect"), st_str("--port"), pa,
+			st_str("--port"), pb,
+			st_str("--control"), ctl, NULL };
 
-		daemon_spawn(&d, argv);
+		st_daemon_spawn(&d, argv);
 	}
-	line = daemon_expect(&d, "avp-hostd: ready: 2 ports", READY_MS,
+	line = st_daemon_expect(&d, "avp-hostd: ready: 2 ports", READY_MS,
 			NULL, NULL);
 	if (line == NULL)
-		fatal("avp-hostd did not become ready");
+		st_fatal("avp-hostd did not become ready");
 	free(line);
 
 	{
-		char *argv[] = { S(hostd), S("--no-stdin"), S("--port"), pa,
-			NULL };
+		char *argv[] = { st_str(hostd), st_str("--no-stdin"),
+			st_str("--port"), pa, NULL };
 
-		CHECK(run_cmd(argv, 0) == 1,
+		CHECK(st_run_cmd(argv, 0) == 1,
 			"a second avp-hostd on the same socket fails with exit code 1");
 	}
 
-	CHECK(guest_up(&ga, sa, "guest-a") == 0,
+	CHECK(st_guest_up(&ga, sa, "guest-a") == 0,
 		"guest A attaches, CONFIGURE and SET_LINK 1 accepted");
-	CHECK(guest_up(&gb, sb, "guest-b") == 0,
+	CHECK(st_guest_up(&gb, sb, "guest-b") == 0,
 		"guest B attaches, CONFIGURE and SET_LINK 1 accepted");
 	if (n_fail != 0)
-		fatal("the guests could not attach");
+		st_fatal("the guests could not attach");
 	CHECK(gb.devinfo->mac[5] == 0x0b && gb.devinfo->mac[0] == 0x02,
 		"port b advertises mac=02:00:00:00:00:0b");
 
-	good = transfer(&ga, &gb, n, 0, "a->b");
+	good = st_transfer(&ga, &gb, n, 0, "a->b");
 	CHECK(good == n, "a->b: %u of %u frames (60..9238 bytes, 1..5 segments) intact and in order",
 		good, n);
-	good = transfer(&gb, &ga, n, 100000, "b->a");
+	good = st_transfer(&gb, &ga, n, 100000, "b->a");
 	CHECK(good == n, "b->a: %u of %u frames intact and in order", good,
 		n);
 
-	daemon_cmd(&d, "stats a\n");
-	line = daemon_expect(&d, "stats a: ", CMD_MS, NULL, NULL);
-	CHECK(kv(line, "tx_frames") == n && kv(line, "rx_frames") == n &&
-		kv(line, "violations") == 0 && kv(line, "attached") == 1,
+	st_daemon_cmd(&d, "stats a\n");
+	line = st_daemon_expect(&d, "stats a: ", CMD_MS, NULL, NULL);
+	CHECK(st_kv(line, "tx_frames") == n && st_kv(line, "rx_frames") == n &&
+		st_kv(line, "violations") == 0 && st_kv(line, "attached") == 1,
 		"stats a (stdin): tx_frames=%u rx_frames=%u violations=0 attached=1",
 		n, n);
 	free(line);
 
-	line = control_query(ctl, "stats b\nstate b\n", CMD_MS);
+	line = st_control_query(ctl, "stats b\nstate b\n", CMD_MS);
 	CHECK(line != NULL && strstr(line, "stats b: ") != NULL &&
-		kv(strstr(line, "stats b: "), "rx_frames") == n &&
-		kv(strstr(line, "stats b: "), "tx_frames") == n,
+		st_kv(strstr(line, "stats b: "), "rx_frames") == n &&
+		st_kv(strstr(line, "stats b: "), "tx_frames") == n,
 		"stats b (control socket): rx_frames=%u tx_frames=%u", n, n);
 	CHECK(line != NULL && strstr(line, "state b: ") != NULL &&
 		strstr(strstr(line, "state b: "), "link=up") != NULL &&
-		kv(strstr(line, "state b: "), "configured") == 1,
+		st_kv(strstr(line, "state b: "), "configured") == 1,
 		"state b (control socket): configured=1 link=up");
 	if (line != NULL)
 		printf("# control socket answered:\n%s", line);
 	free(line);
 
-	daemon_cmd(&d, "bogus\n");
-	line = daemon_expect(&d, "error: unknown command 'bogus'", CMD_MS,
+	st_daemon_cmd(&d, "bogus\n");
+	line = st_daemon_expect(&d, "error: unknown command 'bogus'", CMD_MS,
 			NULL, NULL);
 	CHECK(line != NULL, "an unknown command is answered with an error");
 	free(line);
-	daemon_cmd(&d, "stats nosuch\n");
-	line = daemon_expect(&d, "error: stats: no port 'nosuch'", CMD_MS,
+	st_daemon_cmd(&d, "stats nosuch\n");
+	line = st_daemon_expect(&d, "error: stats: no port 'nosuch'", CMD_MS,
 			NULL, NULL);
 	CHECK(line != NULL, "an unknown port is answered with an error");
 	free(line);
@@ -656,36 +659,36 @@ scenario_xconnect(const char *hostd)
 	avp_tg_close(&ga);
 	avp_tg_close(&gb);
 
-	daemon_cmd(&d, "quit\n");
-	line = daemon_expect(&d, "quit: ok", CMD_MS, NULL, NULL);
+	st_daemon_cmd(&d, "quit\n");
+	line = st_daemon_expect(&d, "quit: ok", CMD_MS, NULL, NULL);
 	CHECK(line != NULL, "quit is acknowledged");
 	free(line);
-	code = daemon_wait_exit(&d, EXIT_MS);
+	code = st_daemon_wait_exit(&d, EXIT_MS);
 	CHECK(code == 0, "avp-hostd exits with code 0 after quit (got %d)",
 		code);
 	CHECK(strstr(d.log, "avp-hostd: statistics") != NULL,
 		"exit statistics are printed");
 	line = strstr(d.log, "\nstats a: ");
-	CHECK(line != NULL && kv(line, "tx_frames") == n &&
-		kv(line, "rx_frames") == n && kv(line, "violations") == 0,
+	CHECK(line != NULL && st_kv(line, "tx_frames") == n &&
+		st_kv(line, "rx_frames") == n && st_kv(line, "violations") == 0,
 		"exit statistics of a: tx_frames=%u rx_frames=%u violations=0",
 		n, n);
 	line = strstr(d.log, "\nstats b: ");
-	CHECK(line != NULL && kv(line, "tx_frames") == n &&
-		kv(line, "rx_frames") == n && kv(line, "violations") == 0,
+	CHECK(line != NULL && st_kv(line, "tx_frames") == n &&
+		st_kv(line, "rx_frames") == n && st_kv(line, "violations") == 0,
 		"exit statistics of b: tx_frames=%u rx_frames=%u violations=0",
 		n, n);
-	CHECK(path_gone(sa) && path_gone(sb),
+	CHECK(st_path_gone(sa) && st_path_gone(sb),
 		"no port socket file remains");
-	CHECK(path_gone(ctl), "no control socket file remains");
+	CHECK(st_path_gone(ctl), "no control socket file remains");
 	free(d.log);
-	return finish();
+	return st_finish();
 }
 
 /* ---- scenario: migrate and unplug ------------------------------------- */
 
 static void
-serve_migration(void *arg)
+st_serve_migration(void *arg)
 {
 	avp_tg_mig_service(arg, 10);
 }
@@ -697,7 +700,7 @@ struct unplug_ctx {
 };
 
 static void
-serve_unplug(void *arg)
+st_serve_unplug(void *arg)
 {
 	struct unplug_ctx *u = arg;
 
@@ -716,7 +719,7 @@ serve_unplug(void *arg)
 }
 
 static int
-scenario_migrate(const char *hostd)
+st_scenario_migrate(const char *hostd)
 {
 	char sock[96], pidfile[96], spec[200], *line, buf[32];
 	struct avp_tg g;
@@ -732,16 +735,16 @@ scenario_migrate(const char *hostd)
 	snprintf(spec, sizeof(spec), "m,socket=%s,mode=loopback,queues=2",
 		sock);
 	{
-		char *argv[] = { S(hostd), S("--port"), spec,
-			S("--pidfile"), pidfile,
-			S("--ack-timeout"), S("2000"), NULL };
+		char *argv[] = { st_str(hostd), st_str("--port"), spec,
+			st_str("--pidfile"), pidfile,
+			st_str("--ack-timeout"), st_str("2000"), NULL };
 
-		daemon_spawn(&d, argv);
+		st_daemon_spawn(&d, argv);
 	}
-	line = daemon_expect(&d, "avp-hostd: ready: 1 port", READY_MS, NULL,
+	line = st_daemon_expect(&d, "avp-hostd: ready: 1 port", READY_MS, NULL,
 			NULL);
 	if (line == NULL)
-		fatal("avp-hostd did not become ready");
+		st_fatal("avp-hostd did not become ready");
 	free(line);
 	fd = open(pidfile, O_RDONLY);
 	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
@@ -750,92 +753,97 @@ scenario_migrate(const char *hostd)
 	buf[n > 0 ? n : 0] = '\0';
 	CHECK(atol(buf) == (long)d.pid, "pid file holds the daemon's pid");
 
-	if (guest_up(&g, sock, "guest-m") != 0)
-		fatal("the guest could not attach");
-	good = transfer(&g, &g, 32, seq, "loopback");
+	if (st_guest_up(&g, sock, "guest-m") != 0)
+		st_fatal("the guest could not attach");
+	good = st_transfer(&g, &g, 32, seq, "loopback");
 	CHECK(good == 32, "loopback before migration: %u of 32 frames",
 		good);
 	seq += 1000;
 
 	/* Plain migration. */
 	ev = g.mig_events;
-	daemon_cmd(&d, "migrate m\n");
-	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	st_daemon_cmd(&d, "migrate m\n");
+	line = st_daemon_expect(&d, "migrate m: ", CMD_MS, st_serve_migration,
+			&g);
 	CHECK(line != NULL && strncmp(line, "migrate m: ok", 13) == 0 &&
-		kv(line, "detach_us") != UINT64_MAX &&
-		kv(line, "attach_us") != UINT64_MAX &&
-		kv(line, "frames_lost") != UINT64_MAX &&
-		kv(line, "reconfigured") == 1,
+		st_kv(line, "detach_us") != UINT64_MAX &&
+		st_kv(line, "attach_us") != UINT64_MAX &&
+		st_kv(line, "frames_lost") != UINT64_MAX &&
+		st_kv(line, "reconfigured") == 1,
 		"migrate m: ok with detach_us, attach_us, frames_lost, reconfigured=1");
 	CHECK(g.mig_events - ev == 2 && !g.detached,
 		"the guest handled DETACHED and ATTACHED (%u events)",
 		g.mig_events - ev);
 	free(line);
-	good = transfer(&g, &g, 32, seq, "loopback after migrate");
+	good = st_transfer(&g, &g, 32, seq, "loopback after migrate");
 	CHECK(good == 32, "loopback after migration: %u of 32 frames", good);
 	seq += 1000;
 
 	/* Reordered memory map. */
-	daemon_cmd(&d, "migrate m reorder\n");
-	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	st_daemon_cmd(&d, "migrate m reorder\n");
+	line = st_daemon_expect(&d, "migrate m: ", CMD_MS, st_serve_migration,
+			&g);
 	CHECK(line != NULL && strncmp(line, "migrate m: ok", 13) == 0 &&
 		strstr(line, "reordered") != NULL,
 		"migrate m reorder: ok");
 	free(line);
-	good = transfer(&g, &g, 32, seq, "loopback after reorder");
+	good = st_transfer(&g, &g, 32, seq, "loopback after reorder");
 	CHECK(good == 32, "loopback after a reordered migration: %u of 32",
 		good);
 	seq += 1000;
 
 	/* A destination with another rx queue minimum, and back. */
-	daemon_cmd(&d, "migrate m rxq_min=2\n");
-	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	st_daemon_cmd(&d, "migrate m rxq_min=2\n");
+	line = st_daemon_expect(&d, "migrate m: ", CMD_MS, st_serve_migration,
+			&g);
 	CHECK(line != NULL && strncmp(line, "migrate m: ok", 13) == 0 &&
 		strstr(line, " rxq_min=2") != NULL,
 		"migrate m rxq_min=2: ok");
 	free(line);
-	daemon_cmd(&d, "state m\n");
-	line = daemon_expect(&d, "state m: ", CMD_MS, serve_migration, &g);
-	CHECK(kv(line, "rx_queues") == 2,
+	st_daemon_cmd(&d, "state m\n");
+	line = st_daemon_expect(&d, "state m: ", CMD_MS, st_serve_migration,
+			&g);
+	CHECK(st_kv(line, "rx_queues") == 2,
 		"the guest re-configured 2 rx queues on the new host");
 	free(line);
-	daemon_cmd(&d, "migrate m rxq_min=1\n");
-	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	st_daemon_cmd(&d, "migrate m rxq_min=1\n");
+	line = st_daemon_expect(&d, "migrate m: ", CMD_MS, st_serve_migration,
+			&g);
 	CHECK(line != NULL && strncmp(line, "migrate m: ok", 13) == 0,
 		"migrate m rxq_min=1: ok");
 	free(line);
 	CHECK(avp_tg_configure(&g, 1, 1, 0, 1) == 0,
 		"the guest goes back to 1 rx queue");
-	daemon_cmd(&d, "migrate m colour=blue\n");
-	line = daemon_expect(&d, "error: migrate: unknown option 'colour'",
-			CMD_MS, serve_migration, &g);
+	st_daemon_cmd(&d, "migrate m colour=blue\n");
+	line = st_daemon_expect(&d, "error: migrate: unknown option 'colour'",
+			CMD_MS, st_serve_migration, &g);
 	CHECK(line != NULL, "an unknown migrate option is an error");
 	free(line);
-	daemon_cmd(&d, "migrate m rxq_min=9\n");
-	line = daemon_expect(&d, "error: migrate: rxq_min=9: must be a number in 1..8",
-			CMD_MS, serve_migration, &g);
+	st_daemon_cmd(&d, "migrate m rxq_min=9\n");
+	line = st_daemon_expect(&d, "error: migrate: rxq_min=9: must be a number in 1..8",
+			CMD_MS, st_serve_migration, &g);
 	CHECK(line != NULL, "an out-of-range migrate option is an error");
 	free(line);
 
 	/* Periodic migrations. */
 	ev = g.mig_events;
-	daemon_cmd(&d, "migrate-every m 30\n");
-	line = daemon_expect(&d, "migrate-every m: ", CMD_MS, serve_migration,
-			&g);
+	st_daemon_cmd(&d, "migrate-every m 30\n");
+	line = st_daemon_expect(&d, "migrate-every m: ", CMD_MS,
+			st_serve_migration, &g);
 	CHECK(line != NULL && strstr(line, ": ok, every 30 ms") != NULL,
 		"migrate-every m 30 is accepted");
 	free(line);
 	deadline = avp_tg_now_ms() + 15000;
 	while (g.mig_events - ev < 6 && avp_tg_now_ms() < deadline) {
 		avp_tg_mig_service(&g, 10);
-		daemon_read(&d, 0);
+		st_daemon_read(&d, 0);
 	}
 	CHECK(g.mig_events - ev >= 6,
 		"three periodic migrations reach the guest (%u events)",
 		g.mig_events - ev);
-	daemon_cmd(&d, "migrate-every m 0\n");
-	line = daemon_expect(&d, "migrate-every m: stopped", CMD_MS,
-			serve_migration, &g);
+	st_daemon_cmd(&d, "migrate-every m 0\n");
+	line = st_daemon_expect(&d, "migrate-every m: stopped", CMD_MS,
+			st_serve_migration, &g);
 	ok = line != NULL && strstr(line, "(") != NULL ?
 		strtoull(strstr(line, "(") + 1, NULL, 10) : 0;
 	CHECK(line != NULL && ok >= 3 && strstr(line, " 0 failed") != NULL,
@@ -846,36 +854,38 @@ scenario_migrate(const char *hostd)
 	 */
 	while (g.detached && avp_tg_mig_service(&g, 500) == 1)
 		;
-	good = transfer(&g, &g, 32, seq, "loopback after migrate-every");
+	good = st_transfer(&g, &g, 32, seq, "loopback after migrate-every");
 	CHECK(good == 32, "loopback after periodic migrations: %u of 32",
 		good);
 	seq += 1000;
 
 	/* The guest refuses (acknowledges ERROR). */
 	g.mig_force_error = 1;
-	daemon_cmd(&d, "migrate m\n");
-	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	st_daemon_cmd(&d, "migrate m\n");
+	line = st_daemon_expect(&d, "migrate m: ", CMD_MS, st_serve_migration,
+			&g);
 	CHECK(line != NULL && strncmp(line, "migrate m: failed", 17) == 0,
 		"migrate m: failed when the guest acknowledges ERROR");
 	free(line);
 	g.mig_force_error = 0;
-	daemon_cmd(&d, "state m\n");
-	line = daemon_expect(&d, "state m: ", CMD_MS, serve_migration, &g);
-	CHECK(line != NULL && kv(line, "configured") == 1 &&
+	st_daemon_cmd(&d, "state m\n");
+	line = st_daemon_expect(&d, "state m: ", CMD_MS, st_serve_migration,
+			&g);
+	CHECK(line != NULL && st_kv(line, "configured") == 1 &&
 		strstr(line, "link=up") != NULL,
 		"after the refused migration the host keeps configured=1 link=up");
 	free(line);
-	daemon_cmd(&d, "migrate nosuch\n");
-	line = daemon_expect(&d, "error: migrate: no port 'nosuch'", CMD_MS,
-			serve_migration, &g);
+	st_daemon_cmd(&d, "migrate nosuch\n");
+	line = st_daemon_expect(&d, "error: migrate: no port 'nosuch'", CMD_MS,
+			st_serve_migration, &g);
 	CHECK(line != NULL, "migrate of an unknown port is an error");
 	free(line);
 
 	/* Unplug: the guest sees UNPLUG and lets go. */
 	memset(&u, 0, sizeof(u));
 	u.g = &g;
-	daemon_cmd(&d, "unplug m\n");
-	line = daemon_expect(&d, "unplug m: ", CMD_MS, serve_unplug, &u);
+	st_daemon_cmd(&d, "unplug m\n");
+	line = st_daemon_expect(&d, "unplug m: ", CMD_MS, st_serve_unplug, &u);
 	CHECK(u.seen, "the guest received UNPLUG");
 	CHECK(line != NULL && strncmp(line, "unplug m: ok", 12) == 0,
 		"unplug m: ok, the guest released the port");
@@ -884,19 +894,20 @@ scenario_migrate(const char *hostd)
 		avp_tg_close(&g);
 
 	/* Hot-plug again: a new guest attaches to the same socket. */
-	CHECK(guest_up(&g, sock, "guest-m2") == 0,
+	CHECK(st_guest_up(&g, sock, "guest-m2") == 0,
 		"a new guest attaches after the unplug");
-	good = transfer(&g, &g, 32, seq, "loopback after re-attach");
+	good = st_transfer(&g, &g, 32, seq, "loopback after re-attach");
 	CHECK(good == 32, "loopback after re-attach: %u of 32", good);
-	daemon_cmd(&d, "migrate\n");
-	line = daemon_expect(&d, "migrate m: ", CMD_MS, serve_migration, &g);
+	st_daemon_cmd(&d, "migrate\n");
+	line = st_daemon_expect(&d, "migrate m: ", CMD_MS, st_serve_migration,
+			&g);
 	CHECK(line != NULL && strncmp(line, "migrate m: ok", 13) == 0,
 		"migrate (no port name, one port) after re-attach: ok");
 	free(line);
 
 	/* Unplug that the guest ignores: forced. */
-	daemon_cmd(&d, "unplug m 300\n");
-	line = daemon_expect(&d, "unplug m: ", CMD_MS, NULL, NULL);
+	st_daemon_cmd(&d, "unplug m 300\n");
+	line = st_daemon_expect(&d, "unplug m: ", CMD_MS, NULL, NULL);
 	CHECK(line != NULL && strncmp(line, "unplug m: forced", 16) == 0,
 		"unplug m 300 is forced when the guest does not react");
 	free(line);
@@ -904,32 +915,32 @@ scenario_migrate(const char *hostd)
 	CHECK(code == 1 || code == 2,
 		"the ignoring guest sees UNPLUG or a closed socket");
 	avp_tg_close(&g);
-	daemon_cmd(&d, "stats m\n");
-	line = daemon_expect(&d, "stats m: ", CMD_MS, NULL, NULL);
-	CHECK(line != NULL && kv(line, "attached") == 0 &&
-		kv(line, "migrations") >= 6,
+	st_daemon_cmd(&d, "stats m\n");
+	line = st_daemon_expect(&d, "stats m: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && st_kv(line, "attached") == 0 &&
+		st_kv(line, "migrations") >= 6,
 		"stats m: attached=0 and at least 6 migrations");
 	free(line);
 
 	/* SIGTERM: clean shutdown. */
 	kill(d.pid, SIGTERM);
-	code = daemon_wait_exit(&d, EXIT_MS);
+	code = st_daemon_wait_exit(&d, EXIT_MS);
 	CHECK(code == 0, "avp-hostd exits with code 0 on SIGTERM (got %d)",
 		code);
 	CHECK(strstr(d.log, "avp-hostd: statistics") != NULL &&
 		strstr(d.log, "\nstats m: ") != NULL,
 		"statistics are printed on SIGTERM");
-	CHECK(path_gone(sock), "no socket file remains");
-	CHECK(path_gone(pidfile), "no pid file remains");
+	CHECK(st_path_gone(sock), "no socket file remains");
+	CHECK(st_path_gone(pidfile), "no pid file remains");
 	free(d.log);
-	return finish();
+	return st_finish();
 }
 
 /* ---- scenario: gen, sink, capture -------------------------------------- */
 
 /* Repeats "stats PORT" until key reaches want; returns the last value. */
 static uint64_t
-stats_until(struct daemon *d, const char *port, const char *key,
+st_stats_until(struct daemon *d, const char *port, const char *key,
 		uint64_t want, unsigned int timeout_ms)
 {
 	uint64_t deadline = avp_tg_now_ms() + timeout_ms, v = UINT64_MAX;
@@ -940,9 +951,9 @@ stats_until(struct daemon *d, const char *port, const char *key,
 	do {
 		char *line;
 
-		daemon_cmd(d, cmd);
-		line = daemon_expect(d, prefix, CMD_MS, NULL, NULL);
-		v = kv(line, key);
+		st_daemon_cmd(d, cmd);
+		line = st_daemon_expect(d, prefix, CMD_MS, NULL, NULL);
+		v = st_kv(line, key);
 		free(line);
 		if (v == want)
 			break;
@@ -952,7 +963,7 @@ stats_until(struct daemon *d, const char *port, const char *key,
 }
 
 static int
-scenario_modes(const char *hostd)
+st_scenario_modes(const char *hostd)
 {
 	static const uint16_t gen_sizes[] = { 64, 512, 1518 };
 	char sg[96], ss[96], sc[96], pg[160], ps[160], pc[160], *line;
@@ -972,21 +983,21 @@ scenario_modes(const char *hostd)
 		"c,socket=%s,mode=capture,max_frame=1522,rx_split=random:3",
 		sc);
 	{
-		char *argv[] = { S(hostd), S("--mode"), S("sink"),
-			S("--port"), pg, S("--port"), ps, S("--port"), pc,
-			NULL };
+		char *argv[] = { st_str(hostd), st_str("--mode"),
+			st_str("sink"), st_str("--port"), pg,
+			st_str("--port"), ps, st_str("--port"), pc, NULL };
 
-		daemon_spawn(&d, argv);
+		st_daemon_spawn(&d, argv);
 	}
-	line = daemon_expect(&d, "avp-hostd: ready: 3 ports", READY_MS,
+	line = st_daemon_expect(&d, "avp-hostd: ready: 3 ports", READY_MS,
 			NULL, NULL);
 	if (line == NULL)
-		fatal("avp-hostd did not become ready");
+		st_fatal("avp-hostd did not become ready");
 	free(line);
-	if (guest_up(&gg, sg, "guest-g") != 0 ||
-			guest_up(&gs, ss, "guest-s") != 0 ||
-			guest_up(&gc, sc, "guest-c") != 0)
-		fatal("the guests could not attach");
+	if (st_guest_up(&gg, sg, "guest-g") != 0 ||
+			st_guest_up(&gs, ss, "guest-s") != 0 ||
+			st_guest_up(&gc, sc, "guest-c") != 0)
+		st_fatal("the guests could not attach");
 	CHECK(gc.devinfo->max_frame_len == 1522,
 		"port c advertises max_frame=1522");
 
@@ -1013,15 +1024,15 @@ scenario_modes(const char *hostd)
 	CHECK(good == 90,
 		"gen: %u of 90 generated frames (64/512/1518 in turn, to the port MAC, rx_segs=3: 3 segments each) verified in order",
 		good);
-	daemon_cmd_check(&d, "rx-segs g 1", "rx-segs g: ok");
-	daemon_cmd_check(&d, "rx-split g random:7",
+	st_daemon_cmd_check(&d, "rx-segs g 1", "rx-segs g: ok");
+	st_daemon_cmd_check(&d, "rx-split g random:7",
 		"rx-split g: ok, random, seed 7");
-	daemon_cmd_check(&d, "rx-split g sometimes",
+	st_daemon_cmd_check(&d, "rx-split g sometimes",
 		"error: rx-split: usage: rx-split PORT");
-	daemon_cmd_check(&d, "rx-split g off", "rx-split g: ok, off");
+	st_daemon_cmd_check(&d, "rx-split g off", "rx-split g: ok, off");
 	CHECK(avp_tg_rx_wait(&gg, 1, rx_buf, sizeof(rx_buf), NULL, 200) ==
 		-ETIMEDOUT, "gen: count=90 stops the generator");
-	v = stats_until(&d, "g", "gen_frames", 90, 5000);
+	v = st_stats_until(&d, "g", "gen_frames", 90, 5000);
 	CHECK(v == 90, "stats g: gen_frames=90 (got %" PRIu64 ")", v);
 
 	/* sink (the --mode default): 40 frames verified and counted. */
@@ -1035,24 +1046,25 @@ scenario_modes(const char *hostd)
 			break;
 		}
 	}
-	v = stats_until(&d, "s", "sink_frames", 40, 5000);
+	v = st_stats_until(&d, "s", "sink_frames", 40, 5000);
 	CHECK(v == 40, "stats s: sink_frames=40 (got %" PRIu64 ")", v);
-	daemon_cmd(&d, "stats s\n");
-	line = daemon_expect(&d, "stats s: ", CMD_MS, NULL, NULL);
+	st_daemon_cmd(&d, "stats s\n");
+	line = st_daemon_expect(&d, "stats s: ", CMD_MS, NULL, NULL);
 	CHECK(line != NULL && strstr(line, "mode=sink") != NULL &&
-		kv(line, "sink_bad") == 0 && kv(line, "sink_seq_gaps") == 0,
+		st_kv(line, "sink_bad") == 0 &&
+		st_kv(line, "sink_seq_gaps") == 0,
 		"stats s: mode=sink sink_bad=0 sink_seq_gaps=0");
 	free(line);
-	daemon_cmd(&d, "stats-reset s\n");
-	line = daemon_expect(&d, "stats-reset s: ok", CMD_MS, NULL, NULL);
+	st_daemon_cmd(&d, "stats-reset s\n");
+	line = st_daemon_expect(&d, "stats-reset s: ok", CMD_MS, NULL, NULL);
 	CHECK(line != NULL, "stats-reset s: ok");
 	free(line);
-	v = stats_until(&d, "s", "sink_frames", 0, 1000);
+	v = st_stats_until(&d, "s", "sink_frames", 0, 1000);
 	CHECK(v == 0, "stats s after the reset: sink_frames=0");
 
 	/* Fault injection by command. */
-	daemon_cmd(&d, "fault s ctrl_status -5 1\n");
-	line = daemon_expect(&d, "fault s: ", CMD_MS, NULL, NULL);
+	st_daemon_cmd(&d, "fault s ctrl_status -5 1\n");
+	line = st_daemon_expect(&d, "fault s: ", CMD_MS, NULL, NULL);
 	CHECK(line != NULL && strstr(line, "ok, ctrl_status armed for the next 1 event") != NULL,
 		"fault s ctrl_status -5 1: armed");
 	free(line);
@@ -1060,26 +1072,26 @@ scenario_modes(const char *hostd)
 	CHECK((int64_t)v == -5, "the next request is answered with -5 (got %d)",
 		(int)(int64_t)v);
 	CHECK(avp_tg_set_link(&gs, 1) == 0, "the one after it succeeds");
-	daemon_cmd(&d, "fault s ctrl_status 0 0\n");
-	line = daemon_expect(&d, "fault s: ", CMD_MS, NULL, NULL);
+	st_daemon_cmd(&d, "fault s ctrl_status 0 0\n");
+	line = st_daemon_expect(&d, "fault s: ", CMD_MS, NULL, NULL);
 	CHECK(line != NULL && strstr(line, "armed until cleared") != NULL,
 		"fault s ctrl_status 0 0: armed until cleared");
 	free(line);
 	CHECK(avp_tg_set_link(&gs, 1) == -22 && avp_tg_set_link(&gs, 1) == -22,
 		"requests are answered with -22 until cleared");
-	daemon_cmd(&d, "fault s none\n");
-	line = daemon_expect(&d, "fault s: ok, every fault cleared", CMD_MS,
+	st_daemon_cmd(&d, "fault s none\n");
+	line = st_daemon_expect(&d, "fault s: ok, every fault cleared", CMD_MS,
 			NULL, NULL);
 	CHECK(line != NULL && avp_tg_set_link(&gs, 1) == 0,
 		"fault s none clears it");
 	free(line);
-	daemon_cmd(&d, "fault s meltdown\n");
-	line = daemon_expect(&d, "error: fault: unknown fault 'meltdown'; allowed: none",
+	st_daemon_cmd(&d, "fault s meltdown\n");
+	line = st_daemon_expect(&d, "error: fault: unknown fault 'meltdown'; allowed: none",
 			CMD_MS, NULL, NULL);
 	CHECK(line != NULL, "an unknown fault name is an error listing the names");
 	free(line);
-	daemon_cmd(&d, "reset s\n");
-	line = daemon_expect(&d, "reset s: ", CMD_MS, NULL, NULL);
+	st_daemon_cmd(&d, "reset s\n");
+	line = st_daemon_expect(&d, "reset s: ", CMD_MS, NULL, NULL);
 	CHECK(line != NULL && strstr(line, "failed: a guest is attached") != NULL,
 		"reset is refused while a guest is attached");
 	free(line);
@@ -1094,10 +1106,10 @@ scenario_modes(const char *hostd)
 			0, "capture: guest transmits frame %u (%u bytes)", i,
 			len);
 	}
-	v = stats_until(&d, "c", "tx_frames", 3, 5000);
+	v = st_stats_until(&d, "c", "tx_frames", 3, 5000);
 	CHECK(v == 3, "stats c: tx_frames=3");
-	daemon_cmd(&d, "capture c 10\n");
-	line = daemon_expect(&d, "capture c: ", CMD_MS, NULL, NULL);
+	st_daemon_cmd(&d, "capture c 10\n");
+	line = st_daemon_expect(&d, "capture c: ", CMD_MS, NULL, NULL);
 	CHECK(line != NULL && strcmp(line, "capture c: ok, 3 frames") == 0,
 		"capture c 10: ok, 3 frames");
 	free(line);
@@ -1107,8 +1119,8 @@ scenario_modes(const char *hostd)
 		strstr(d.log, "seq=8 ") != NULL &&
 		strstr(d.log, "seq=9 ") != NULL,
 		"capture lists the frames with length, segments and seq");
-	daemon_cmd(&d, "capture s\n");
-	line = daemon_expect(&d, "capture s: ", CMD_MS, NULL, NULL);
+	st_daemon_cmd(&d, "capture s\n");
+	line = st_daemon_expect(&d, "capture s: ", CMD_MS, NULL, NULL);
 	CHECK(line != NULL && strstr(line, "failed: the port's mode is sink") !=
 		NULL, "capture on a sink port is refused");
 	free(line);
@@ -1120,20 +1132,20 @@ scenario_modes(const char *hostd)
 	avp_tg_close(&gs);
 	avp_tg_close(&gc);
 	/* Once the guest has gone, the port can be reset. */
-	v = stats_until(&d, "s", "attached", 0, 5000);
+	v = st_stats_until(&d, "s", "attached", 0, 5000);
 	CHECK(v == 0, "stats s: attached=0 once the guest has closed");
-	daemon_cmd(&d, "reset s\n");
-	line = daemon_expect(&d, "reset s: ", CMD_MS, NULL, NULL);
+	st_daemon_cmd(&d, "reset s\n");
+	line = st_daemon_expect(&d, "reset s: ", CMD_MS, NULL, NULL);
 	CHECK(line != NULL && strstr(line, "ok, clean BAR images") != NULL,
 		"reset s: ok without a guest");
 	free(line);
-	daemon_cmd(&d, "quit\n");
-	i = (unsigned int)daemon_wait_exit(&d, EXIT_MS);
+	st_daemon_cmd(&d, "quit\n");
+	i = (unsigned int)st_daemon_wait_exit(&d, EXIT_MS);
 	CHECK(i == 0, "avp-hostd exits with code 0");
-	CHECK(path_gone(sg) && path_gone(ss) && path_gone(sc),
+	CHECK(st_path_gone(sg) && st_path_gone(ss) && st_path_gone(sc),
 		"no socket file remains");
 	free(d.log);
-	return finish();
+	return st_finish();
 }
 
 /* ---- scenario: tap ----------------------------------------------------- */
@@ -1143,38 +1155,38 @@ scenario_modes(const char *hostd)
 #define GUEST_IP	0x0a4d0002	/* 10.77.0.2, the raw guest */
 
 static void
-put16(uint8_t *p, uint16_t v)
+st_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
 
 static void
-put32(uint8_t *p, uint32_t v)
+st_put32(uint8_t *p, uint32_t v)
 {
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
+	st_put16(p, (uint16_t)(v >> 16));
+	st_put16(p + 2, (uint16_t)v);
 }
 
 static uint16_t
-get16(const uint8_t *p)
+st_get16(const uint8_t *p)
 {
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
 static uint32_t
-get32(const uint8_t *p)
+st_get32(const uint8_t *p)
 {
-	return ((uint32_t)get16(p) << 16) | get16(p + 2);
+	return ((uint32_t)st_get16(p) << 16) | st_get16(p + 2);
 }
 
 static uint16_t
-csum(const uint8_t *p, size_t len)
+st_csum(const uint8_t *p, size_t len)
 {
 	uint32_t s = 0;
 
 	for (size_t i = 0; i + 1 < len; i += 2)
-		s += get16(p + i);
+		s += st_get16(p + i);
 	if (len & 1)
 		s += (uint32_t)p[len - 1] << 8;
 	while (s >> 16)
@@ -1183,26 +1195,26 @@ csum(const uint8_t *p, size_t len)
 }
 
 static uint32_t
-build_arp_request(uint8_t *f, const uint8_t mac[6], uint32_t host_ip,
+st_build_arp_request(uint8_t *f, const uint8_t mac[6], uint32_t host_ip,
 		uint32_t guest_ip)
 {
 	memset(f, 0, 60);
 	memset(f, 0xff, 6);
 	memcpy(f + 6, mac, 6);
-	put16(f + 12, 0x0806);
-	put16(f + 14, 1);		/* Ethernet */
-	put16(f + 16, 0x0800);		/* IPv4 */
+	st_put16(f + 12, 0x0806);
+	st_put16(f + 14, 1);		/* Ethernet */
+	st_put16(f + 16, 0x0800);		/* IPv4 */
 	f[18] = 6;
 	f[19] = 4;
-	put16(f + 20, 1);		/* request */
+	st_put16(f + 20, 1);		/* request */
 	memcpy(f + 22, mac, 6);
-	put32(f + 28, guest_ip);
-	put32(f + 38, host_ip);
+	st_put32(f + 28, guest_ip);
+	st_put32(f + 38, host_ip);
 	return 60;
 }
 
 static uint32_t
-build_icmp_echo(uint8_t *f, const uint8_t mac[6], const uint8_t dst[6])
+st_build_icmp_echo(uint8_t *f, const uint8_t mac[6], const uint8_t dst[6])
 {
 	uint8_t *ip = f + 14, *icmp = f + 34;
 	uint32_t payload = 32;
@@ -1210,27 +1222,27 @@ build_icmp_echo(uint8_t *f, const uint8_t mac[6], const uint8_t dst[6])
 	memset(f, 0, 14 + 20 + 8 + payload);
 	memcpy(f, dst, 6);
 	memcpy(f + 6, mac, 6);
-	put16(f + 12, 0x0800);
+	st_put16(f + 12, 0x0800);
 	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)(20 + 8 + payload));
-	put16(ip + 4, 0x4156);
+	st_put16(ip + 2, (uint16_t)(20 + 8 + payload));
+	st_put16(ip + 4, 0x4156);
 	ip[8] = 64;
 	ip[9] = 1;			/* ICMP */
-	put32(ip + 12, GUEST_IP);
-	put32(ip + 16, HOST_IP);
-	put16(ip + 10, csum(ip, 20));
+	st_put32(ip + 12, GUEST_IP);
+	st_put32(ip + 16, HOST_IP);
+	st_put16(ip + 10, st_csum(ip, 20));
 	icmp[0] = 8;			/* echo request */
-	put16(icmp + 4, 0x1234);
-	put16(icmp + 6, 1);
+	st_put16(icmp + 4, 0x1234);
+	st_put16(icmp + 6, 1);
 	for (uint32_t i = 0; i < payload; i++)
 		icmp[8 + i] = (uint8_t)i;
-	put16(icmp + 2, csum(icmp, 8 + payload));
+	st_put16(icmp + 2, st_csum(icmp, 8 + payload));
 	return 14 + 20 + 8 + payload;
 }
 
 /* Waits for a frame that match() accepts, skipping others (IPv6 noise). */
 static int
-tap_wait(struct avp_tg *g, int (*match)(const uint8_t *, int, void *),
+st_tap_wait(struct avp_tg *g, int (*match)(const uint8_t *, int, void *),
 		void *arg, unsigned int timeout_ms, unsigned int *skipped,
 		struct avp_tg_rxinfo *info)
 {
@@ -1256,26 +1268,28 @@ struct arp_want {
 };
 
 static int
-match_arp_reply(const uint8_t *f, int len, void *arg)
+st_match_arp_reply(const uint8_t *f, int len, void *arg)
 {
 	const struct arp_want *w = arg;
 
-	return len >= 42 && get16(f + 12) == 0x0806 && get16(f + 20) == 2 &&
-		get32(f + 28) == w->host_ip && memcmp(f, w->mac, 6) == 0 &&
+	return len >= 42 && st_get16(f + 12) == 0x0806 &&
+		st_get16(f + 20) == 2 &&
+		st_get32(f + 28) == w->host_ip && memcmp(f, w->mac, 6) == 0 &&
 		memcmp(f + 32, w->mac, 6) == 0 &&
-		get32(f + 38) == w->guest_ip;
+		st_get32(f + 38) == w->guest_ip;
 }
 
 static int
-match_echo_reply(const uint8_t *f, int len, void *arg)
+st_match_echo_reply(const uint8_t *f, int len, void *arg)
 {
 	const uint8_t *mac = arg;
 
-	return len >= 14 + 20 + 8 + 32 && get16(f + 12) == 0x0800 &&
+	return len >= 14 + 20 + 8 + 32 && st_get16(f + 12) == 0x0800 &&
 		memcmp(f, mac, 6) == 0 && f[14 + 9] == 1 &&
-		get32(f + 14 + 12) == HOST_IP &&
-		get32(f + 14 + 16) == GUEST_IP &&
-		f[34] == 0 && get16(f + 38) == 0x1234 && get16(f + 40) == 1 &&
+		st_get32(f + 14 + 12) == HOST_IP &&
+		st_get32(f + 14 + 16) == GUEST_IP &&
+		f[34] == 0 && st_get16(f + 38) == 0x1234 &&
+		st_get16(f + 40) == 1 &&
 		f[42 + 31] == 31;
 }
 
@@ -1283,7 +1297,7 @@ match_echo_reply(const uint8_t *f, int len, void *arg)
 
 /* Moves this process into the test namespace (for the packet socket). */
 static int
-netns_enter(void)
+st_netns_enter(void)
 {
 	char path[128];
 	int fd, rc;
@@ -1299,7 +1313,7 @@ netns_enter(void)
 
 /* A packet socket on TAP_IF: plays the kernel side of the bridge. */
 static int
-pkt_open(void)
+st_pkt_open(void)
 {
 	struct sockaddr_ll sll;
 	int fd, one = 1;
@@ -1326,7 +1340,7 @@ pkt_open(void)
  * length (tag removed) and the VLAN TCI in *tci (-1: untagged), or -1.
  */
 static int
-pkt_wait(int fd, uint64_t seq, int *tci, unsigned int timeout_ms)
+st_pkt_wait(int fd, uint64_t seq, int *tci, unsigned int timeout_ms)
 {
 	uint64_t deadline = avp_tg_now_ms() + timeout_ms;
 
@@ -1365,8 +1379,8 @@ pkt_wait(int fd, uint64_t seq, int *tci, unsigned int timeout_ms)
 				*tci = aux.tp_vlan_tci;
 		}
 		/* A tag the kernel left in the data. */
-		if (n >= 18 && get16(rx_buf + 12) == 0x8100) {
-			*tci = get16(rx_buf + 14);
+		if (n >= 18 && st_get16(rx_buf + 12) == 0x8100) {
+			*tci = st_get16(rx_buf + 14);
 			memmove(rx_buf + 12, rx_buf + 16, (size_t)n - 16);
 			n -= 4;
 		}
@@ -1379,14 +1393,14 @@ pkt_wait(int fd, uint64_t seq, int *tci, unsigned int timeout_ms)
 
 /* VLAN offload through the bridge, with a packet socket on the TAP. */
 static void
-tap_vlan(struct avp_tg *g)
+st_tap_vlan(struct avp_tg *g)
 {
 	struct avp_tg_rxinfo info;
 	uint64_t seq = UINT64_MAX;
 	uint8_t tagged[256];
 	int fd, tci, rc;
 
-	if (netns_enter() != 0 || (fd = pkt_open()) < 0) {
+	if (st_netns_enter() != 0 || (fd = st_pkt_open()) < 0) {
 		printf("# no packet socket on " TAP_IF " (%s): VLAN part skipped\n",
 			strerror(errno));
 		return;
@@ -1400,7 +1414,7 @@ tap_vlan(struct avp_tg *g)
 	CHECK(avp_tg_tx(g, 0, tx_buf, 100, 0, AVP_DESC_F_TX_VLAN, TAP_VLAN) ==
 		0, "guest transmits a frame with TX_VLAN, tci %d", TAP_VLAN);
 	tci = -1;
-	rc = pkt_wait(fd, 500, &tci, 5000);
+	rc = st_pkt_wait(fd, 500, &tci, 5000);
 	CHECK(rc == 100 && tci == TAP_VLAN,
 		"the TAP gets it intact with 802.1Q tag %d (got %d bytes, tci %d)",
 		TAP_VLAN, rc, tci);
@@ -1409,8 +1423,8 @@ tap_vlan(struct avp_tg *g)
 	avp_emu_frame_build(tx_buf, 100, 600, g->devinfo->mac,
 		g->devinfo->mac);
 	memcpy(tagged, tx_buf, 12);
-	put16(tagged + 12, 0x8100);
-	put16(tagged + 14, TAP_VLAN);
+	st_put16(tagged + 12, 0x8100);
+	st_put16(tagged + 14, TAP_VLAN);
 	memcpy(tagged + 16, tx_buf + 12, 100 - 12);
 	CHECK(send(fd, tagged, 104, 0) == 104,
 		"a tagged frame is sent into the TAP");
@@ -1428,7 +1442,7 @@ tap_vlan(struct avp_tg *g)
 }
 
 static int
-scenario_tap(const char *hostd)
+st_scenario_tap(const char *hostd)
 {
 	char sock[96], spec[200], *line;
 	uint8_t host_mac[6], frame[128];
@@ -1444,18 +1458,19 @@ scenario_tap(const char *hostd)
 	if (fd < 0) {
 		printf("SKIP: /dev/net/tun is not usable here: %s\n",
 			strerror(errno));
-		cleanup();
+		st_cleanup();
 		return SKIP_EXIT;
 	}
 	close(fd);
 	snprintf(netns, sizeof(netns), "avp-hostd-test-%ld", (long)getpid());
 	{
-		char *argv[] = { S("ip"), S("netns"), S("add"), netns, NULL };
+		char *argv[] = { st_str("ip"), st_str("netns"), st_str("add"),
+			netns, NULL };
 
-		if (run_cmd(argv, 0) != 0) {
+		if (st_run_cmd(argv, 0) != 0) {
 			printf("SKIP: cannot create a network namespace ('ip netns add' failed or 'ip' is missing)\n");
 			netns[0] = '\0';
-			cleanup();
+			st_cleanup();
 			return SKIP_EXIT;
 		}
 	}
@@ -1463,42 +1478,44 @@ scenario_tap(const char *hostd)
 	snprintf(spec, sizeof(spec), "t,socket=%s,mode=tap,tap=" TAP_IF
 		",mac=02:00:00:00:77:02", sock);
 	{
-		char *argv[] = { S("ip"), S("netns"), S("exec"), netns,
-			S(hostd), S("--port"), spec, NULL };
+		char *argv[] = { st_str("ip"), st_str("netns"), st_str("exec"),
+			netns, st_str(hostd), st_str("--port"), spec, NULL };
 
-		daemon_spawn(&d, argv);
+		st_daemon_spawn(&d, argv);
 	}
-	line = daemon_expect(&d, "avp-hostd: ready: 1 port", READY_MS, NULL,
+	line = st_daemon_expect(&d, "avp-hostd: ready: 1 port", READY_MS, NULL,
 			NULL);
 	if (line == NULL)
-		fatal("avp-hostd did not become ready");
+		st_fatal("avp-hostd did not become ready");
 	free(line);
 	{
-		char *argv[] = { S("ip"), S("-n"), netns, S("addr"), S("add"),
-			S("10.77.0.1/24"), S("dev"), S(TAP_IF), NULL };
+		char *argv[] = { st_str("ip"), st_str("-n"), netns,
+			st_str("addr"), st_str("add"), st_str("10.77.0.1/24"),
+			st_str("dev"), st_str(TAP_IF), NULL };
 
-		CHECK(run_cmd(argv, 0) == 0,
+		CHECK(st_run_cmd(argv, 0) == 0,
 			"10.77.0.1/24 assigned to " TAP_IF
 			" inside the namespace");
 	}
 	{
-		char *argv[] = { S("ip"), S("-n"), netns, S("link"),
-			S("show"), S(TAP_IF), NULL };
+		char *argv[] = { st_str("ip"), st_str("-n"), netns,
+			st_str("link"), st_str("show"), st_str(TAP_IF), NULL };
 
-		CHECK(run_cmd(argv, 0) == 0, TAP_IF " exists and is listed");
+		CHECK(st_run_cmd(argv, 0) == 0, TAP_IF " exists and is listed");
 	}
 
-	if (guest_up(&g, sock, "guest-t") != 0)
-		fatal("the guest could not attach");
+	if (st_guest_up(&g, sock, "guest-t") != 0)
+		st_fatal("the guest could not attach");
 
 	/* guest -> TAP -> kernel -> TAP -> guest: ARP. */
-	len = build_arp_request(frame, g.devinfo->mac, HOST_IP, GUEST_IP);
+	len = st_build_arp_request(frame, g.devinfo->mac, HOST_IP, GUEST_IP);
 	CHECK(avp_tg_tx(&g, 0, frame, len, 0, 0, 0) == 0,
 		"guest transmits an ARP request for 10.77.0.1");
 	want.mac = g.devinfo->mac;
 	want.host_ip = HOST_IP;
 	want.guest_ip = GUEST_IP;
-	code = tap_wait(&g, match_arp_reply, &want, 5000, &skipped, &info);
+	code = st_tap_wait(&g, st_match_arp_reply, &want, 5000, &skipped,
+			&info);
 	CHECK(code > 0, "guest receives the kernel's ARP reply");
 	if (code > 0)
 		memcpy(host_mac, rx_buf + 22, 6);
@@ -1506,38 +1523,38 @@ scenario_tap(const char *hostd)
 		memset(host_mac, 0xff, 6);
 
 	/* ICMP echo. */
-	len = build_icmp_echo(frame, g.devinfo->mac, host_mac);
+	len = st_build_icmp_echo(frame, g.devinfo->mac, host_mac);
 	CHECK(avp_tg_tx(&g, 0, frame, len, 0, 0, 0) == 0,
 		"guest transmits an ICMP echo request to 10.77.0.1");
-	code = tap_wait(&g, match_echo_reply, g.devinfo->mac, 5000, &skipped,
-			&info);
+	code = st_tap_wait(&g, st_match_echo_reply, g.devinfo->mac, 5000,
+			&skipped, &info);
 	CHECK(code > 0, "guest receives the kernel's ICMP echo reply");
 
 	/* VLAN offload both ways. */
-	tap_vlan(&g);
+	st_tap_vlan(&g);
 	printf("# %u unrelated frames from the kernel skipped\n", skipped);
 
-	daemon_cmd(&d, "stats t\n");
-	line = daemon_expect(&d, "stats t: ", CMD_MS, NULL, NULL);
-	CHECK(line != NULL && kv(line, "to_tap") >= 2 &&
-		kv(line, "from_tap") >= 2 && kv(line, "violations") == 0,
+	st_daemon_cmd(&d, "stats t\n");
+	line = st_daemon_expect(&d, "stats t: ", CMD_MS, NULL, NULL);
+	CHECK(line != NULL && st_kv(line, "to_tap") >= 2 &&
+		st_kv(line, "from_tap") >= 2 && st_kv(line, "violations") == 0,
 		"stats t: to_tap>=2 from_tap>=2 violations=0");
 	free(line);
 
 	avp_tg_close_port(&g);
 	avp_tg_close(&g);
-	daemon_cmd(&d, "quit\n");
-	code = daemon_wait_exit(&d, EXIT_MS);
+	st_daemon_cmd(&d, "quit\n");
+	code = st_daemon_wait_exit(&d, EXIT_MS);
 	CHECK(code == 0, "avp-hostd exits with code 0 (got %d)", code);
-	CHECK(path_gone(sock), "no socket file remains");
+	CHECK(st_path_gone(sock), "no socket file remains");
 	{
-		char *argv[] = { S("ip"), S("-n"), netns, S("link"),
-			S("show"), S(TAP_IF), NULL };
+		char *argv[] = { st_str("ip"), st_str("-n"), netns,
+			st_str("link"), st_str("show"), st_str(TAP_IF), NULL };
 
-		CHECK(run_cmd(argv, 1) != 0, TAP_IF " is gone after exit");
+		CHECK(st_run_cmd(argv, 1) != 0, TAP_IF " is gone after exit");
 	}
 	free(d.log);
-	return finish();
+	return st_finish();
 }
 
 int
@@ -1545,8 +1562,8 @@ main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
+	signal(SIGTERM, st_on_signal);
+	signal(SIGINT, st_on_signal);
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s AVP_HOSTD xconnect|migrate|modes|tap\n",
 			argv[0]);
@@ -1558,15 +1575,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(argv[2], "xconnect") == 0)
-		return scenario_xconnect(argv[1]);
+		return st_scenario_xconnect(argv[1]);
 	if (strcmp(argv[2], "migrate") == 0)
-		return scenario_migrate(argv[1]);
+		return st_scenario_migrate(argv[1]);
 	if (strcmp(argv[2], "modes") == 0)
-		return scenario_modes(argv[1]);
+		return st_scenario_modes(argv[1]);
 	if (strcmp(argv[2], "tap") == 0)
-		return scenario_tap(argv[1]);
+		return st_scenario_tap(argv[1]);
 	fprintf(stderr, "unknown scenario '%s': xconnect, migrate, modes or tap\n",
 		argv[2]);
-	cleanup();
+	st_cleanup();
 	return 2;
 }

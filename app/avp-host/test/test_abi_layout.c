@@ -261,7 +261,7 @@ static struct entry table[] = {
 static unsigned int n_pass, n_fail;
 
 static void
-result(int ok, const char *what, const char *s, const char *f)
+layout_result(int ok, const char *what, const char *s, const char *f)
 {
 	if (ok) {
 		n_pass++;
@@ -272,7 +272,7 @@ result(int ok, const char *what, const char *s, const char *f)
 }
 
 static struct entry *
-lookup(const char *s, const char *f)
+layout_lookup(const char *s, const char *f)
 {
 	size_t i;
 
@@ -284,20 +284,20 @@ lookup(const char *s, const char *f)
 }
 
 static long long
-struct_size(const char *s)
+layout_struct_size(const char *s)
 {
-	struct entry *e = lookup(s, "__sizeof__");
+	struct entry *e = layout_lookup(s, "__sizeof__");
 
 	return e != NULL ? e->b : -1;
 }
 
 /* A padding row must lie inside the struct and overlap no field. */
 static int
-is_gap(const char *s, long long off, long long size)
+layout_is_gap(const char *s, long long off, long long size)
 {
 	size_t i;
 
-	if (size <= 0 || off < 0 || off + size > struct_size(s))
+	if (size <= 0 || off < 0 || off + size > layout_struct_size(s))
 		return 0;
 	for (i = 0; i < NENTRIES; i++) {
 		const struct entry *e = &table[i];
@@ -311,7 +311,7 @@ is_gap(const char *s, long long off, long long size)
 }
 
 static long long
-parse_value(const char *v)
+layout_parse_value(const char *v)
 {
 	if (v[0] == '-')
 		return strtoll(v, NULL, 0);
@@ -319,7 +319,7 @@ parse_value(const char *v)
 }
 
 static int
-check_row(char *line)
+layout_check_row(char *line)
 {
 	char *cols[4], *save = NULL, *tok;
 	struct entry *e;
@@ -330,22 +330,23 @@ check_row(char *line)
 			tok = strtok_r(NULL, "\t\n", &save))
 		cols[n++] = tok;
 	if (n != 4) {
-		result(0, "malformed row", line, "");
+		layout_result(0, "malformed row", line, "");
 		return -1;
 	}
-	e = lookup(cols[0], cols[1]);
+	e = layout_lookup(cols[0], cols[1]);
 	if (e == NULL) {
-		result(0, "unknown row", cols[0], cols[1]);
+		layout_result(0, "unknown row", cols[0], cols[1]);
 		return -1;
 	}
 	if (e->matched) {
-		result(0, "duplicate row", cols[0], cols[1]);
+		layout_result(0, "duplicate row", cols[0], cols[1]);
 		return -1;
 	}
 	e->matched = 1;
 	switch (e->kind) {
 	case K_CONST:
-		ok = parse_value(cols[2]) == e->a && strcmp(cols[3], "-") == 0;
+		ok = layout_parse_value(cols[2]) == e->a &&
+			strcmp(cols[3], "-") == 0;
 		if (!ok)
 			printf("  %s: file %s, macro 0x%llx\n", cols[1],
 				cols[2], (unsigned long long)e->a);
@@ -353,7 +354,7 @@ check_row(char *line)
 	case K_PAD:
 		off = strtoll(cols[2], NULL, 10);
 		size = strtoll(cols[3], NULL, 10);
-		ok = is_gap(cols[0], off, size);
+		ok = layout_is_gap(cols[0], off, size);
 		break;
 	case K_SIZE:
 	case K_FIELD:
@@ -366,16 +367,16 @@ check_row(char *line)
 				cols[0], cols[1], off, size, e->a, e->b);
 		break;
 	}
-	result(ok, "mismatch", cols[0], cols[1]);
+	layout_result(ok, "mismatch", cols[0], cols[1]);
 	return ok ? 0 : -1;
 }
 
 /* Every byte of a struct is covered by a field or a padding row. */
 static void
-check_coverage(const char *s, FILE *f)
+layout_check_coverage(const char *s, FILE *f)
 {
 	char line[256], *cols[4], *save, *tok;
-	long long size = struct_size(s), off, len, i;
+	long long size = layout_struct_size(s), off, len, i;
 	unsigned char *cov;
 	int n;
 
@@ -399,12 +400,13 @@ check_coverage(const char *s, FILE *f)
 	}
 	for (i = 0; i < size && cov[i]; i++)
 		;
-	result(i == size, "bytes not covered by fields/padding in", s, "");
+	layout_result(i == size, "bytes not covered by fields/padding in", s,
+		"");
 	free(cov);
 }
 
 static int
-same_file(const char *a, const char *b)
+layout_same_file(const char *a, const char *b)
 {
 	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
 	int ca, cb, same = 1;
@@ -449,23 +451,23 @@ main(int argc, char **argv)
 	}
 	if (fgets(line, sizeof(line), f) == NULL ||
 			strcmp(line, "struct\tfield\toffset\tsize\n") != 0)
-		result(0, "bad header line in", argv[1], "");
+		layout_result(0, "bad header line in", argv[1], "");
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (line[0] == '\n' || line[0] == '\0')
 			continue;
-		check_row(line);
+		layout_check_row(line);
 	}
 	for (i = 0; i < NENTRIES; i++)
-		result(table[i].matched, "no row in the layout file for",
+		layout_result(table[i].matched, "no row in the layout file for",
 			table[i].sname, table[i].name);
 	for (i = 0; i < sizeof(structs) / sizeof(structs[0]); i++)
-		check_coverage(structs[i], f);
+		layout_check_coverage(structs[i], f);
 	fclose(f);
 	if (argc > 2) {
 		shared = fopen(argv[2], "r");
 		if (shared != NULL) {
 			fclose(shared);
-			result(same_file(argv[1], argv[2]),
+			layout_result(layout_same_file(argv[1], argv[2]),
 				"repository copy differs from", argv[2], "");
 		} else {
 			printf("note: %s not found, copy not compared\n",

@@ -9,6 +9,7 @@
 #endif
 
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -61,7 +62,7 @@ static uint8_t rbuf[AVP_EMU_FRAME_MAX + 64];
 static struct avp_emu_frame cf;
 
 static void
-fill(uint8_t *b, uint32_t len, uint8_t seed)
+t_fill(uint8_t *b, uint32_t len, uint8_t seed)
 {
 	uint32_t i;
 
@@ -70,7 +71,7 @@ fill(uint8_t *b, uint32_t len, uint8_t seed)
 }
 
 static uint64_t
-viol(struct avp_emu_port *port, enum avp_emu_violation v)
+t_viol(struct avp_emu_port *port, enum avp_emu_violation v)
 {
 	struct avp_emu_port_stats st;
 
@@ -82,11 +83,11 @@ viol(struct avp_emu_port *port, enum avp_emu_violation v)
  * checks asynchronously).
  */
 static int
-wait_viol(struct avp_emu_port *port, enum avp_emu_violation v, uint64_t n)
+t_wait_viol(struct avp_emu_port *port, enum avp_emu_violation v, uint64_t n)
 {
 	uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 
-	while (viol(port, v) < n) {
+	while (t_viol(port, v) < n) {
 		if (avp_tg_now_ms() > deadline)
 			return -ETIMEDOUT;
 		usleep(200);
@@ -95,7 +96,7 @@ wait_viol(struct avp_emu_port *port, enum avp_emu_violation v, uint64_t n)
 }
 
 static int
-wait_stat(struct avp_emu_port *port, size_t off, uint64_t n)
+t_wait_stat(struct avp_emu_port *port, size_t off, uint64_t n)
 {
 	uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 	struct avp_emu_port_stats st;
@@ -112,7 +113,7 @@ wait_stat(struct avp_emu_port *port, size_t off, uint64_t n)
 }
 
 #define WAIT_STAT(port, field, n) \
-	wait_stat(port, offsetof(struct avp_emu_port_stats, field), n)
+	t_wait_stat(port, offsetof(struct avp_emu_port_stats, field), n)
 
 static int
 fx_up(struct fx *x, prep_fn prep, int open_guest)
@@ -281,25 +282,24 @@ t_requests(struct fx *x)
 	CHECK(!s.configured && !s.link_up, "shut down");
 	CHECK(s.irq_mask == 0, "irq_mask 0 at close");
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.requests[AVP_OP_CONFIGURE] == 6, "configures %lu",
-		(unsigned long)st.requests[AVP_OP_CONFIGURE]);
+	CHECK(st.requests[AVP_OP_CONFIGURE] == 6, "configures %" PRIu64,
+		st.requests[AVP_OP_CONFIGURE]);
 	CHECK(st.requests[AVP_OP_SET_LINK] == 2, "set_link");
 	CHECK(st.requests[AVP_OP_SET_MTU] == 4, "set_mtu");
 	CHECK(st.requests[AVP_OP_SHUTDOWN] == 1, "shutdown");
 	CHECK(st.requests[AVP_OP_NONE] == 1 &&
 		st.requests[AVP_OP_LIMIT] == 1, "none/unknown");
-	CHECK(st.requests_rejected == 7, "rejected %lu",
-		(unsigned long)st.requests_rejected);
+	CHECK(st.requests_rejected == 7, "rejected %" PRIu64,
+		st.requests_rejected);
 	CHECK(st.violations[AVP_EMU_V_CTRL_REQUEST] == 7, "ctrl_request");
 	CHECK(st.irq_mask_writes >= 2, "irq_mask writes");
-	CHECK(st.ctrl_replies == 15, "replies %lu",
-		(unsigned long)st.ctrl_replies);
+	CHECK(st.ctrl_replies == 15, "replies %" PRIu64, st.ctrl_replies);
 	CHECK(st.ctrl_reply_max_us < 500000, "reply within the guest timeout");
 	return 0;
 }
 
 static int
-up(struct avp_tg *g, uint16_t txq, uint16_t rxq, uint32_t feat)
+t_up(struct avp_tg *g, uint16_t txq, uint16_t rxq, uint32_t feat)
 {
 	return avp_tg_configure(g, txq, rxq, feat, 1);
 }
@@ -312,10 +312,10 @@ t_capture(struct fx *x)
 	struct avp_tg *g = &x->g;
 	unsigned int i, q;
 
-	CHECK(up(g, 4, 1, 0) == 0, "configure");
+	CHECK(t_up(g, 4, 1, 0) == 0, "configure");
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		q = i % 4;
-		fill(f, sizes[i], (uint8_t)i);
+		t_fill(f, sizes[i], (uint8_t)i);
 		CHECK(avp_tg_tx(g, q, f, sizes[i], 0, 0, 0) == 0, "tx %u", i);
 		CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0,
 			"captured %u", i);
@@ -326,7 +326,7 @@ t_capture(struct fx *x)
 			(sizes[i] + 2047) / 2048), "nsegs %u", cf.nsegs);
 	}
 	/* chained transmit of a small frame */
-	fill(f, 300, 9);
+	t_fill(f, 300, 9);
 	CHECK(avp_tg_tx(g, 0, f, 300, 5, 0, 0) == 0, "tx chained");
 	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0, "captured");
 	CHECK(avp_emu_capture_pop(x->port, &cf) == 1 && cf.nsegs == 5 &&
@@ -363,9 +363,9 @@ t_loopback(struct fx *x)
 
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
 		"mode");
-	CHECK(up(g, 1, 2, 0) == 0, "configure");
+	CHECK(t_up(g, 1, 2, 0) == 0, "configure");
 	for (i = 0; i < 4; i++) {
-		fill(f, sizes[i], (uint8_t)(i * 3));
+		t_fill(f, sizes[i], (uint8_t)(i * 3));
 		CHECK(avp_tg_tx(g, 0, f, sizes[i], 0, 0, 0) == 0, "tx");
 		n = avp_tg_rx_wait(g, 2, rbuf, sizeof(rbuf), &info, WAIT_MS);
 		CHECK(n == (int)sizes[i], "rx len %d", n);
@@ -393,19 +393,19 @@ t_xconnect(struct fx *x)
 	CHECK(avp_tg_open_port(&gb, b) == 0, "guest b");
 	if (avp_emu_port_set_mode(x->port, AVP_EMU_MODE_XCONNECT, b) != 0 ||
 			avp_emu_port_set_mode(b, AVP_EMU_MODE_XCONNECT,
-			x->port) != 0 || up(&x->g, 1, 1, 0) != 0 ||
-			up(&gb, 1, 1, 0) != 0) {
+			x->port) != 0 || t_up(&x->g, 1, 1, 0) != 0 ||
+			t_up(&gb, 1, 1, 0) != 0) {
 		printf("  FAIL xconnect set-up\n");
 		goto out;
 	}
-	fill(f, sizeof(f), 1);
+	t_fill(f, sizeof(f), 1);
 	avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0);
 	n = avp_tg_rx_wait(&gb, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	if (n != (int)sizeof(f) || memcmp(rbuf, f, sizeof(f)) != 0) {
 		printf("  FAIL a->b %d\n", n);
 		goto out;
 	}
-	fill(f, 100, 2);
+	t_fill(f, 100, 2);
 	avp_tg_tx(&gb, 0, f, 100, 0, 0, 0);
 	n = avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	if (n != 100 || memcmp(rbuf, f, 100) != 0) {
@@ -438,15 +438,15 @@ t_gen(struct fx *x)
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_GEN, NULL) == 0,
 		"mode");
 	CHECK(avp_emu_port_set_gen(x->port, &gp) == 0, "gen params");
-	CHECK(up(&x->g, 1, 2, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 2, 0) == 0, "configure");
 	for (i = 0; i < 30; i++) {
 		n = avp_tg_rx_wait(&x->g, 2, rbuf, sizeof(rbuf), &info,
 			WAIT_MS);
 		CHECK(n > 0, "frame %u: %d", i, n);
 		CHECK(avp_emu_frame_verify(rbuf, (uint32_t)n, &seq) == 0,
 			"verify %u", i);
-		CHECK(n == sizes[seq % 3], "size in turn: seq %lu len %d",
-			(unsigned long)seq, n);
+		CHECK(n == sizes[seq % 3],
+			"size in turn: seq %" PRIu64 " len %d", seq, n);
 		CHECK(memcmp(rbuf, x->g.devinfo->mac, 6) == 0, "to port MAC");
 		CHECK(!have[info.queue] || seq > next[info.queue],
 			"order within a ring");
@@ -455,8 +455,8 @@ t_gen(struct fx *x)
 	}
 	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.gen_frames == 30, "count honoured: %lu",
-		(unsigned long)st.gen_frames);
+	CHECK(st.gen_frames == 30, "count honoured: %" PRIu64,
+		st.gen_frames);
 	CHECK(st.rx_frames[0] > 0 && st.rx_frames[1] > 0, "both rings");
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
@@ -472,7 +472,7 @@ t_sink(struct fx *x)
 
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_SINK, NULL) == 0,
 		"mode");
-	CHECK(up(&x->g, 1, 1, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 1, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
 	for (seq = 0; seq < 10; seq++) {
 		if (seq == 5)
 			continue;
@@ -489,10 +489,9 @@ t_sink(struct fx *x)
 	CHECK(avp_tg_tx(&x->g, 0, f, 200, 0, 0, 0) == 0, "tx bad");
 	CHECK(WAIT_STAT(x->port, sink_frames, 10) == 0, "sunk");
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.sink_frames == 10 && st.sink_bad == 1, "good/bad %lu/%lu",
-		(unsigned long)st.sink_frames, (unsigned long)st.sink_bad);
-	CHECK(st.sink_seq_gaps == 1, "gap %lu",
-		(unsigned long)st.sink_seq_gaps);
+	CHECK(st.sink_frames == 10 && st.sink_bad == 1,
+		"good/bad %" PRIu64 "/%" PRIu64, st.sink_frames, st.sink_bad);
+	CHECK(st.sink_seq_gaps == 1, "gap %" PRIu64, st.sink_seq_gaps);
 	CHECK(st.tx_vlan_inserted == 1, "tagged frame verified too");
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
@@ -507,7 +506,7 @@ struct out_rec {
 };
 
 static void
-out_cb(void *arg, struct avp_emu_port *port, unsigned int queue,
+t_out_cb(void *arg, struct avp_emu_port *port, unsigned int queue,
 		const uint8_t *frame, uint32_t len)
 {
 	struct out_rec *r = arg;
@@ -531,11 +530,11 @@ t_output(struct fx *x)
 
 	memset(&rec, 0, sizeof(rec));
 	pthread_mutex_init(&rec.lock, NULL);
-	avp_emu_port_set_output(x->port, out_cb, &rec);
+	avp_emu_port_set_output(x->port, t_out_cb, &rec);
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_OUTPUT, NULL) == 0,
 		"mode");
-	CHECK(up(&x->g, 2, 1, 0) == 0, "configure");
-	fill(f, sizeof(f), 5);
+	CHECK(t_up(&x->g, 2, 1, 0) == 0, "configure");
+	t_fill(f, sizeof(f), 5);
 	CHECK(avp_tg_tx(&x->g, 1, f, sizeof(f), 0, 0, 0) == 0, "tx");
 	do {
 		pthread_mutex_lock(&rec.lock);
@@ -552,9 +551,9 @@ t_output(struct fx *x)
 }
 
 static void
-vlan_frame(uint8_t *f, uint32_t len, uint16_t tci)
+t_vlan_frame(uint8_t *f, uint32_t len, uint16_t tci)
 {
-	fill(f, len, 3);
+	t_fill(f, len, 3);
 	f[12] = 0x81;
 	f[13] = 0x00;
 	f[14] = (uint8_t)(tci >> 8);
@@ -572,8 +571,8 @@ t_vlan(struct fx *x)
 	int n;
 
 	/* offload negotiated: tag stripped into the descriptor */
-	CHECK(up(&x->g, 1, 1, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
-	vlan_frame(f, sizeof(f), 0xa005);
+	CHECK(t_up(&x->g, 1, 1, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
+	t_vlan_frame(f, sizeof(f), 0xa005);
 	CHECK(avp_emu_inject(x->port, f, sizeof(f), NULL) == 0, "inject");
 	n = avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	CHECK(n == (int)sizeof(f) - 4, "stripped len %d", n);
@@ -583,13 +582,13 @@ t_vlan(struct fx *x)
 	memcpy(plain + 12, f + 16, sizeof(f) - 16);
 	CHECK(memcmp(rbuf, plain, sizeof(f) - 4) == 0, "stripped bytes");
 	/* inject with the tag in the descriptor */
-	fill(f, 100, 1);
+	t_fill(f, 100, 1);
 	CHECK(avp_emu_inject(x->port, f, 100, &o) == 0, "inject opts");
 	n = avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	CHECK(n == 100 && info.flags == AVP_DESC_F_RX_VLAN &&
 		info.vlan_tci == 0x0123, "INJ_VLAN");
 	/* transmit insertion */
-	fill(f, 100, 4);
+	t_fill(f, 100, 4);
 	CHECK(avp_tg_tx(&x->g, 0, f, 100, 0, AVP_DESC_F_TX_VLAN, 0x0fed) == 0,
 		"tx vlan");
 	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0, "captured");
@@ -601,8 +600,8 @@ t_vlan(struct fx *x)
 		cf.data[15] == 0xed &&
 		memcmp(cf.data + 16, f + 12, 88) == 0, "tag inserted");
 	/* offload not negotiated: the tag stays inline */
-	CHECK(up(&x->g, 1, 1, 0) == 0, "reconfigure");
-	vlan_frame(f, sizeof(f), 0x0007);
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "reconfigure");
+	t_vlan_frame(f, sizeof(f), 0x0007);
 	CHECK(avp_emu_inject(x->port, f, sizeof(f), NULL) == 0, "inject");
 	n = avp_tg_rx_wait(&x->g, 1, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	CHECK(n == (int)sizeof(f) && info.flags == 0 &&
@@ -612,7 +611,7 @@ t_vlan(struct fx *x)
 }
 
 static void
-prep_novlan(struct avp_emu_port_params *p)
+t_prep_novlan(struct avp_emu_port_params *p)
 {
 	p->no_vlan_offload = 1;
 }
@@ -623,10 +622,10 @@ t_vlan_not_offered(struct fx *x)
 	static uint8_t f[100];
 
 	CHECK(x->g.devinfo->features == 0, "no features");
-	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "configure");
 	CHECK(avp_tg_tx(&x->g, 0, f, 100, 0, AVP_DESC_F_TX_VLAN, 1) == 0,
 		"tx");
-	CHECK(wait_viol(x->port, AVP_EMU_V_FLAGS, 1) == 0, "flags violation");
+	CHECK(t_wait_viol(x->port, AVP_EMU_V_FLAGS, 1) == 0, "flags violation");
 	return 0;
 }
 
@@ -639,25 +638,25 @@ t_chained_rx(struct fx *x)
 	struct avp_tg_rxinfo info;
 	int n;
 
-	CHECK(up(&x->g, 1, 4, 0) == 0, "configure");
-	fill(f, 5000, 8);
+	CHECK(t_up(&x->g, 1, 4, 0) == 0, "configure");
+	t_fill(f, 5000, 8);
 	CHECK(avp_emu_inject(x->port, f, 5000, NULL) == 0, "inject");
 	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	CHECK(n == 5000 && info.nsegs == 3 && memcmp(rbuf, f, 5000) == 0,
 		"3 segments");
-	fill(f, 9238, 1);
+	t_fill(f, 9238, 1);
 	CHECK(avp_emu_inject(x->port, f, 9238, NULL) == 0, "inject max");
 	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	CHECK(n == 9238 && info.nsegs == 5 && memcmp(rbuf, f, 9238) == 0,
 		"5 segments");
-	fill(f, 90, 2);
+	t_fill(f, 90, 2);
 	CHECK(avp_emu_inject(x->port, f, 90, &o) == 0, "inject forced");
 	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	CHECK(n == 90 && info.nsegs == 4 && info.queue == 2 &&
 		memcmp(rbuf, f, 90) == 0, "forced 4 segments on ring 2");
 	o.nsegs = 1;
 	o.queue = 0;
-	fill(f, 5000, 6);
+	t_fill(f, 5000, 6);
 	CHECK(avp_emu_inject(x->port, f, 5000, &o) == 0, "inject 1 seg");
 	n = avp_tg_rx_wait(&x->g, 4, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	CHECK(n == 5000 && info.nsegs == 3 && memcmp(rbuf, f, 5000) == 0,
@@ -685,8 +684,7 @@ t_chained_rx(struct fx *x)
 	CHECK(st.rx_frames[0] == 2 && st.rx_frames[1] == 2 &&
 		st.rx_frames[2] == 2 && st.rx_frames[3] == 2 &&
 		st.rx_frames[4] == 0, "2 per ring");
-	CHECK(st.freed_buffers == 8, "freed %lu",
-		(unsigned long)st.freed_buffers);
+	CHECK(st.freed_buffers == 8, "freed %" PRIu64, st.freed_buffers);
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
 }
@@ -726,9 +724,9 @@ t_many_ports(struct fx *x)
 		if (p[i] == NULL || avp_tg_open_port(&g[i], p[i]) != 0)
 			break;
 		avp_emu_port_set_mode(p[i], AVP_EMU_MODE_LOOPBACK, NULL);
-		if (up(&g[i], 1, 1, 0) != 0)
+		if (t_up(&g[i], 1, 1, 0) != 0)
 			break;
-		fill(f, sizeof(f), (uint8_t)i);
+		t_fill(f, sizeof(f), (uint8_t)i);
 		if (avp_tg_tx(&g[i], 0, f, sizeof(f), 0, 0, 0) != 0)
 			break;
 		n = avp_tg_rx_wait(&g[i], 1, rbuf, sizeof(rbuf), &info,
@@ -749,7 +747,7 @@ t_many_ports(struct fx *x)
 }
 
 static void
-prep_tiny_pool(struct avp_emu_port_params *p)
+t_prep_tiny_pool(struct avp_emu_port_params *p)
 {
 	p->buf_count = 32;
 	p->ring_slots = 64;
@@ -767,7 +765,7 @@ t_pool_exhaustion(struct fx *x)
 
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
 		"mode");
-	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "configure");
 	CHECK(avp_tg_ring_count(x->g.alloc[0]) == 16, "half the pool stocked");
 	/* transmit without receiving: rx buffers pile up until none is left
 	 * for the alloc ring
@@ -778,7 +776,7 @@ t_pool_exhaustion(struct fx *x)
 		if (st.alloc_dry != 0 && avp_tg_ring_count(x->g.alloc[0]) == 0)
 			break;
 		CHECK(avp_tg_now_ms() < deadline, "pool never ran dry");
-		fill(f, sizeof(f), (uint8_t)sent);
+		t_fill(f, sizeof(f), (uint8_t)sent);
 		if (avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) == 0)
 			sent++;
 		else
@@ -792,7 +790,7 @@ t_pool_exhaustion(struct fx *x)
 	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
 	for (i = 0; i < 100; i++) {
 		deadline = avp_tg_now_ms() + WAIT_MS;
-		fill(f, sizeof(f), (uint8_t)i);
+		t_fill(f, sizeof(f), (uint8_t)i);
 		while (avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) != 0) {
 			CHECK(avp_tg_now_ms() < deadline, "alloc restocked");
 			usleep(100);
@@ -814,7 +812,7 @@ t_pool_exhaustion(struct fx *x)
 }
 
 static void
-prep_short_rings(struct avp_emu_port_params *p)
+t_prep_short_rings(struct avp_emu_port_params *p)
 {
 	p->ring_slots = 16;
 	p->buf_count = 256;
@@ -829,7 +827,7 @@ t_rx_ring_full(struct fx *x)
 
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
 		"mode");
-	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "configure");
 	for (i = 0; i < 40; i++) {
 		uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 
@@ -841,9 +839,8 @@ t_rx_ring_full(struct fx *x)
 	CHECK(WAIT_STAT(x->port, tx_frames[0], 40) == 0, "consumed");
 	avp_emu_port_stats_get(x->port, &st);
 	CHECK(st.rx_frames[0] == 15 && st.rx_ring_full == 25,
-		"15 fit (N - 1), 25 dropped: %lu %lu",
-		(unsigned long)st.rx_frames[0],
-		(unsigned long)st.rx_ring_full);
+		"15 fit (N - 1), 25 dropped: %" PRIu64 " %" PRIu64,
+		st.rx_frames[0], st.rx_ring_full);
 	while (avp_tg_rx(&x->g, 0, rbuf, sizeof(rbuf), NULL) > 0)
 		got++;
 	CHECK(got == 15, "received %u", got);
@@ -859,7 +856,7 @@ t_capture_bound(struct fx *x)
 	struct avp_emu_port_stats st;
 	unsigned int i, n = 0;
 
-	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "configure");
 	for (i = 0; i < 1100; i++) {
 		uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 
@@ -870,8 +867,8 @@ t_capture_bound(struct fx *x)
 	}
 	CHECK(WAIT_STAT(x->port, tx_frames[0], 1100) == 0, "consumed");
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.capture_dropped == 1100 - 1024, "dropped %lu",
-		(unsigned long)st.capture_dropped);
+	CHECK(st.capture_dropped == 1100 - 1024, "dropped %" PRIu64,
+		st.capture_dropped);
 	while (avp_emu_capture_pop(x->port, &cf) == 1)
 		n++;
 	CHECK(n == 1024, "kept %u", n);
@@ -910,7 +907,7 @@ t_checker(struct fx *x)
 	unsigned int i, k;
 	uint32_t saved = 0;
 
-	CHECK(up(&x->g, 2, 2, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 2, 2, 0) == 0, "configure");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct bad_case *c = &cases[i];
 
@@ -936,7 +933,7 @@ t_checker(struct fx *x)
 			CHECK(avp_tg_tx_bad(&x->g, 0, c->bad) == 0, "tx bad %u",
 				c->bad);
 		}
-		CHECK(wait_viol(x->port, c->v, before[c->v] + 1) == 0,
+		CHECK(t_wait_viol(x->port, c->v, before[c->v] + 1) == 0,
 			"case %u: violation %s not counted", i,
 			avp_emu_violation_name(c->v));
 		if (c->bad == AVP_TG_BAD_RING_INDEX)
@@ -951,10 +948,10 @@ t_checker(struct fx *x)
 		avp_emu_port_stats_get(x->port, &st);
 		for (k = 0; k < AVP_EMU_V_COUNT; k++)
 			CHECK(st.violations[k] == before[k] + (k == c->v),
-				"case %u: only %s counted (%s %lu)", i,
+				"case %u: only %s counted (%s %" PRIu64 ")", i,
 				avp_emu_violation_name(c->v),
 				avp_emu_violation_name(k),
-				(unsigned long)st.violations[k]);
+				st.violations[k]);
 	}
 	/* ring activity after close */
 	avp_emu_port_stats_get(x->port, &st);
@@ -963,13 +960,13 @@ t_checker(struct fx *x)
 	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0, "captured");
 	CHECK(avp_tg_close_port(&x->g) == 0, "close");
 	CHECK(avp_tg_tx_bad(&x->g, 0, AVP_TG_BAD_AFTER_CLOSE) == 0, "tx");
-	CHECK(wait_viol(x->port, AVP_EMU_V_AFTER_CLOSE,
+	CHECK(t_wait_viol(x->port, AVP_EMU_V_AFTER_CLOSE,
 		before[AVP_EMU_V_AFTER_CLOSE] + 1) == 0, "after close");
 	return 0;
 }
 
 static int
-ring_put(struct avp_ring *r, uint64_t v)
+t_ring_put(struct avp_ring *r, uint64_t v)
 {
 	uint32_t mask = r->nslots - 1;
 	uint32_t w = r->prod_idx & mask;
@@ -997,7 +994,7 @@ t_handle_index(struct fx *x)
 	static uint8_t f[64];
 	uint64_t v;
 
-	CHECK(up(g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(g, 1, 1, 0) == 0, "configure");
 	r = g->alloc[0];
 	CHECK(avp_tg_ring_count(r) >= 2, "stocked");
 	/* two buffers handed out one after the other are one stride apart */
@@ -1005,8 +1002,7 @@ t_handle_index(struct fx *x)
 		r->slots[r->cons_idx];
 	if ((int64_t)stride < 0)
 		stride = -stride;
-	CHECK(stride >= 128 && stride % 64 == 0, "stride %lu",
-		(unsigned long)stride);
+	CHECK(stride >= 128 && stride % 64 == 0, "stride %" PRIu64, stride);
 	bad[n++] = base - 4096;
 	bad[n++] = base - stride;
 	bad[n++] = base + 1;
@@ -1022,18 +1018,18 @@ t_handle_index(struct fx *x)
 	bad[n++] = 0;
 	bad[n++] = UINT64_MAX;
 	for (i = 0; i < 2 * n; i++) {
-		v = viol(x->port, AVP_EMU_V_BAD_HANDLE);
+		v = t_viol(x->port, AVP_EMU_V_BAD_HANDLE);
 		r = i < n ? g->tx[0] : g->free[0];
-		CHECK(ring_put(r, bad[i % n]) == 0, "put %u", i);
-		CHECK(wait_viol(x->port, AVP_EMU_V_BAD_HANDLE, v + 1) == 0,
-			"handle %u (offset 0x%lx) not flagged", i,
-			(unsigned long)(bad[i % n] - base));
+		CHECK(t_ring_put(r, bad[i % n]) == 0, "put %u", i);
+		CHECK(t_wait_viol(x->port, AVP_EMU_V_BAD_HANDLE, v + 1) == 0,
+			"handle %u (offset 0x%" PRIx64 ") not flagged", i,
+			bad[i % n] - base);
 		CHECK(avp_tg_tx(g, 0, f, sizeof(f), 0, 0, 0) == 0, "tx %u", i);
 		CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0 &&
 			avp_emu_capture_pop(x->port, &cf) == 1,
 			"good frame after handle %u", i);
 	}
-	k = (unsigned int)viol(x->port, AVP_EMU_V_BAD_HANDLE);
+	k = (unsigned int)t_viol(x->port, AVP_EMU_V_BAD_HANDLE);
 	CHECK(k == 2 * n && avp_emu_port_violations(x->port) == 2 * n,
 		"only bad handles counted: %u", k);
 	return 0;
@@ -1049,12 +1045,12 @@ t_checker_clean(struct fx *x)
 
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
 		"mode");
-	CHECK(up(&x->g, 3, 3, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
+	CHECK(t_up(&x->g, 3, 3, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
 	for (i = 0; i < 3000; i++) {
 		uint32_t len = 60 + (i * 37) % 8900;
 		uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 
-		fill(f, len, (uint8_t)i);
+		t_fill(f, len, (uint8_t)i);
 		while (avp_tg_tx(&x->g, i % 3, f, len, 0,
 				i % 5 == 0 ? AVP_DESC_F_TX_VLAN : 0,
 				(uint16_t)i) != 0) {
@@ -1075,7 +1071,7 @@ t_checker_clean(struct fx *x)
 /* ---- fault injection ---- */
 
 static int
-image_fault_case(struct fx *x, enum avp_emu_fault f, uint64_t arg)
+t_image_fault_case(struct fx *x, enum avp_emu_fault f, uint64_t arg)
 {
 	struct avp_tg g;
 	int ret;
@@ -1110,7 +1106,7 @@ t_fault_image(struct fx *x)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-		CHECK(image_fault_case(x, refused[i].f, refused[i].arg) == 0,
+		CHECK(t_image_fault_case(x, refused[i].f, refused[i].arg) == 0,
 			"%s", avp_emu_fault_name(refused[i].f));
 	/* the raw guest does not validate these: look at the image */
 	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_MEMMAP_COUNT, 3000,
@@ -1122,7 +1118,7 @@ t_fault_image(struct fx *x)
 	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_RING_INDEX, 0, 0) ==
 		0 && g.rx[0]->prod_idx >= g.rx[0]->nslots, "ring index");
 	CHECK(g.rx[0]->slots[0] - g.buf_va >= g.buf_len, "bogus slot");
-	CHECK(up(&g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&g, 1, 1, 0) == 0, "configure");
 	/* a guest masking the index takes the 3 slots and hands them back:
 	 * no violation
 	 */
@@ -1145,7 +1141,7 @@ t_fault_image(struct fx *x)
 
 /* Waits for the head of rx[q] without taking it. */
 static struct avp_desc *
-peek_rx(struct avp_tg *g, unsigned int q, uint64_t *handle)
+t_peek_rx(struct avp_tg *g, unsigned int q, uint64_t *handle)
 {
 	uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
 	struct avp_ring *r = g->rx[q];
@@ -1164,7 +1160,7 @@ peek_rx(struct avp_tg *g, unsigned int q, uint64_t *handle)
 }
 
 static struct avp_desc *
-gdesc(struct avp_tg *g, uint64_t h)
+t_gdesc(struct avp_tg *g, uint64_t h)
 {
 	uint64_t off = h - g->buf_va;
 
@@ -1173,21 +1169,21 @@ gdesc(struct avp_tg *g, uint64_t h)
 }
 
 static int
-inject_fault(struct fx *x, enum avp_emu_fault f, uint32_t len,
+t_inject_fault(struct fx *x, enum avp_emu_fault f, uint32_t len,
 		uint64_t *h, struct avp_desc **d)
 {
 	static uint8_t fr[3000];
 
-	fill(fr, len, 1);
+	t_fill(fr, len, 1);
 	CHECK(avp_emu_port_fault(x->port, f, 0, 1) == 0, "fault");
 	CHECK(avp_emu_inject(x->port, fr, len, NULL) == 0, "inject");
-	*d = peek_rx(&x->g, 0, h);
+	*d = t_peek_rx(&x->g, 0, h);
 	return 0;
 }
 
 /* Lets the guest take and return the faulty frame. */
 static int
-consume(struct fx *x)
+t_consume(struct fx *x)
 {
 	struct avp_tg_rxinfo info;
 
@@ -1204,51 +1200,51 @@ t_fault_desc(struct fx *x)
 	uint64_t h;
 	unsigned int n;
 
-	CHECK(up(g, 1, 1, 0) == 0, "configure");
-	inject_fault(x, AVP_EMU_FAULT_DESC_HANDLE, 100, &h, &d);
+	CHECK(t_up(g, 1, 1, 0) == 0, "configure");
+	t_inject_fault(x, AVP_EMU_FAULT_DESC_HANDLE, 100, &h, &d);
 	CHECK(d == NULL && h != 0, "handle outside the pool");
-	consume(x);
-	inject_fault(x, AVP_EMU_FAULT_DESC_DATA_VA, 100, &h, &d);
+	t_consume(x);
+	t_inject_fault(x, AVP_EMU_FAULT_DESC_DATA_VA, 100, &h, &d);
 	CHECK(d != NULL && d->data_va - g->buf_va >= g->buf_len, "data_va");
-	consume(x);
-	inject_fault(x, AVP_EMU_FAULT_DESC_NEXT_VA, 100, &h, &d);
+	t_consume(x);
+	t_inject_fault(x, AVP_EMU_FAULT_DESC_NEXT_VA, 100, &h, &d);
 	CHECK(d != NULL && d->next_va != 0 &&
 		d->next_va - g->buf_va >= g->buf_len, "next_va");
-	consume(x);
-	inject_fault(x, AVP_EMU_FAULT_DESC_SEG_LEN, 100, &h, &d);
+	t_consume(x);
+	t_inject_fault(x, AVP_EMU_FAULT_DESC_SEG_LEN, 100, &h, &d);
 	CHECK(d != NULL && d->seg_len == H + 1, "seg_len");
-	consume(x);
-	inject_fault(x, AVP_EMU_FAULT_DESC_CHAIN_LONG, 600, &h, &d);
+	t_consume(x);
+	t_inject_fault(x, AVP_EMU_FAULT_DESC_CHAIN_LONG, 600, &h, &d);
 	CHECK(d != NULL && d->seg_count == 6, "seg_count 6");
 	for (n = 0, e = d; e != NULL && n < 10; n++)
-		e = e->next_va != 0 ? gdesc(g, e->next_va) : NULL;
+		e = e->next_va != 0 ? t_gdesc(g, e->next_va) : NULL;
 	CHECK(n == 6, "6 segments: %u", n);
-	consume(x);
-	inject_fault(x, AVP_EMU_FAULT_DESC_CHAIN_CYCLE, 100, &h, &d);
+	t_consume(x);
+	t_inject_fault(x, AVP_EMU_FAULT_DESC_CHAIN_CYCLE, 100, &h, &d);
 	CHECK(d != NULL, "cycle head");
 	for (e = d, n = 0; e->next_va != 0 && n < 10; n++) {
 		uint64_t self = e->next_va;
 
-		e = gdesc(g, self);
+		e = t_gdesc(g, self);
 		CHECK(e != NULL, "segment");
 		if (e->next_va == self)
 			break;
 	}
-	CHECK(e->next_va != 0 && gdesc(g, e->next_va) == e &&
+	CHECK(e->next_va != 0 && t_gdesc(g, e->next_va) == e &&
 		e->seg_len == 0, "zero-length self-linked segment");
-	consume(x);
-	inject_fault(x, AVP_EMU_FAULT_DESC_FRAME_LEN, 100, &h, &d);
+	t_consume(x);
+	t_inject_fault(x, AVP_EMU_FAULT_DESC_FRAME_LEN, 100, &h, &d);
 	CHECK(d != NULL && d->frame_len == 101 && d->seg_len == 100,
 		"frame_len");
-	consume(x);
-	inject_fault(x, AVP_EMU_FAULT_DESC_OVERSIZE, 100, &h, &d);
+	t_consume(x);
+	t_inject_fault(x, AVP_EMU_FAULT_DESC_OVERSIZE, 100, &h, &d);
 	CHECK(d != NULL && d->frame_len == M + 1, "oversize");
-	consume(x);
+	t_consume(x);
 	/* count 1: the next frame is clean again */
-	inject_fault(x, AVP_EMU_FAULT_NONE, 100, &h, &d);
+	t_inject_fault(x, AVP_EMU_FAULT_NONE, 100, &h, &d);
 	CHECK(d != NULL && d->frame_len == 100 && d->seg_len == 100 &&
 		d->next_va == 0 && d->seg_count == 1, "clean again");
-	consume(x);
+	t_consume(x);
 	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "all returned");
 	CHECK(avp_emu_port_violations(x->port) == 0,
 		"returning faulty frames is no violation");
@@ -1265,20 +1261,20 @@ t_fault_alloc(struct fx *x)
 
 	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_ALLOC_DIRTY, 0, 1) ==
 		0, "dirty");
-	CHECK(up(g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(g, 1, 1, 0) == 0, "configure");
 	CHECK(avp_tg_ring_count(r) > 0, "stocked before CONFIGURE answered");
 	h = r->slots[r->cons_idx];
-	d = gdesc(g, h);
+	d = t_gdesc(g, h);
 	CHECK(d != NULL && (d->seg_len != 0 || d->next_va != 0 ||
 		d->flags != 0), "first buffer dirty");
-	d = gdesc(g, r->slots[(r->cons_idx + 1) & (r->nslots - 1)]);
+	d = t_gdesc(g, r->slots[(r->cons_idx + 1) & (r->nslots - 1)]);
 	CHECK(d != NULL && d->seg_len == 0 && d->next_va == 0 &&
 		d->flags == 0 && d->seg_count == 1 && d->frame_len == 0,
 		"second buffer clean");
 	CHECK(avp_tg_close_port(g) == 0, "close");
 	CHECK(avp_emu_port_fault(x->port, AVP_EMU_FAULT_ALLOC_HANDLE, 0, 1) ==
 		0, "alloc handle");
-	CHECK(up(g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(g, 1, 1, 0) == 0, "configure");
 	h = r->slots[r->cons_idx];
 	CHECK(h - g->buf_va >= g->buf_len, "alloc handle outside the pool");
 	return 0;
@@ -1365,10 +1361,10 @@ t_socket(struct fx *x)
 		"descriptors and BARs");
 	ret = avp_tg_open_socket(&g2, sock_path, "second");
 	CHECK(ret == -EBUSY, "second guest refused: %d", ret);
-	CHECK(up(&g, 1, 1, 0) == 0, "configure over socket mapping");
+	CHECK(t_up(&g, 1, 1, 0) == 0, "configure over socket mapping");
 	static uint8_t f[500];
 
-	fill(f, sizeof(f), 3);
+	t_fill(f, sizeof(f), 3);
 	CHECK(avp_tg_tx(&g, 0, f, sizeof(f), 0, 0, 0) == 0, "tx");
 	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0 &&
 		avp_emu_capture_pop(x->port, &cf) == 1 &&
@@ -1388,7 +1384,7 @@ t_socket(struct fx *x)
 	CHECK(avp_tg_open_socket(&g, sock_path, "again") == 0, "re-attach");
 	CHECK(g.alloc[0]->prod_idx == 0 && g.tx[0]->prod_idx == 0 &&
 		g.req->prod_idx == 0, "clean rings");
-	CHECK(up(&g, 1, 1, 0) == 0, "configure again");
+	CHECK(t_up(&g, 1, 1, 0) == 0, "configure again");
 	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0 &&
 		avp_tg_ring_count(g.rx[0]) == 0,
 		"nothing left over for the new guest");
@@ -1397,10 +1393,10 @@ t_socket(struct fx *x)
 	return 0;
 }
 
-static int traffic_ok(struct fx *x, uint32_t len, unsigned int nq);
+static int t_traffic_ok(struct fx *x, uint32_t len, unsigned int nq);
 
 static int
-count_fds(void)
+t_count_fds(void)
 {
 	char path[64];
 	int fd, n = 0;
@@ -1481,7 +1477,7 @@ t_peer_policy(struct fx *x)
  * *nrecv), or a negative errno.
  */
 static int
-raw_exchange(const char *path, const void *m, size_t len, int fd_to_pass,
+t_raw_exchange(const char *path, const void *m, size_t len, int fd_to_pass,
 		unsigned int nfds, int32_t *status, unsigned int *nrecv)
 {
 	union {
@@ -1595,7 +1591,7 @@ t_hello_malformed(struct fx *x)
 	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
 	efd = eventfd(0, EFD_CLOEXEC);
 	CHECK(efd >= 0, "eventfd");
-	before = count_fds();
+	before = t_count_fds();
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&m, 0, sizeof(m));
 		m.magic = bad[i].magic;
@@ -1605,7 +1601,7 @@ t_hello_malformed(struct fx *x)
 		memcpy(buf, &m, sizeof(m));
 		status = 0;
 		nrecv = 9;
-		ret = raw_exchange(sock_path, buf, bad[i].len, efd,
+		ret = t_raw_exchange(sock_path, buf, bad[i].len, efd,
 			bad[i].nfds, &status, &nrecv);
 		CHECK(ret == AVP_ATTACH_MSG_REJECT && status == -EPROTO &&
 			nrecv == 0, "%s: answer %d status %d, %u descriptors",
@@ -1615,14 +1611,14 @@ t_hello_malformed(struct fx *x)
 	}
 	/* the host closes its end just after answering */
 	deadline = avp_tg_now_ms() + WAIT_MS;
-	while (count_fds() != before && avp_tg_now_ms() < deadline)
+	while (t_count_fds() != before && avp_tg_now_ms() < deadline)
 		usleep(500);
-	CHECK(count_fds() == before, "descriptors kept: %d, were %d",
-		count_fds(), before);
+	CHECK(t_count_fds() == before, "descriptors kept: %d, were %d",
+		t_count_fds(), before);
 	close(efd);
 	/* a well-formed one still attaches */
 	m.magic = AVP_ATTACH_MAGIC;
-	ret = raw_exchange(sock_path, &m, sizeof(m), -1, 0, &status, &nrecv);
+	ret = t_raw_exchange(sock_path, &m, sizeof(m), -1, 0, &status, &nrecv);
 	CHECK(ret == AVP_ATTACH_MSG_DEVICE && nrecv == AVP_ATTACH_FD_COUNT,
 		"good HELLO: %d with %u descriptors", ret, nrecv);
 	return 0;
@@ -1660,7 +1656,7 @@ t_peer_refused(struct fx *x)
 		if (setresgid(65534, 65534, 65534) != 0 ||
 				setresuid(65534, 65534, 65534) != 0)
 			_exit(10);
-		ret = raw_exchange(sock_path, &m, sizeof(m), -1, 0, &status,
+		ret = t_raw_exchange(sock_path, &m, sizeof(m), -1, 0, &status,
 			&nrecv);
 		if (ret == AVP_ATTACH_MSG_REJECT && status == -EACCES &&
 				nrecv == 0)
@@ -1686,14 +1682,15 @@ t_socket_cycles(struct fx *x)
 	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
 		"mode");
-	fds = count_fds();
+	fds = t_count_fds();
 	for (i = 0; i < 50; i++) {
 		CHECK(avp_tg_open_socket(&g, sock_path, NULL) == 0, "attach %d",
 			i);
 		x->g = g;
 		x->guest = 1;
-		CHECK(up(&g, 1, 1, 0) == 0, "configure %d", i);
-		CHECK(traffic_ok(x, 100 + (uint32_t)i, 1) == 0, "traffic %d", i);
+		CHECK(t_up(&g, 1, 1, 0) == 0, "configure %d", i);
+		CHECK(t_traffic_ok(x, 100 + (uint32_t)i, 1) == 0,
+			"traffic %d", i);
 		if (i % 2)
 			avp_tg_close_port(&g);
 		x->guest = 0;
@@ -1705,8 +1702,8 @@ t_socket_cycles(struct fx *x)
 			usleep(200);
 		}
 	}
-	CHECK(count_fds() == fds, "no descriptor leaked: %d -> %d", fds,
-		count_fds());
+	CHECK(t_count_fds() == fds, "no descriptor leaked: %d -> %d", fds,
+		t_count_fds());
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
 }
@@ -1718,7 +1715,7 @@ struct unplug_arg {
 };
 
 static void *
-unplug_guest(void *p)
+t_unplug_guest(void *p)
 {
 	struct unplug_arg *a = p;
 	uint64_t deadline = avp_tg_now_ms() + WAIT_MS;
@@ -1750,11 +1747,11 @@ t_unplug(struct fx *x)
 
 	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
 	CHECK(avp_tg_open_socket(&g, sock_path, NULL) == 0, "attach");
-	CHECK(up(&g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&g, 1, 1, 0) == 0, "configure");
 	a.g = &g;
 	a.respond = 1;
 	a.done = 0;
-	pthread_create(&t, NULL, unplug_guest, &a);
+	pthread_create(&t, NULL, t_unplug_guest, &a);
 	ret = avp_emu_port_unplug(x->port, WAIT_MS);
 	pthread_join(t, NULL);
 	CHECK(ret == 0 && a.done, "guest released: %d", ret);
@@ -1782,7 +1779,7 @@ struct mig_thread {
 };
 
 static void *
-mig_loop(void *p)
+t_mig_loop(void *p)
 {
 	struct mig_thread *m = p;
 
@@ -1792,28 +1789,28 @@ mig_loop(void *p)
 }
 
 static void
-mig_start(struct mig_thread *m, struct avp_tg *g)
+t_mig_start(struct mig_thread *m, struct avp_tg *g)
 {
 	m->g = g;
 	__atomic_store_n(&m->stop, 0, __ATOMIC_RELEASE);
-	pthread_create(&m->t, NULL, mig_loop, m);
+	pthread_create(&m->t, NULL, t_mig_loop, m);
 }
 
 static void
-mig_stop(struct mig_thread *m)
+t_mig_stop(struct mig_thread *m)
 {
 	__atomic_store_n(&m->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(m->t, NULL);
 }
 
 static int
-traffic_ok(struct fx *x, uint32_t len, unsigned int nq)
+t_traffic_ok(struct fx *x, uint32_t len, unsigned int nq)
 {
 	static uint8_t f[9000];
 	struct avp_tg_rxinfo info;
 	int n;
 
-	fill(f, len, 0x33);
+	t_fill(f, len, 0x33);
 	CHECK(avp_tg_tx(&x->g, 0, f, len, 0, 0, 0) == 0, "tx");
 	n = avp_tg_rx_wait(&x->g, nq, rbuf, sizeof(rbuf), &info, WAIT_MS);
 	CHECK(n == (int)len && memcmp(rbuf, f, len) == 0, "loopback %d", n);
@@ -1834,21 +1831,21 @@ t_mig_normal(struct fx *x)
 
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
 		"mode");
-	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
-	CHECK(traffic_ok(x, 1000, 1) == 0, "traffic before");
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(t_traffic_ok(x, 1000, 1) == 0, "traffic before");
 	/* one frame left on the rx ring is lost */
 	CHECK(avp_emu_inject(x->port, f, 64, NULL) == 0, "inject");
-	CHECK(peek_rx(&x->g, 0, &old_id) != NULL, "on the ring");
+	CHECK(t_peek_rx(&x->g, 0, &old_id) != NULL, "on the ring");
 	old_id = x->g.devinfo->instance_id;
 	memcpy(before, x->g.memmap->entries, sizeof(before));
-	mig_start(&m, &x->g);
+	t_mig_start(&m, &x->g);
 	ret = avp_emu_port_migrate(x->port, NULL, &r);
-	mig_stop(&m);
+	t_mig_stop(&m);
 	CHECK(ret == 0, "migrate %d", ret);
 	CHECK(r.detach_ack == 1 && r.attach_ack == 2 && r.reconfigured,
 		"acks %u %u reconf %d", r.detach_ack, r.attach_ack,
 		r.reconfigured);
-	CHECK(r.frames_lost == 1, "lost %lu", (unsigned long)r.frames_lost);
+	CHECK(r.frames_lost == 1, "lost %" PRIu64, r.frames_lost);
 	CHECK(r.detach_us > 0 && r.attach_us > 0, "times");
 	CHECK(x->g.devinfo->instance_id != old_id, "new instance id");
 	CHECK(x->g.memmap->entries[0].host_pa != before[0].host_pa &&
@@ -1869,7 +1866,7 @@ t_mig_normal(struct fx *x)
 		s.last_mig_ack == AVP_MIG_ATTACHED, "state after");
 	CHECK((x->g.regs->irq_status & AVP_IRQ_CAUSE_MIGRATION) == 0,
 		"cause cleared after the ack");
-	CHECK(traffic_ok(x, 3000, 1) == 0, "traffic after");
+	CHECK(t_traffic_ok(x, 3000, 1) == 0, "traffic after");
 	avp_emu_port_stats_get(x->port, &st);
 	CHECK(st.migrations == 1 && st.mig_ack_writes == 2 &&
 		st.irqs_raised == 2 && st.requests[AVP_OP_SHUTDOWN] == 1,
@@ -1886,7 +1883,7 @@ struct mig_call {
 };
 
 static void *
-mig_call(void *p)
+t_mig_call(void *p)
 {
 	struct mig_call *c = p;
 
@@ -1904,7 +1901,7 @@ t_mig_timeout(struct fx *x)
 	pthread_t t;
 	uint64_t deadline;
 
-	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "configure");
 	CHECK(avp_emu_port_migrate(x->port, &o, &r) == -ETIMEDOUT, "timeout");
 	CHECK(r.detach_ack == 0, "no ack");
 	avp_emu_port_state_get(x->port, &s);
@@ -1917,13 +1914,14 @@ t_mig_timeout(struct fx *x)
 	memset(&c, 0, sizeof(c));
 	c.port = x->port;
 	c.o.ack_timeout_ms = 2000;
-	pthread_create(&t, NULL, mig_call, &c);
+	pthread_create(&t, NULL, t_mig_call, &c);
 	deadline = avp_tg_now_ms() + WAIT_MS;
 	do {
 		avp_emu_port_state_get(x->port, &s);
 		if (s.mig_status != AVP_MIG_DETACHED)
 			usleep(100);
-	} while (s.mig_status != AVP_MIG_DETACHED && avp_tg_now_ms() < deadline);
+	} while (s.mig_status != AVP_MIG_DETACHED &&
+			avp_tg_now_ms() < deadline);
 	memset(&o, 0, sizeof(o));
 	CHECK(avp_emu_port_migrate(x->port, &o, &r) == -EBUSY ||
 		(pthread_join(t, NULL), 0), "second migration refused");
@@ -1941,11 +1939,11 @@ t_mig_error(struct fx *x)
 	struct mig_thread m;
 	int ret;
 
-	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "configure");
 	x->g.mig_force_error = 1;
-	mig_start(&m, &x->g);
+	t_mig_start(&m, &x->g);
 	ret = avp_emu_port_migrate(x->port, NULL, &r);
-	mig_stop(&m);
+	t_mig_stop(&m);
 	CHECK(ret == -ECANCELED && r.detach_ack == AVP_MIG_ERROR,
 		"ERROR ack: %d", ret);
 	avp_emu_port_state_get(x->port, &s);
@@ -1955,7 +1953,7 @@ t_mig_error(struct fx *x)
 	x->g.detached = 0;
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
 		"mode");
-	CHECK(traffic_ok(x, 500, 1) == 0, "still works");
+	CHECK(t_traffic_ok(x, 500, 1) == 0, "still works");
 	return 0;
 }
 
@@ -1976,12 +1974,12 @@ t_mig_geometry(struct fx *x)
 
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
 		"mode");
-	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "configure");
 	CHECK(x->g.memmap->entries[1].host_pa == x->g.devinfo->buf_region_pa,
 		"pool second");
-	mig_start(&m, &x->g);
+	t_mig_start(&m, &x->g);
 	ret = avp_emu_port_migrate(x->port, &o, &r);
-	mig_stop(&m);
+	t_mig_stop(&m);
 	CHECK(ret == 0, "migrate %d", ret);
 	pool_pa = x->g.devinfo->buf_region_pa;
 	CHECK(x->g.memmap->entries[0].host_pa == pool_pa, "reordered");
@@ -1990,7 +1988,7 @@ t_mig_geometry(struct fx *x)
 	avp_emu_port_state_get(x->port, &s);
 	CHECK(s.configured && s.cfg.rx_queues == 2, "recomputed rx_queues %u",
 		s.cfg.rx_queues);
-	fill(f, sizeof(f), 7);
+	t_fill(f, sizeof(f), 7);
 	x->g.buf_data_size = 1024;
 	CHECK(avp_tg_tx(&x->g, 0, f, sizeof(f), 0, 0, 0) == 0, "tx");
 	n = avp_tg_rx_wait(&x->g, 2, rbuf, sizeof(rbuf), &info, WAIT_MS);
@@ -1999,13 +1997,13 @@ t_mig_geometry(struct fx *x)
 	/* and back, reordering again */
 	o.buf_data_size = 2048;
 	o.rx_queues_min = 1;
-	mig_start(&m, &x->g);
+	t_mig_start(&m, &x->g);
 	ret = avp_emu_port_migrate(x->port, &o, &r);
-	mig_stop(&m);
+	t_mig_stop(&m);
 	CHECK(ret == 0 && x->g.memmap->entries[1].host_pa ==
 		x->g.devinfo->buf_region_pa, "order restored");
 	x->g.buf_data_size = 2048;
-	CHECK(traffic_ok(x, 3000, 2) == 0, "traffic");
+	CHECK(t_traffic_ok(x, 3000, 2) == 0, "traffic");
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
 }
@@ -2018,9 +2016,9 @@ t_mig_unconfigured(struct fx *x)
 	struct mig_thread m;
 	int ret;
 
-	mig_start(&m, &x->g);
+	t_mig_start(&m, &x->g);
 	ret = avp_emu_port_migrate(x->port, NULL, &r);
-	mig_stop(&m);
+	t_mig_stop(&m);
 	CHECK(ret == 0 && !r.reconfigured, "no CONFIGURE expected");
 	avp_emu_port_state_get(x->port, &s);
 	CHECK(!s.configured, "unconfigured");
@@ -2037,7 +2035,7 @@ struct mig_traffic {
  * loopback traffic, as a driver's interrupt and data threads would.
  */
 static void *
-mig_traffic_loop(void *p)
+t_mig_traffic_loop(void *p)
 {
 	static uint8_t f[1600], r[AVP_EMU_FRAME_MAX];
 	struct mig_traffic *m = p;
@@ -2080,10 +2078,10 @@ t_mig_traffic(struct fx *x)
 
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
 		"mode");
-	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "configure");
 	memset(&m, 0, sizeof(m));
 	m.g = &x->g;
-	pthread_create(&t, NULL, mig_traffic_loop, &m);
+	pthread_create(&t, NULL, t_mig_traffic_loop, &m);
 	for (i = 0; i < 6 && ret == 0; i++) {
 		deadline = avp_tg_now_ms() + WAIT_MS;
 		while (__atomic_load_n(&m.received, __ATOMIC_ACQUIRE) <
@@ -2101,8 +2099,8 @@ t_mig_traffic(struct fx *x)
 	__atomic_store_n(&m.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	CHECK(ret == 0, "migration %u: %d", i, ret);
-	CHECK(m.bad == 0 && m.received >= 7 * 200, "received %lu bad %lu",
-		(unsigned long)m.received, (unsigned long)m.bad);
+	CHECK(m.bad == 0 && m.received >= 7 * 200,
+		"received %" PRIu64 " bad %" PRIu64, m.received, m.bad);
 	CHECK(WAIT_STAT(x->port, tx_frames[0], m.sent) == 0,
 		"every transmitted frame consumed");
 	deadline = avp_tg_now_ms() + WAIT_MS;
@@ -2114,17 +2112,16 @@ t_mig_traffic(struct fx *x)
 		CHECK(n >= 0 && avp_tg_now_ms() < deadline, "drain");
 	}
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.tx_frames[0] == m.sent, "consumed %lu of %lu",
-		(unsigned long)st.tx_frames[0], (unsigned long)m.sent);
+	CHECK(st.tx_frames[0] == m.sent, "consumed %" PRIu64 " of %" PRIu64,
+		st.tx_frames[0], m.sent);
 	CHECK(m.received + lost + st.rx_not_ready + st.rx_ring_full +
-		st.rx_no_buf == m.sent, "sent %lu = received %lu + lost %lu"
-		" + not ready %lu + full %lu + no buf %lu",
-		(unsigned long)m.sent, (unsigned long)m.received,
-		(unsigned long)lost, (unsigned long)st.rx_not_ready,
-		(unsigned long)st.rx_ring_full, (unsigned long)st.rx_no_buf);
-	printf("  %lu frames, %lu lost on rings, %lu dropped while not ready\n",
-		(unsigned long)m.sent, (unsigned long)lost,
-		(unsigned long)st.rx_not_ready);
+		st.rx_no_buf == m.sent,
+		"sent %" PRIu64 " = received %" PRIu64 " + lost %" PRIu64
+		" + not ready %" PRIu64 " + full %" PRIu64 " + no buf %" PRIu64,
+		m.sent, m.received, lost, st.rx_not_ready, st.rx_ring_full,
+		st.rx_no_buf);
+	printf("  %" PRIu64 " frames, %" PRIu64 " lost on rings, %" PRIu64
+		" dropped while not ready\n", m.sent, lost, st.rx_not_ready);
 	CHECK(st.migrations == 6, "migrations");
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
@@ -2141,21 +2138,22 @@ t_mig_attach_error(struct fx *x)
 	/* the destination has fewer tx queues: the re-sent CONFIGURE is
 	 * refused and the guest acknowledges ATTACHED with ERROR
 	 */
-	CHECK(up(&x->g, 2, 1, 0) == 0, "configure");
-	mig_start(&m, &x->g);
+	CHECK(t_up(&x->g, 2, 1, 0) == 0, "configure");
+	t_mig_start(&m, &x->g);
 	ret = avp_emu_port_migrate(x->port, &o, &r);
-	mig_stop(&m);
+	t_mig_stop(&m);
 	CHECK(ret == -ECANCELED && r.detach_ack == 1 && r.attach_ack == 3,
 		"attach refused: %d %u %u", ret, r.detach_ack, r.attach_ack);
 	CHECK(x->g.detached, "guest stays detached");
-	CHECK(viol(x->port, AVP_EMU_V_CTRL_REQUEST) == 1, "CONFIGURE refused");
+	CHECK(t_viol(x->port, AVP_EMU_V_CTRL_REQUEST) == 1,
+		"CONFIGURE refused");
 	/* a later migration to a compatible host re-attaches it */
 	o.tx_queues_max = 8;
 	o.drop_vlan_offload = 1;
 	o.change_mac = 1;
-	mig_start(&m, &x->g);
+	t_mig_start(&m, &x->g);
 	ret = avp_emu_port_migrate(x->port, &o, &r);
-	mig_stop(&m);
+	t_mig_stop(&m);
 	CHECK(ret == 0 && !x->g.detached, "re-attached: %d", ret);
 	CHECK(x->g.devinfo->features == 0 && x->g.devinfo->mac[5] == 0x80 &&
 		x->g.devinfo->tx_queues_max == 8, "destination identity");
@@ -2174,15 +2172,15 @@ t_mig_socket(struct fx *x)
 	CHECK(avp_tg_open_socket(&g, sock_path, NULL) == 0, "attach");
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) == 0,
 		"mode");
-	CHECK(up(&g, 1, 1, 0) == 0, "configure");
-	mig_start(&m, &g);
+	CHECK(t_up(&g, 1, 1, 0) == 0, "configure");
+	t_mig_start(&m, &g);
 	ret = avp_emu_port_migrate(x->port, NULL, &r);
-	mig_stop(&m);
+	t_mig_stop(&m);
 	CHECK(ret == 0 && r.reconfigured, "migrated over the socket: %d",
 		ret);
 	x->g = g;
 	x->guest = 1;
-	CHECK(traffic_ok(x, 2000, 1) == 0, "traffic");
+	CHECK(t_traffic_ok(x, 2000, 1) == 0, "traffic");
 	return 0;
 }
 
@@ -2246,9 +2244,9 @@ t_mig_scenarios(struct fx *x)
  * the capture queue got them intact.
  */
 static int
-tx_captured(struct fx *x, uint8_t *f, uint32_t len, unsigned int nsegs)
+t_tx_captured(struct fx *x, uint8_t *f, uint32_t len, unsigned int nsegs)
 {
-	fill(f, len, (uint8_t)len);
+	t_fill(f, len, (uint8_t)len);
 	CHECK(avp_tg_tx(&x->g, 0, f, len, nsegs, 0, 0) == 0, "tx %u", len);
 	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0,
 		"%u bytes captured", len);
@@ -2258,7 +2256,7 @@ tx_captured(struct fx *x, uint8_t *f, uint32_t len, unsigned int nsegs)
 }
 
 static uint32_t
-state_mtu(struct avp_emu_port *port)
+t_state_mtu(struct avp_emu_port *port)
 {
 	struct avp_emu_port_state s;
 
@@ -2278,16 +2276,16 @@ t_mtu(struct fx *x)
 	unsigned int i;
 	FILE *mem;
 
-	CHECK(up(g, 1, 1, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
+	CHECK(t_up(g, 1, 1, AVP_FEAT_VLAN_OFFLOAD) == 0, "configure");
 	/* not told: only the chain limits apply, as before SET_MTU existed */
-	CHECK(state_mtu(x->port) == 0, "no MTU yet");
-	CHECK(tx_captured(x, f, 9000, 0) == 0, "9000 bytes without SET_MTU");
+	CHECK(t_state_mtu(x->port) == 0, "no MTU yet");
+	CHECK(t_tx_captured(x, f, 9000, 0) == 0, "9000 bytes without SET_MTU");
 	CHECK(avp_tg_set_mtu(g, 1500) == 0, "SET_MTU 1500");
-	CHECK(state_mtu(x->port) == 1500, "mtu recorded");
-	CHECK(tx_captured(x, f, 1518, 0) == 0, "1518 bytes, one buffer");
-	CHECK(tx_captured(x, f, 1518, 3) == 0, "1518 bytes, 3 segments");
+	CHECK(t_state_mtu(x->port) == 1500, "mtu recorded");
+	CHECK(t_tx_captured(x, f, 1518, 0) == 0, "1518 bytes, one buffer");
+	CHECK(t_tx_captured(x, f, 1518, 3) == 0, "1518 bytes, 3 segments");
 	/* the tag the host inserts is not part of the guest's frame */
-	fill(f, 1518, 5);
+	t_fill(f, 1518, 5);
 	CHECK(avp_tg_tx(g, 0, f, 1518, 0, AVP_DESC_F_TX_VLAN, 7) == 0,
 		"tx with a tag to insert");
 	CHECK(avp_emu_wait_captured(x->port, 1, WAIT_MS) == 0 &&
@@ -2295,19 +2293,19 @@ t_mtu(struct fx *x)
 		"1518 bytes and the inserted tag");
 	/* one byte more: dropped, on the one-buffer and the chained path */
 	CHECK(avp_tg_tx(g, 0, f, 1519, 0, 0, 0) == 0, "tx 1519");
-	CHECK(wait_viol(x->port, AVP_EMU_V_OVER_MTU, 1) == 0, "over_mtu");
+	CHECK(t_wait_viol(x->port, AVP_EMU_V_OVER_MTU, 1) == 0, "over_mtu");
 	CHECK(avp_tg_tx(g, 0, f, 1519, 2, 0, 0) == 0, "tx 1519 chained");
-	CHECK(wait_viol(x->port, AVP_EMU_V_OVER_MTU, 2) == 0,
+	CHECK(t_wait_viol(x->port, AVP_EMU_V_OVER_MTU, 2) == 0,
 		"over_mtu chained");
 	/* the next frame is the one captured: the others were not */
-	CHECK(tx_captured(x, f, 60, 0) == 0, "60 bytes after the drops");
+	CHECK(t_tx_captured(x, f, 60, 0) == 0, "60 bytes after the drops");
 	CHECK(avp_emu_capture_pop(x->port, &cf) == 0, "nothing else");
 	avp_emu_port_stats_get(x->port, &st);
 	CHECK(st.tx_over_mtu == 2 && st.violations[AVP_EMU_V_OVER_MTU] == 2,
-		"tx_over_mtu %lu", (unsigned long)st.tx_over_mtu);
+		"tx_over_mtu %" PRIu64, st.tx_over_mtu);
 	CHECK(avp_emu_port_violations(x->port) == 2, "no other violation");
-	CHECK(st.tx_frames[0] == 5, "tx_frames %lu counts the good ones",
-		(unsigned long)st.tx_frames[0]);
+	CHECK(st.tx_frames[0] == 5,
+		"tx_frames %" PRIu64 " counts the good ones", st.tx_frames[0]);
 	CHECK(strcmp(avp_emu_violation_name(AVP_EMU_V_OVER_MTU),
 		"over_mtu") == 0, "violation name");
 	mem = open_memstream(&text, &tlen);
@@ -2327,7 +2325,7 @@ t_mtu(struct fx *x)
 			usleep(100);
 		}
 	}
-	CHECK(wait_viol(x->port, AVP_EMU_V_OVER_MTU, 10002) == 0,
+	CHECK(t_wait_viol(x->port, AVP_EMU_V_OVER_MTU, 10002) == 0,
 		"every one dropped");
 	CHECK(avp_emu_capture_pop(x->port, &cf) == 0, "none captured");
 	return 0;
@@ -2373,8 +2371,7 @@ t_mtu_gen(struct fx *x)
 	}
 	CHECK(avp_emu_wait_rx_drained(x->port, WAIT_MS) == 0, "drained");
 	avp_emu_port_stats_get(x->port, &st);
-	CHECK(st.gen_frames == 30, "gen_frames %lu",
-		(unsigned long)st.gen_frames);
+	CHECK(st.gen_frames == 30, "gen_frames %" PRIu64, st.gen_frames);
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	return 0;
 }
@@ -2390,11 +2387,11 @@ t_mtu_order(struct fx *x)
 	struct avp_tg *g = &x->g;
 	struct avp_ctrl_msg m;
 
-	CHECK(up(g, 2, 1, 0) == 0, "configure");
+	CHECK(t_up(g, 2, 1, 0) == 0, "configure");
 	CHECK(avp_tg_set_mtu(g, 9000) == 0, "SET_MTU 9000");
 	/* the host sees the frames and the request in one pass */
 	avp_emu_stop(x->emu);
-	fill(f, sizeof(f), 4);
+	t_fill(f, sizeof(f), 4);
 	CHECK(avp_tg_tx(g, 0, f, 9018, 0, 0, 0) == 0, "tx 9018 bytes");
 	CHECK(avp_tg_tx(g, 1, f, 2000, 0, 0, 0) == 0, "tx 2000, one buffer");
 	CHECK(avp_tg_tx(g, 1, f, 1519, 2, 0, 0) == 0, "tx 1519, chained");
@@ -2406,11 +2403,11 @@ t_mtu_order(struct fx *x)
 		"the 3 frames sent before it captured");
 	avp_emu_port_stats_get(x->port, &st);
 	CHECK(st.tx_over_mtu == 0 && avp_emu_port_violations(x->port) == 0,
-		"none judged by the new MTU (%lu dropped)",
-		(unsigned long)st.tx_over_mtu);
-	CHECK(state_mtu(x->port) == 1500, "then the new MTU");
+		"none judged by the new MTU (%" PRIu64 " dropped)",
+		st.tx_over_mtu);
+	CHECK(t_state_mtu(x->port) == 1500, "then the new MTU");
 	CHECK(avp_tg_tx(g, 0, f, 2000, 0, 0, 0) == 0, "tx 2000 again");
-	CHECK(wait_viol(x->port, AVP_EMU_V_OVER_MTU, 1) == 0,
+	CHECK(t_wait_viol(x->port, AVP_EMU_V_OVER_MTU, 1) == 0,
 		"dropped under the new MTU");
 	return 0;
 }
@@ -2429,34 +2426,34 @@ t_mtu_forget(struct fx *x)
 	uint64_t deadline;
 	int ret;
 
-	CHECK(up(g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(g, 1, 1, 0) == 0, "configure");
 	CHECK(avp_tg_set_mtu(g, 1500) == 0, "SET_MTU 1500");
-	mig_start(&m, g);
+	t_mig_start(&m, g);
 	ret = avp_emu_port_migrate(x->port, NULL, &r);
-	mig_stop(&m);
+	t_mig_stop(&m);
 	CHECK(ret == 0 && r.reconfigured, "migrate %d", ret);
-	CHECK(state_mtu(x->port) == 0, "the destination was not told");
-	CHECK(tx_captured(x, f, 9000, 0) == 0, "9000 bytes accepted");
+	CHECK(t_state_mtu(x->port) == 0, "the destination was not told");
+	CHECK(t_tx_captured(x, f, 9000, 0) == 0, "9000 bytes accepted");
 	CHECK(avp_tg_set_mtu(g, 1500) == 0, "told again");
-	CHECK(state_mtu(x->port) == 1500, "mtu 1500 again");
+	CHECK(t_state_mtu(x->port) == 1500, "mtu 1500 again");
 	CHECK(avp_emu_port_violations(x->port) == 0, "no violations");
 	avp_tg_close(g);
 	x->guest = 0;
 	CHECK(avp_emu_port_reset(x->port) == 0, "reset");
-	CHECK(state_mtu(x->port) == 0, "reset forgets it");
+	CHECK(t_state_mtu(x->port) == 0, "reset forgets it");
 	/* over the socket: the guest going away */
 	CHECK(avp_emu_port_listen(x->port, sock_path) == 0, "listen");
 	CHECK(avp_tg_open_socket(&gs, sock_path, "guest") == 0, "attach");
-	CHECK(up(&gs, 1, 1, 0) == 0 && avp_tg_set_mtu(&gs, 2000) == 0,
+	CHECK(t_up(&gs, 1, 1, 0) == 0 && avp_tg_set_mtu(&gs, 2000) == 0,
 		"configure, SET_MTU 2000");
-	CHECK(state_mtu(x->port) == 2000, "mtu 2000");
+	CHECK(t_state_mtu(x->port) == 2000, "mtu 2000");
 	avp_tg_close(&gs);
 	deadline = avp_tg_now_ms() + WAIT_MS;
 	while (avp_emu_port_attached(x->port)) {
 		CHECK(avp_tg_now_ms() < deadline, "close not noticed");
 		usleep(500);
 	}
-	CHECK(state_mtu(x->port) == 0, "the next guest starts untold");
+	CHECK(t_state_mtu(x->port) == 0, "the next guest starts untold");
 	return 0;
 }
 
@@ -2474,7 +2471,7 @@ struct split_seen {
  * length, or -1.
  */
 static int
-rx_split_one(struct fx *x, struct split_seen *sn, unsigned int *nsegs)
+t_rx_split_one(struct fx *x, struct split_seen *sn, unsigned int *nsegs)
 {
 	uint32_t H = x->g.buf_data_size, sum = 0;
 	struct avp_tg_rxinfo info;
@@ -2508,7 +2505,7 @@ rx_split_one(struct fx *x, struct split_seen *sn, unsigned int *nsegs)
 
 /* 60..max bytes, from a test-local LCG. */
 static uint32_t
-split_len(uint64_t *r, uint32_t max)
+t_split_len(uint64_t *r, uint32_t max)
 {
 	*r = *r * 6364136223846793005ULL + 1442695040888963407ULL;
 	return 60 + (uint32_t)(*r >> 33) % (max - 59);
@@ -2516,7 +2513,7 @@ split_len(uint64_t *r, uint32_t max)
 
 /* Segment lengths of n injected frames, cut with seed, into lens. */
 static int
-split_pattern(struct fx *x, uint32_t seed, uint16_t *lens, unsigned int n)
+t_split_pattern(struct fx *x, uint32_t seed, uint16_t *lens, unsigned int n)
 {
 	static uint8_t f[4000];
 	struct avp_tg_rxinfo info;
@@ -2524,7 +2521,7 @@ split_pattern(struct fx *x, uint32_t seed, uint16_t *lens, unsigned int n)
 
 	CHECK(avp_emu_port_set_rx_split(x->port, AVP_EMU_RX_SPLIT_RANDOM,
 		seed) == 0, "seed %u", seed);
-	fill(f, sizeof(f), 1);
+	t_fill(f, sizeof(f), 1);
 	for (i = 0; i < n; i++) {
 		CHECK(avp_emu_inject(x->port, f, 100 + 37 * i, NULL) == 0,
 			"inject");
@@ -2562,30 +2559,30 @@ t_rx_split(struct fx *x)
 		"unknown mode refused");
 	CHECK(avp_emu_port_set_rx_split(x->port, AVP_EMU_RX_SPLIT_RANDOM,
 		12345) == 0, "random");
-	CHECK(up(&x->g, 1, 1, 0) == 0, "configure");
+	CHECK(t_up(&x->g, 1, 1, 0) == 0, "configure");
 	/* injected: 1000 frames of 60..9000 bytes, in batches */
 	for (i = 0; i < 1000; i += 50) {
 		for (j = 0; j < 50; j++) {
-			sizes[j] = split_len(&r, 9000);
-			fill(f, sizes[j], (uint8_t)(i + j));
+			sizes[j] = t_split_len(&r, 9000);
+			t_fill(f, sizes[j], (uint8_t)(i + j));
 			CHECK(avp_emu_inject(x->port, f, sizes[j], NULL) == 0,
 				"inject");
 		}
 		for (j = 0; j < 50; j++) {
-			n = rx_split_one(x, &sn, NULL);
+			n = t_rx_split_one(x, &sn, NULL);
 			CHECK(n == (int)sizes[j], "frame %u: %d bytes, sent %u",
 				i + j, n, sizes[j]);
-			fill(f, sizes[j], (uint8_t)(i + j));
+			t_fill(f, sizes[j], (uint8_t)(i + j));
 			CHECK(memcmp(rbuf, f, sizes[j]) == 0,
 				"frame %u: bytes", i + j);
 		}
 	}
 	/* at least the segments asked for */
 	for (i = 0; i < 50; i++) {
-		len = split_len(&r, 8000);
-		fill(f, len, (uint8_t)i);
+		len = t_split_len(&r, 8000);
+		t_fill(f, len, (uint8_t)i);
 		CHECK(avp_emu_inject(x->port, f, len, &o) == 0, "inject");
-		n = rx_split_one(x, &sn, &k);
+		n = t_rx_split_one(x, &sn, &k);
 		CHECK(n == (int)len && memcmp(rbuf, f, len) == 0 && k >= 4,
 			"frame of %u bytes: %d, %u segments", len, n, k);
 	}
@@ -2595,7 +2592,7 @@ t_rx_split(struct fx *x)
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_GEN, NULL) == 0,
 		"gen");
 	for (i = 0; i < 1000; i++) {
-		n = rx_split_one(x, &sn, NULL);
+		n = t_rx_split_one(x, &sn, NULL);
 		CHECK(n > 0, "generated frame %u", i);
 		CHECK(avp_emu_frame_verify(rbuf, (uint32_t)n, &seq) == 0 &&
 			seq == i && n == gsizes[i % 12],
@@ -2608,10 +2605,10 @@ t_rx_split(struct fx *x)
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_LOOPBACK, NULL) ==
 		0, "loopback");
 	for (i = 0; i < 300; i++) {
-		len = split_len(&r, i % 3 == 0 ? 9000 : 2048);
-		fill(f, len, (uint8_t)(i * 3));
+		len = t_split_len(&r, i % 3 == 0 ? 9000 : 2048);
+		t_fill(f, len, (uint8_t)(i * 3));
 		CHECK(avp_tg_tx(&x->g, 0, f, len, 0, 0, 0) == 0, "tx");
-		n = rx_split_one(x, &sn, NULL);
+		n = t_rx_split_one(x, &sn, NULL);
 		CHECK(n == (int)len && memcmp(rbuf, f, len) == 0,
 			"looped frame %u: %d bytes, sent %u", i, n, len);
 	}
@@ -2637,18 +2634,18 @@ t_rx_split(struct fx *x)
 	/* a seed repeats its cuts; another one does not */
 	CHECK(avp_emu_port_set_mode(x->port, AVP_EMU_MODE_CAPTURE, NULL) == 0,
 		"capture");
-	CHECK(split_pattern(x, 7, pa, 40) == 0 &&
-		split_pattern(x, 7, pb, 40) == 0, "seed 7 twice");
+	CHECK(t_split_pattern(x, 7, pa, 40) == 0 &&
+		t_split_pattern(x, 7, pb, 40) == 0, "seed 7 twice");
 	CHECK(memcmp(pa, pb, sizeof(pa)) == 0, "same cuts");
-	CHECK(split_pattern(x, 8, pb, 40) == 0, "seed 8");
+	CHECK(t_split_pattern(x, 8, pb, 40) == 0, "seed 8");
 	CHECK(memcmp(pa, pb, sizeof(pa)) != 0, "other cuts");
-	CHECK(split_pattern(x, 0, pa, 40) == 0 &&
-		split_pattern(x, 0, pb, 40) == 0, "seed 0 twice");
+	CHECK(t_split_pattern(x, 0, pa, 40) == 0 &&
+		t_split_pattern(x, 0, pb, 40) == 0, "seed 0 twice");
 	CHECK(memcmp(pa, pb, sizeof(pa)) == 0, "0: a fixed default");
 	/* off: the usual even split again */
 	CHECK(avp_emu_port_set_rx_split(x->port, AVP_EMU_RX_SPLIT_OFF, 0) == 0,
 		"off");
-	fill(f, 3000, 9);
+	t_fill(f, 3000, 9);
 	CHECK(avp_emu_inject(x->port, f, 3000, NULL) == 0, "inject");
 	{
 		struct avp_tg_rxinfo info;
@@ -2665,7 +2662,7 @@ t_rx_split(struct fx *x)
 /* ---------------------------------------------------------------- */
 
 static void
-prep_small(struct avp_emu_port_params *p)
+t_prep_small(struct avp_emu_port_params *p)
 {
 	p->buf_count = 1024;
 	p->ring_slots = 256;
@@ -2677,22 +2674,22 @@ static const struct tcase cases[] = {
 	{ "requests", t_requests, NULL, 1 },
 	{ "capture", t_capture, NULL, 1 },
 	{ "loopback", t_loopback, NULL, 1 },
-	{ "xconnect", t_xconnect, prep_small, 1 },
+	{ "xconnect", t_xconnect, t_prep_small, 1 },
 	{ "gen", t_gen, NULL, 1 },
 	{ "sink", t_sink, NULL, 1 },
 	{ "output", t_output, NULL, 1 },
 	{ "vlan", t_vlan, NULL, 1 },
-	{ "vlan_not_offered", t_vlan_not_offered, prep_novlan, 1 },
+	{ "vlan_not_offered", t_vlan_not_offered, t_prep_novlan, 1 },
 	{ "chained_rx", t_chained_rx, NULL, 1 },
 	{ "link_gate", t_link_gate, NULL, 1 },
 	{ "many_ports", t_many_ports, NULL, 0 },
-	{ "pool_exhaustion", t_pool_exhaustion, prep_tiny_pool, 1 },
+	{ "pool_exhaustion", t_pool_exhaustion, t_prep_tiny_pool, 1 },
 	{ "capture_bound", t_capture_bound, NULL, 1 },
-	{ "rx_ring_full", t_rx_ring_full, prep_short_rings, 1 },
+	{ "rx_ring_full", t_rx_ring_full, t_prep_short_rings, 1 },
 	{ "checker", t_checker, NULL, 1 },
 	{ "checker_clean", t_checker_clean, NULL, 1 },
 	{ "handle_index", t_handle_index, NULL, 1 },
-	{ "fault_image", t_fault_image, prep_small, 0 },
+	{ "fault_image", t_fault_image, t_prep_small, 0 },
 	{ "fault_desc", t_fault_desc, NULL, 1 },
 	{ "fault_alloc", t_fault_alloc, NULL, 1 },
 	{ "fault_ctrl", t_fault_ctrl, NULL, 1 },
@@ -2711,7 +2708,7 @@ static const struct tcase cases[] = {
 	{ "mig_traffic", t_mig_traffic, NULL, 1 },
 	{ "mig_attach_error", t_mig_attach_error, NULL, 1 },
 	{ "mig_socket", t_mig_socket, NULL, 0 },
-	{ "mig_scenarios", t_mig_scenarios, prep_small, 0 },
+	{ "mig_scenarios", t_mig_scenarios, t_prep_small, 0 },
 	{ "mtu", t_mtu, NULL, 1 },
 	{ "mtu_gen", t_mtu_gen, NULL, 1 },
 	{ "mtu_order", t_mtu_order, NULL, 1 },
@@ -2748,8 +2745,8 @@ main(int argc, char **argv)
 			pass++;
 		else
 			fail++;
-		printf("%s %s (%lu ms)\n", ret == 0 ? "ok  " : "FAIL", c->name,
-			(unsigned long)(avp_tg_now_ms() - t0));
+		printf("%s %s (%" PRIu64 " ms)\n", ret == 0 ? "ok  " : "FAIL",
+			c->name, avp_tg_now_ms() - t0);
 	}
 	unlink(sock_path);
 	rmdir(sock_dir);
