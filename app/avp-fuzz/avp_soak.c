@@ -491,6 +491,8 @@ main(int argc, char **argv)
 	heap1 = heap_in_use();
 	rte1 = fz_rte_alloc_count();
 	viol = avp_emu_port_violations(ep);
+	if (viol != 0)
+		avp_emu_port_stats_print(ep, stdout);	/* which rules */
 
 	unplug_release();
 	printf("soak: frames sent %" PRIu64 ", received %" PRIu64
