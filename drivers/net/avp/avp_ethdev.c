@@ -213,12 +213,19 @@ int
 avp_mtu_tell_host(struct avp_dev *avp, const char *when)
 {
 	struct rte_eth_dev_data *data = avp->eth_dev->data;
+	/*
+	 * A migration destination may carry shorter frames than the port
+	 * was set up with: transmit is already held to its maximum
+	 * (avp_tx_frame_max), and that is the MTU the host can take.
+	 */
+	uint32_t mtu = RTE_MIN((uint32_t)data->mtu,
+			avp->max_frame - AVP_FRAME_OVERHEAD);
 	int ret;
 
-	ret = avp_ctrl_set_mtu(avp, data->mtu);
+	ret = avp_ctrl_set_mtu(avp, mtu);
 	if (ret != 0)
 		PMD_DRV_LOG(WARNING, "port %u: %s: the host did not take MTU %u (%d)",
-			data->port_id, when, data->mtu, ret);
+			data->port_id, when, mtu, ret);
 	return ret;
 }
 
