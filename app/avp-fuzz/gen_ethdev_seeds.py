@@ -66,8 +66,6 @@ seeds = {
     b''.join([conf(1, 1, 0, 9000), op(START), WAIT, op(H_INJECT, 4,
               0x40, 0x1f), WAIT]),
     'unplug': hdr() + b''.join(UP + [op(H_UNPLUG, 0), WAIT] + UP),
-    'unplug-forced': hdr() + b''.join(UP + [op(H_UNPLUG, 1, 0), WAIT] +
-                                      UP),
     'unplug-racing-configure': hdr() + b''.join(
         UP + [op(H_UNPLUG, 0), conf(2, 2), op(START), op(MTU, 0xdc, 0x05),
               WAIT]),
