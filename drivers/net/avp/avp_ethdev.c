@@ -183,9 +183,15 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 	avp->rx_scattered = rx_scattered;
 	avp->tx_scattered = tx_scattered;
 	data->scattered_rx = rx_scattered;
-	/* One burst function each way: the queues carry the path's limits. */
-	dev->rx_pkt_burst = avp_rx_burst;
-	dev->tx_pkt_burst = avp_tx_burst;
+	/*
+	 * One burst function each way: the queues carry the path's limits.
+	 * Written once: a migration selects again while ethdev may be
+	 * copying them (rte_eth_dev_start() does, without our lock).
+	 */
+	if (dev->rx_pkt_burst != avp_rx_burst)
+		dev->rx_pkt_burst = avp_rx_burst;
+	if (dev->tx_pkt_burst != avp_tx_burst)
+		dev->tx_pkt_burst = avp_tx_burst;
 	if (strict)
 		avp_copy_select();
 	avp_queue_fast_ops(dev);
@@ -352,7 +358,8 @@ avp_dev_configure(struct rte_eth_dev *dev)
 }
 
 static int
-avp_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+avp_dev_infos_get_locked(struct rte_eth_dev *dev,
+		struct rte_eth_dev_info *info)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	int vlan = !!(avp->host_features & AVP_FEAT_VLAN_OFFLOAD);
@@ -389,6 +396,19 @@ avp_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->default_rxportconf.nb_queues = 1;
 	info->default_txportconf.nb_queues = 1;
 	return 0;
+}
+
+/* A migration attach rewrites what this reports: read it under the lock. */
+static int
+avp_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct avp_dev *avp_ = AVP_DEV(dev);
+	int ret_;
+
+	avp_dev_lock(avp_);
+	ret_ = avp_dev_infos_get_locked(dev, info);
+	avp_dev_unlock(avp_);
+	return ret_;
 }
 
 static int
@@ -667,16 +687,22 @@ static int
 avp_link_update(struct rte_eth_dev *dev, int wait_to_complete __rte_unused)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
+	int up, ret;
 
-	return rte_eth_linkstatus_set(dev, &(struct rte_eth_link){
+	/* The migration thread changes the link under the lock. */
+	avp_dev_lock(avp);
+	up = avp->started && avp->link_up &&
+		rte_atomic_load_explicit(&avp->detached,
+				rte_memory_order_acquire) == 0;
+	ret = rte_eth_linkstatus_set(dev, &(struct rte_eth_link){
 		.link_speed = avp->link_up ? RTE_ETH_SPEED_NUM_10G :
 			RTE_ETH_SPEED_NUM_NONE,
 		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
 		.link_autoneg = RTE_ETH_LINK_FIXED,
-		.link_status = (avp->started && avp->link_up &&
-				avp->detached == 0) ?
-			RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
+		.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN,
 	});
+	avp_dev_unlock(avp);
+	return ret;
 }
 
 static int

@@ -23,6 +23,7 @@
 #include <ethdev_driver.h>
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
+#include <rte_eal.h>
 #include <rte_interrupts.h>
 #include <rte_kvargs.h>
 #include <rte_lcore.h>
@@ -40,17 +41,21 @@
 /* Detach: longest wait for the application to empty the rx rings. */
 #define AVP_DRAIN_MS		10
 
+/*
+ * The lock is the primary's own (not process-shared): a secondary's
+ * read-only operations (information, link, statistics) go without it.
+ */
 void
 avp_dev_lock(struct avp_dev *avp)
 {
-	if (avp->locks_ok)
+	if (avp->locks_ok && rte_eal_process_type() == RTE_PROC_PRIMARY)
 		pthread_mutex_lock(&avp->dev_lock);
 }
 
 void
 avp_dev_unlock(struct avp_dev *avp)
 {
-	if (avp->locks_ok)
+	if (avp->locks_ok && rte_eal_process_type() == RTE_PROC_PRIMARY)
 		pthread_mutex_unlock(&avp->dev_lock);
 }
 
@@ -425,14 +430,16 @@ avp_mig_init(struct avp_dev *avp)
 	avp->mig_pending = 0;
 	avp->mig_stop = 0;
 	snprintf(name, sizeof(name), "avp-mig-%u", avp->eth_dev->data->port_id);
+	/* Set before the thread runs: it reads the fields next to it. */
+	avp->mig_thread_ok = 1;
 	ret = avp_thread_start(&avp->mig_thread, name, avp_mig_thread, avp);
 	if (ret != 0) {
+		avp->mig_thread_ok = 0;
 		PMD_INIT_LOG(ERR, "%s: migration thread: %s",
 			avp->eth_dev->data->name, strerror(ret));
 		avp_mig_uninit(avp);
 		return -ret;
 	}
-	avp->mig_thread_ok = 1;
 	return 0;
 }
 
