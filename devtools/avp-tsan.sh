@@ -46,7 +46,7 @@ mkdir -p "$build/tsan"
 # exitcode: a report fails the test even when the program passed;
 # log_path: every report kept, one file per process.
 TSAN_OPTIONS="suppressions=$top/devtools/avp-tsan.supp exitcode=66 \
-halt_on_error=0 second_deadlock_stack=1 history_size=4 \
+halt_on_error=0 second_deadlock_stack=1 history_size=7 \
 log_path=$build/tsan/report ${TSAN_OPTIONS:-}"
 export TSAN_OPTIONS
 t0=$(date +%s)
