@@ -5,7 +5,8 @@
 # Runs the AVP libFuzzer targets (app/avp-fuzz) for a given time each:
 #   devtools/avp-fuzz.sh [SECONDS] [TARGET...]
 # SECONDS defaults to 600 per target; TARGET is among device, chain,
-# translate, devinfo, attach (default: all, one after the other). Builds them
+# translate, devinfo, attach, ethdev (default: all, one after the other).
+# Builds them
 # first with clang, AddressSanitizer and libFuzzer in $AVP_FUZZ_BUILD_DIR
 # (default build-fuzz). Each target starts from the seed corpus in
 # app/avp-fuzz/corpus/<target> and grows a working corpus in
@@ -20,7 +21,7 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${AVP_FUZZ_BUILD_DIR:-$top/build-fuzz}
-all="device chain translate devinfo attach"
+all="device chain translate devinfo attach ethdev"
 seeds=0
 secs=600
 

@@ -118,7 +118,8 @@ avp_dev_configure(struct rte_eth_dev *dev)
 }
 
 static int
-avp_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+avp_dev_infos_get_locked(struct rte_eth_dev *dev,
+		struct rte_eth_dev_info *info)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	int vlan = !!(avp->host_features & AVP_FEAT_VLAN_OFFLOAD);
@@ -155,6 +156,19 @@ avp_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->default_rxportconf.nb_queues = 1;
 	info->default_txportconf.nb_queues = 1;
 	return 0;
+}
+
+/* A migration attach rewrites what this reports: read it under the lock. */
+static int
+avp_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
+
+	avp_port_lock(avp);
+	ret = avp_dev_infos_get_locked(dev, info);
+	avp_port_unlock(avp);
+	return ret;
 }
 
 static int
@@ -435,7 +449,14 @@ avp_dev_close(struct rte_eth_dev *dev)
 static int
 avp_link_update(struct rte_eth_dev *dev, int wait_to_complete __rte_unused)
 {
-	return avp_link_publish(AVP_DEV(dev));
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
+
+	/* The migration thread changes the link under the lock. */
+	avp_port_lock(avp);
+	ret = avp_link_publish(avp);
+	avp_port_unlock(avp);
+	return ret;
 }
 
 /* Promiscuous and all-multicast: the filter of every receive queue. */

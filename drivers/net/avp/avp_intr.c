@@ -317,15 +317,17 @@ avp_mig_init(struct avp_dev *avp)
 	avp->mig_pending = 0;
 	avp->mig_stop = 0;
 	snprintf(name, sizeof(name), "avp-mig-%u", avp->eth_dev->data->port_id);
+	/* Set before the thread runs: it reads the fields next to it. */
+	avp->mig_thread_ok = 1;
 	ret = avp_thread_start(&avp->mig_thread, name, avp_mig_thread, avp);
 	if (ret != 0) {
+		avp->mig_thread_ok = 0;
 		PMD_INIT_LOG(ERR, "%s: migration thread: %s",
 			avp->eth_dev->data->name, strerror(ret));
 		pthread_cond_destroy(&avp->mig_cond);
 		pthread_mutex_destroy(&avp->mig_mtx);
 		return -ret;
 	}
-	avp->mig_thread_ok = 1;
 	return 0;
 }
 

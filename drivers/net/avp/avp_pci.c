@@ -116,10 +116,11 @@ avp_pci_dev_init(struct rte_eth_dev *eth_dev)
 		bar[i].addr = pci_dev->mem_resource[i].addr;
 		bar[i].len = pci_dev->mem_resource[i].len;
 	}
+	/* Before the migration thread starts: it announces after attach. */
+	AVP_DEV(eth_dev)->announce = announce;
 	ret = avp_ethdev_init(eth_dev, bar, pci_dev->intr_handle);
 	if (ret != 0)
 		return ret;
-	AVP_DEV(eth_dev)->announce = announce;
 	ret = rte_dev_event_callback_register(pci_dev->device.name,
 			avp_pci_dev_event, NULL);
 	if (ret == 0 || ret == -EEXIST)

@@ -16,6 +16,7 @@
 #include <ethdev_driver.h>
 #include <rte_arp.h>
 #include <rte_cycles.h>
+#include <rte_eal.h>
 
 #include "avp_copy.h"
 #include "avp_ethdev.h"
@@ -44,16 +45,22 @@ avp_port_lock_fini(struct avp_dev *avp)
 	pthread_mutex_destroy(&avp->dev_lock);
 }
 
+/*
+ * The lock is the primary's own (not process-shared): a secondary's
+ * read-only operations (information, link, statistics) go without it.
+ */
 void
 avp_port_lock(struct avp_dev *avp)
 {
-	pthread_mutex_lock(&avp->dev_lock);
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		pthread_mutex_lock(&avp->dev_lock);
 }
 
 void
 avp_port_unlock(struct avp_dev *avp)
 {
-	pthread_mutex_unlock(&avp->dev_lock);
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		pthread_mutex_unlock(&avp->dev_lock);
 }
 
 /* Blocks the data path for reason and waits until no burst is running. */
@@ -229,9 +236,15 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 	avp->rx_scattered = rx_scattered;
 	avp->tx_scattered = tx_scattered;
 	data->scattered_rx = rx_scattered;
-	/* One burst function each way: the queues carry the path's limits. */
-	dev->rx_pkt_burst = avp_rx_burst;
-	dev->tx_pkt_burst = avp_tx_burst;
+	/*
+	 * One burst function each way: the queues carry the path's limits.
+	 * Written once: a migration selects again while ethdev may be
+	 * copying them (rte_eth_dev_start() does, without our lock).
+	 */
+	if (dev->rx_pkt_burst != avp_rx_burst)
+		dev->rx_pkt_burst = avp_rx_burst;
+	if (dev->tx_pkt_burst != avp_tx_burst)
+		dev->tx_pkt_burst = avp_tx_burst;
 	if (strict)
 		avp_copy_select();
 	avp_queue_fast_ops(dev);
@@ -259,12 +272,19 @@ int
 avp_mtu_tell_host(struct avp_dev *avp, const char *when)
 {
 	struct rte_eth_dev_data *data = avp->eth_dev->data;
+	/*
+	 * A migration destination may carry shorter frames than the port
+	 * was set up with: transmit is already held to its maximum
+	 * (avp_tx_frame_max), and that is the MTU the host can take.
+	 */
+	uint32_t mtu = RTE_MIN((uint32_t)data->mtu,
+			avp->max_frame - AVP_FRAME_OVERHEAD);
 	int ret;
 
-	ret = avp_ctrl_set_mtu(avp, data->mtu);
+	ret = avp_ctrl_set_mtu(avp, mtu);
 	if (ret != 0)
 		PMD_DRV_LOG(WARNING, "port %u: %s: the host did not take MTU %u (%d)",
-			data->port_id, when, data->mtu, ret);
+			data->port_id, when, mtu, ret);
 	return ret;
 }
 

@@ -434,7 +434,11 @@ avp_get_monitor_addr(void *queue, struct rte_power_monitor_cond *pmc)
 void
 avp_queue_fast_ops(struct rte_eth_dev *dev)
 {
-	dev->rx_queue_count = avp_rx_queue_count;
-	dev->rx_descriptor_status = avp_rx_descriptor_status;
-	dev->tx_descriptor_status = avp_tx_descriptor_status;
+	/* Written once, as the burst functions (avp_select_paths). */
+	if (dev->rx_queue_count != avp_rx_queue_count)
+		dev->rx_queue_count = avp_rx_queue_count;
+	if (dev->rx_descriptor_status != avp_rx_descriptor_status)
+		dev->rx_descriptor_status = avp_rx_descriptor_status;
+	if (dev->tx_descriptor_status != avp_tx_descriptor_status)
+		dev->tx_descriptor_status = avp_tx_descriptor_status;
 }

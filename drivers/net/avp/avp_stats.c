@@ -59,8 +59,8 @@ avp_stats_get(AVP_STATS_GET_ARGS)
 	return 0;
 }
 
-int
-avp_stats_reset(struct rte_eth_dev *dev)
+static void
+avp_stats_reset_locked(struct rte_eth_dev *dev)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	unsigned int i;
@@ -80,6 +80,17 @@ avp_stats_reset(struct rte_eth_dev *dev)
 		if (q != NULL)
 			q->base = q->stats;
 	}
+}
+
+/* The control side (requests, migration) counts under the device lock. */
+int
+avp_stats_reset(struct rte_eth_dev *dev)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+
+	avp_port_lock(avp);
+	avp_stats_reset_locked(dev);
+	avp_port_unlock(avp);
 	return 0;
 }
 
@@ -172,8 +183,8 @@ avp_xstats_get_names(struct rte_eth_dev *dev,
 	return count;
 }
 
-int
-avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+static int
+avp_xstats_get_locked(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		unsigned int size)
 {
 	const struct avp_dev *avp = AVP_DEV(dev);
@@ -222,4 +233,17 @@ avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		}
 	}
 	return count;
+}
+
+int
+avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		unsigned int size)
+{
+	struct avp_dev *avp = AVP_DEV(dev);
+	int ret;
+
+	avp_port_lock(avp);
+	ret = avp_xstats_get_locked(dev, xs, size);
+	avp_port_unlock(avp);
+	return ret;
 }

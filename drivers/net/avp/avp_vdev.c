@@ -516,6 +516,8 @@ avp_vdev_probe(struct rte_vdev_device *vdev)
 		return -ENOMEM;
 	}
 	avp = AVP_DEV(eth_dev);
+	/* Before the migration thread starts: it announces after attach. */
+	avp->announce = v->announce;
 	ret = avp_ethdev_init(eth_dev, bar, v->irq_intr);
 	if (ret != 0) {
 		avp_vdev_free(v, avp);
@@ -524,7 +526,6 @@ avp_vdev_probe(struct rte_vdev_device *vdev)
 	}
 	avp->transport_priv = v;
 	avp->transport_release = avp_vdev_release;
-	avp->announce = v->announce;
 
 	ret = rte_intr_callback_register(v->sock_intr, avp_vdev_sock_handler,
 			avp);
