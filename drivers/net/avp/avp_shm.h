@@ -42,7 +42,9 @@ avp_ring_cons_open(const struct avp_shring *sr, uint32_t *cons,
 	uint32_t prod = rte_atomic_load_explicit(&sr->ring->prod_idx,
 			rte_memory_order_acquire);
 
-	*cons = sr->ring->cons_idx & sr->mask;
+	/* ours, but the control side reads it while a burst writes it */
+	*cons = rte_atomic_load_explicit(&sr->ring->cons_idx,
+			rte_memory_order_relaxed) & sr->mask;
 	*ready = (prod - *cons) & sr->mask;
 	return likely((prod & ~sr->mask) == 0) ? 0 : -1;
 }
@@ -55,7 +57,8 @@ avp_ring_prod_open(const struct avp_shring *sr, uint32_t *prod,
 	uint32_t cons = rte_atomic_load_explicit(&sr->ring->cons_idx,
 			rte_memory_order_acquire);
 
-	*prod = sr->ring->prod_idx & sr->mask;
+	*prod = rte_atomic_load_explicit(&sr->ring->prod_idx,
+			rte_memory_order_relaxed) & sr->mask;
 	*room = (cons - *prod - 1) & sr->mask;
 	return likely((cons & ~sr->mask) == 0) ? 0 : -1;
 }
