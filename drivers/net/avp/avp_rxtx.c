@@ -143,7 +143,8 @@ avp_rx_count(struct avp_rx_queue *rxq, enum avp_rx_class st)
 
 /*
  * A checked chain into c->need mbufs from the pool, linked, head in
- * *head. -ENOMEM when the pool is short of them.
+ * *head: 1, or 0 when the frame is dropped (counted as oversize or
+ * nombuf).
  */
 static int
 avp_rx_chain_fill(struct avp_rx_queue *rxq, const struct avp_rx_chain *c,
@@ -474,8 +475,8 @@ struct avp_tx_ctx {
 	uint32_t tend;		/* the last free slot on tx, plus one */
 };
 
-/* 0, or -1 with both rings left alone when a host index is bad. */
-static __rte_always_inline int
+/* The room on both rings; none when a host index is bad (counted). */
+static __rte_always_inline void
 avp_tx_open(struct avp_tx_queue *txq, struct avp_tx_ctx *c)
 {
 	uint32_t avail, room;
@@ -489,7 +490,6 @@ avp_tx_open(struct avp_tx_queue *txq, struct avp_tx_ctx *c)
 	}
 	c->aend = c->acons + avail;
 	c->tend = c->tprod + room;
-	return 0;
 }
 
 /* Consumed alloc handles and placed tx slots, to the host. */
