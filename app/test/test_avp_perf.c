@@ -26,12 +26,14 @@
  *   AVP_PERF_EMU_CPU  CPU for the emulator's service thread (default:
  *                     the first one the guest lcore does not use)
  *
- * Every one-queue transmit case is followed by its copy floor: the same
- * loop with the same frames, each copied by rte_memcpy into the same
- * host buffers (those waiting on the alloc ring) instead of going
- * through the driver. "burst" is the cycles per frame spent inside the
- * transmit bursts that sent (the host's pace apart), "x floor" that over
- * the floor's cycles per frame.
+ * Every one-queue transmit case is followed by its copy floor, a second
+ * phase with the host still sinking: before each burst, the same frames
+ * are copied by rte_memcpy into the host buffers that burst will take,
+ * timed, then the burst sends them. "burst" is the cycles per frame spent
+ * inside the transmit bursts of the first phase that sent (the host's
+ * pace apart), "floor" the copy's, "x floor" the one over the other.
+ * Both meet host buffers the host has just read, so both pay for the
+ * cache lines coming back from its core.
  */
 
 #ifndef _GNU_SOURCE
@@ -67,7 +69,6 @@
 #define PERF_MAX_Q	2
 #define PERF_WAIT_MS	5000
 #define PERF_GEN_BURST	512	/* frames the generator places per pass */
-#define PERF_FLOOR_BUFS	256	/* host buffers the copy floor cycles over */
 
 enum perf_mode { PERF_RX, PERF_TX, PERF_LOOP, PERF_NB_MODES };
 static const char *const mode_name[PERF_NB_MODES] = { "rx", "tx", "loop" };
@@ -490,11 +491,14 @@ perf_run(struct perf_port *pp, enum perf_mode mode, unsigned int nq,
 }
 
 /*
- * The copy floor of a transmit case: as many frames as the driver sent,
+ * The copy floor of a transmit case, a second phase of it with the host
+ * still sinking and verifying: as many frames as the driver sent,
  * allocated as the transmit loop does, each copied with rte_memcpy into
- * the next of the host buffers waiting on the alloc ring of queue 0,
- * then freed in one put, as the driver frees them. The cycles of the
- * copies and puts, or 0 when there is no buffer to copy into.
+ * the host buffer the next burst will take from the alloc ring of queue
+ * 0; the burst then sends them, untimed. So the floor's stores meet the
+ * host buffers as the driver's do, just after the host has read them.
+ * The cycles of the copies, scaled to the frames the driver sent; 0 when
+ * the host gave no buffer.
  */
 static uint64_t
 perf_floor(const struct perf_port *pp, uint16_t size, uint64_t frames)
@@ -502,38 +506,41 @@ perf_floor(const struct perf_port *pp, uint16_t size, uint64_t frames)
 	const struct avp_tx_queue *txq =
 		rte_eth_devices[pp->port].data->tx_queues[0];
 	struct rte_mempool *txp = size > 2048 ? pool_big : pool;
-	uint8_t *buf[PERF_FLOOR_BUFS];
+	uint64_t copied = 0, polls = 0, t0, cycles = 0;
+	uint64_t end = rte_rdtsc() + rte_get_tsc_hz() * 10;
 	struct rte_mbuf *m[PERF_BURST];
-	unsigned int nbuf = 0, next = 0, i;
-	uint64_t done, t0, cycles = 0;
+	uint8_t *buf[PERF_BURST];
+	uint32_t cons, ready, i, n;
+	uint16_t sent;
 
 	if (txq == NULL || size > txq->buf_size)
 		return 0;
-	for (i = 0; i <= txq->alloc.mask && nbuf < RTE_DIM(buf); i++) {
-		struct avp_desc *d = avp_desc_get(&txq->buf,
-				avp_ring_slot(&txq->alloc, i));
-
-		if (d != NULL && (buf[nbuf] = avp_data_get(&txq->buf,
-				d->data_va, txq->buf_size)) != NULL)
-			nbuf++;
-	}
-	if (nbuf == 0)
-		return 0;
-	for (done = 0; done < frames; done += PERF_BURST) {
-		if (tx_alloc(txp, m, PERF_BURST, size) != 0)
+	while (copied < frames && ((++polls & 63) != 0 || rte_rdtsc() < end)) {
+		if (avp_ring_cons_open(&txq->alloc, &cons, &ready) != 0)
 			return 0;
-		t0 = rte_rdtsc();
-		for (i = 0; i < PERF_BURST; i++) {
-			rte_memcpy(buf[next], rte_pktmbuf_mtod(m[i], void *),
-					size);
-			if (++next == nbuf)
-				next = 0;
+		n = RTE_MIN(ready, (uint32_t)PERF_BURST);
+		for (i = 0; i < n; i++) {
+			struct avp_desc *d = avp_desc_get(&txq->buf,
+					avp_ring_slot(&txq->alloc, cons + i));
+
+			buf[i] = d == NULL ? NULL : avp_data_get(&txq->buf,
+					d->data_va, txq->buf_size);
+			if (buf[i] == NULL)
+				return 0;
 		}
-		rte_mempool_put_bulk(txp, (void **)m, PERF_BURST);
+		if (n == 0 || tx_alloc(txp, m, n, size) != 0)
+			continue;
+		t0 = rte_rdtsc();
+		for (i = 0; i < n; i++)
+			rte_memcpy(buf[i], rte_pktmbuf_mtod(m[i], void *),
+					size);
 		cycles += rte_rdtsc() - t0;
+		copied += n;
+		sent = rte_eth_tx_burst(pp->port, 0, m, n);
+		if (sent < n)
+			rte_pktmbuf_free_bulk(m + sent, n - sent);
 	}
-	/* per frame as many as the driver sent */
-	return cycles * frames / done;
+	return copied == 0 ? 0 : cycles * frames / copied;
 }
 
 static void
@@ -602,7 +609,7 @@ perf_case(enum perf_mode mode, unsigned int nq, uint16_t size, int scatter,
 		rte_delay_ms(50);	/* warm up */
 	if (ret == 0)
 		ret = perf_run(&pp, mode, nq, size, count, cycles, &r);
-	if (ret == 0 && mode == PERF_TX && nq == 1)
+	if (ret == 0 && mode == PERF_TX && nq == 1 && count == 0)
 		r.floor_cycles = perf_floor(&pp, size, r.pkts);
 	if (ret == 0)
 		perf_print(mode, nq, size, scatter, &r);
@@ -687,9 +694,9 @@ test_avp_perf(void)
 		}
 	}
 	printf("transmit, one queue: burst: cycles per frame inside the "
-		"bursts that sent; floor: cycles per frame of the same loop "
-		"copying the same frames by rte_memcpy into the same host "
-		"buffers; x floor: burst over floor\n");
+		"bursts that sent; floor: cycles per frame of rte_memcpy of "
+		"the same frames into the host buffers the next burst takes, "
+		"with the host running; x floor: burst over floor\n");
 	printf("idle: bursts that moved nothing (rx: ring empty; tx: no host "
 		"buffer or slot). emu-dry: alloc restocks that found the host "
 		"pool empty; emu-full: frames the host dropped for want of rx "
