@@ -94,6 +94,10 @@ avp_dev_configure_locked(struct rte_eth_dev *dev)
 	avp->configured = 1;
 	avp->nb_rxq = nb_rx;
 	avp->nb_txq = nb_tx;
+	avp->rx_offloads = conf->rxmode.offloads;
+	avp->tx_offloads = conf->txmode.offloads;
+	avp->mtu = dev->data->mtu;
+	avp->lsc_intr = conf->intr_conf.lsc;
 	avp_select_paths(dev, 0);
 	return 0;
 }
@@ -572,8 +576,12 @@ avp_mtu_set_locked(struct rte_eth_dev *dev, uint16_t mtu)
 			dev->data->port_id);
 		return -EBUSY;
 	}
-	if (!avp->started)
-		return avp_ctrl_set_mtu(avp, mtu);	/* and again at start */
+	if (!avp->started) {
+		ret = avp_ctrl_set_mtu(avp, mtu);	/* and again at start */
+		if (ret == 0)
+			avp->mtu = mtu;
+		return ret;
+	}
 
 	for (i = 0; i < avp->nb_rxq; i++) {
 		struct avp_rx_queue *q = avp->rxq[i];
@@ -595,8 +603,10 @@ avp_mtu_set_locked(struct rte_eth_dev *dev, uint16_t mtu)
 	if (ret == 0) {
 		avp_tx_limits(avp, mtu);
 		ret = avp_ctrl_set_mtu(avp, mtu);
-		if (ret != 0)
-			avp_tx_limits(avp, dev->data->mtu);
+		if (ret == 0)
+			avp->mtu = mtu;
+		else
+			avp_tx_limits(avp, avp->mtu);
 	}
 	avp_dp_unblock(avp, AVP_BLOCK_RECONFIG);
 	return ret;
@@ -639,6 +649,7 @@ avp_vlan_offload_set_locked(struct rte_eth_dev *dev, int mask)
 	features = avp_features(avp, off);
 	if (!avp->configured || features == avp->neg_features) {
 		avp->neg_features = features;
+		avp->rx_offloads = off;
 		return 0;
 	}
 	if (avp->detached & AVP_BLOCK_DETACHED) {
@@ -662,6 +673,7 @@ avp_vlan_offload_set_locked(struct rte_eth_dev *dev, int mask)
 	if (ret != 0)
 		return ret;	/* the control channel said why */
 	avp->neg_features = features;
+	avp->rx_offloads = off;
 	return 0;
 }
 
@@ -682,15 +694,19 @@ avp_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid,
 		struct rte_eth_rxq_info *qinfo)
 {
 	const struct avp_rx_queue *q = dev->data->rx_queues[qid];
+	struct avp_dev *avp = AVP_DEV(dev);
 
 	qinfo->mp = q->pool;
-	qinfo->scattered_rx = AVP_DEV(dev)->rx_scattered;
 	qinfo->nb_desc = q->nb_desc;
 	qinfo->rx_buf_size = q->data_room;
 	qinfo->conf.offloads = q->offloads;
 	qinfo->conf.rx_drop_en = 1;
 	qinfo->conf.rx_deferred_start = q->deferred;
+	/* a migration may choose the path and restart queues meanwhile */
+	avp_port_lock(avp);
+	qinfo->scattered_rx = avp->rx_scattered;
 	qinfo->queue_state = dev->data->rx_queue_state[qid];
+	avp_port_unlock(avp);
 }
 
 static void
@@ -698,11 +714,14 @@ avp_txq_info_get(struct rte_eth_dev *dev, uint16_t qid,
 		struct rte_eth_txq_info *qinfo)
 {
 	const struct avp_tx_queue *q = dev->data->tx_queues[qid];
+	struct avp_dev *avp = AVP_DEV(dev);
 
 	qinfo->nb_desc = q->nb_desc;
 	qinfo->conf.offloads = q->offloads;
 	qinfo->conf.tx_deferred_start = q->deferred;
+	avp_port_lock(avp);
 	qinfo->queue_state = dev->data->tx_queue_state[qid];
+	avp_port_unlock(avp);
 }
 
 static int
@@ -839,6 +858,7 @@ avp_ethdev_init(struct rte_eth_dev *eth_dev,
 	eth_dev->data->dev_flags |= RTE_ETH_DEV_INTR_RMV | RTE_ETH_DEV_INTR_LSC;
 	eth_dev->data->mtu = RTE_MIN((uint32_t)RTE_ETHER_MTU,
 			avp->max_frame - AVP_FRAME_OVERHEAD);
+	avp->mtu = eth_dev->data->mtu;
 	/* All-multicast on, as applications of the old driver expect. */
 	eth_dev->data->all_multicast = 1;
 	avp->filter = AVP_FILTER_MULTICAST;

@@ -64,7 +64,7 @@ struct avp_shring {
  */
 struct avp_bufview {
 	uint64_t va;		/* buf_region_va */
-	uint8_t *base;		/* T(buf_region_pa) */
+	uint8_t *base;		/* buf_region_pa, translated */
 	uint64_t len;		/* bytes of the region reachable */
 };
 
@@ -108,9 +108,9 @@ struct __rte_cache_aligned avp_rx_queue {
 	uint8_t nrings;			/* host rings serviced */
 	uint8_t cur;			/* ring to start the next burst at */
 	uint16_t port_id;
-	uint16_t data_room;		/* G: mbuf bytes after headroom */
+	uint16_t data_room;		/* mbuf bytes after headroom */
 	uint32_t max_len;		/* longer frames are oversize */
-	uint32_t buf_size;		/* H */
+	uint32_t buf_size;		/* host buffer data size */
 	const RTE_ATOMIC(uint32_t) *detached;
 	struct rte_mempool *pool;
 	struct avp_bufview buf;
@@ -135,7 +135,7 @@ struct __rte_cache_aligned avp_tx_queue {
 	RTE_ATOMIC(uint32_t) stopped;	/* queue stopped: bursts return 0 */
 	uint8_t vlan_insert;		/* VLAN_INSERT offload enabled */
 	uint16_t port_id;
-	uint32_t buf_size;		/* H */
+	uint32_t buf_size;		/* host buffer data size */
 	uint32_t max_len;		/* longer frames are oversize */
 	const RTE_ATOMIC(uint32_t) *detached;
 	struct avp_bufview buf;
@@ -173,7 +173,7 @@ struct avp_dev {
 	struct avp_shring resp_ring;
 	struct avp_ctrl_msg *ctrl;
 	struct avp_bufview buf;
-	uint32_t buf_size;		/* H */
+	uint32_t buf_size;		/* host buffer data size */
 	uint32_t max_frame;		/* the host's longest frame, <= 9238 */
 	uint8_t max_rx_queues;
 	uint8_t max_tx_queues;
@@ -182,6 +182,16 @@ struct avp_dev {
 	uint32_t host_features;
 	uint32_t neg_features;		/* sent in CONFIGURE */
 	struct rte_ether_addr mac;
+	/*
+	 * What the port was last configured with, copied under the port lock
+	 * by configure, mtu_set and vlan_offload_set. The port's thread
+	 * (migration) reads these, never dev->data->dev_conf or mtu, which
+	 * ethdev writes before the operation takes the lock.
+	 */
+	uint64_t rx_offloads;
+	uint64_t tx_offloads;
+	uint16_t mtu;
+	uint8_t lsc_intr;		/* intr_conf.lsc */
 
 	/* State. */
 	RTE_ATOMIC(uint32_t) detached;	/* data path must not touch rings */
@@ -257,7 +267,7 @@ void avp_dev_queue_map(unsigned int nb_rings, unsigned int nb_queues,
 struct avp_map {
 	uint32_t count;
 	const struct avp_memmap_entry *e;	/* copy, count entries */
-	uint64_t *start;			/* S_i inside BAR 2 */
+	uint64_t *start;			/* each region's start inside BAR 2 */
 	uint8_t *shmem;
 };
 int avp_map_load(struct avp_dev *avp, struct avp_map *map);

@@ -40,7 +40,7 @@ avp_lsc_event(struct avp_dev *avp)
 {
 	struct rte_eth_dev *dev = avp->eth_dev;
 
-	if (dev->data->dev_conf.intr_conf.lsc)
+	if (avp->lsc_intr)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC,
 				NULL);
 }
@@ -141,8 +141,7 @@ avp_attach_compatible(struct avp_dev *avp, uint32_t old_h,
 			old_rxmax, old_txmax);
 	else if ((old_feat & AVP_FEAT_VLAN_OFFLOAD) &&
 		 !(avp->host_features & AVP_FEAT_VLAN_OFFLOAD) &&
-		 (data->dev_conf.txmode.offloads &
-		  RTE_ETH_TX_OFFLOAD_VLAN_INSERT))
+		 (avp->tx_offloads & RTE_ETH_TX_OFFLOAD_VLAN_INSERT))
 		snprintf(why, sizeof(why),
 			"no VLAN offload, the port inserts VLAN tags");
 	if (why[0] == '\0')

@@ -196,11 +196,9 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
 	struct rte_eth_dev_data *data = dev->data;
-	uint64_t rx_off = data->dev_conf.rxmode.offloads;
-	uint64_t tx_off = data->dev_conf.txmode.offloads;
-	int scatter = !!(rx_off & RTE_ETH_RX_OFFLOAD_SCATTER);
+	int scatter = !!(avp->rx_offloads & RTE_ETH_RX_OFFLOAD_SCATTER);
 	uint32_t want = scatter ? avp->max_frame :
-		avp_frame_size(avp, data->mtu);
+		avp_frame_size(avp, avp->mtu);
 	uint32_t gmin = UINT16_MAX, i;
 	int rx_scattered, tx_scattered;
 
@@ -229,9 +227,9 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 	if (strict && avp->rx_scatter_implicit)
 		PMD_DRV_LOG(INFO,
 			"port %u: MTU %u needs %u-byte frames but mbufs hold %u: scattered receive enabled without RTE_ETH_RX_OFFLOAD_SCATTER",
-			data->port_id, data->mtu, want, gmin);
-	tx_scattered = (tx_off & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ||
-		avp_frame_size(avp, data->mtu) > avp->buf_size;
+			data->port_id, avp->mtu, want, gmin);
+	tx_scattered = (avp->tx_offloads & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ||
+		avp_frame_size(avp, avp->mtu) > avp->buf_size;
 
 	avp->rx_scattered = rx_scattered;
 	avp->tx_scattered = tx_scattered;
@@ -259,7 +257,7 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 			RTE_MIN(RTE_MIN((uint32_t)q->data_room, avp->buf_size),
 				avp->max_frame);
 	}
-	avp_tx_limits(avp, data->mtu);
+	avp_tx_limits(avp, avp->mtu);
 	return 0;
 }
 
@@ -277,7 +275,7 @@ avp_mtu_tell_host(struct avp_dev *avp, const char *when)
 	 * was set up with: transmit is already held to its maximum
 	 * (avp_tx_frame_max), and that is the MTU the host can take.
 	 */
-	uint32_t mtu = RTE_MIN((uint32_t)data->mtu,
+	uint32_t mtu = RTE_MIN((uint32_t)avp->mtu,
 			avp->max_frame - AVP_FRAME_OVERHEAD);
 	int ret;
 
@@ -293,7 +291,6 @@ void
 avp_queues_refresh(struct rte_eth_dev *dev)
 {
 	struct avp_dev *avp = AVP_DEV(dev);
-	struct rte_eth_dev_data *data = dev->data;
 	unsigned int i;
 
 	for (i = 0; i < avp->nb_rxq; i++) {
@@ -321,7 +318,7 @@ avp_queues_refresh(struct rte_eth_dev *dev)
 		q->buf = avp->buf;
 		q->buf_size = avp->buf_size;
 		q->recip = rte_reciprocal_value(avp->buf_size);
-		q->vlan_insert = !!(data->dev_conf.txmode.offloads &
+		q->vlan_insert = !!(avp->tx_offloads &
 				RTE_ETH_TX_OFFLOAD_VLAN_INSERT);
 	}
 }
@@ -377,6 +374,7 @@ avp_send_announce(struct avp_dev *avp)
 	} else if (avail == 0 || room == 0) {
 		ret = -ENOBUFS;
 	} else {
+		avp_host_acquire();
 		h = avp_ring_slot(ar, acons);
 		if (avp->buf_size < len || !avp_desc_ok(&avp->buf, h, &d) ||
 		    !avp_data_ok(&avp->buf, AVP_READ_ONCE(d->data_va), len,
@@ -387,6 +385,7 @@ avp_send_announce(struct avp_dev *avp)
 			memcpy(f, rte_pktmbuf_mtod(m, const void *), hdr);
 			memset(f + hdr, 0, len - hdr);
 			avp_desc_tx_write(d, len, 0, 1, len, 0, 0);
+			avp_host_release();
 			avp_ring_cons_publish(ar, acons + 1);
 			avp_ring_set_slot(tr, tprod, h);
 			avp_ring_prod_publish(tr, tprod + 1);

@@ -29,6 +29,10 @@
 #include "avp_logs.h"
 #include "avp_shm.h"
 
+#ifdef AVP_TSAN
+char avp_tsan_host;	/* stands for the host's buffers: see avp_shm.h */
+#endif
+
 /*
  * Enters a burst unless the port is detached or the queue stopped (Dekker
  * pairing with the control side). stopped sits on the cache line of
@@ -117,6 +121,7 @@ avp_rx_open(struct avp_rx_queue *rxq, const struct avp_shring *rx,
 		rxq->stats.invalid++;
 		return 0;
 	}
+	avp_host_acquire();
 	return RTE_MIN(ready, room);
 }
 
@@ -125,6 +130,7 @@ static __rte_always_inline void
 avp_rx_publish(const struct avp_shring *rx, uint32_t cons,
 		const struct avp_shring *fr, uint32_t fprod)
 {
+	avp_host_release();
 	/* rx first: a handle seen on free was taken off rx */
 	avp_ring_cons_publish(rx, cons);
 	avp_ring_prod_publish(fr, fprod);
@@ -442,6 +448,7 @@ avp_rx_queue_discard(struct avp_rx_queue *rxq, uint64_t deadline)
 				rxq->stats.invalid++;
 				break;
 			}
+			avp_host_acquire();
 			n = RTE_MIN(RTE_MIN(room, ready), left);
 			if (n == 0) {
 				if (rte_get_timer_cycles() > deadline)
@@ -488,6 +495,7 @@ avp_tx_open(struct avp_tx_queue *txq, struct avp_tx_ctx *c)
 		avail = 0;
 		room = 0;
 	}
+	avp_host_acquire();
 	c->aend = c->acons + avail;
 	c->tend = c->tprod + room;
 }
@@ -496,6 +504,7 @@ avp_tx_open(struct avp_tx_queue *txq, struct avp_tx_ctx *c)
 static __rte_always_inline void
 avp_tx_publish(const struct avp_tx_queue *txq, uint32_t acons, uint32_t tprod)
 {
+	avp_host_release();
 	avp_ring_cons_publish(&txq->alloc, acons);
 	avp_ring_prod_publish(&txq->tx, tprod);
 }

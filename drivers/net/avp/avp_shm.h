@@ -28,6 +28,50 @@
 
 #define AVP_READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 
+/*
+ * ThreadSanitizer cannot see the host: a frame handed over on one queue
+ * may come back on another, through memory it watches under two
+ * addresses (the guest's mapping and the host's). Under ThreadSanitizer
+ * the data path releases one object standing for the host's buffers
+ * before it publishes to a data ring, and acquires it after reading the
+ * host's indexes. The control channel needs none: ctrl_lock orders every
+ * guest access to its area.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define AVP_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define AVP_TSAN 1
+#endif
+#endif
+
+#ifdef AVP_TSAN
+#include <sanitizer/tsan_interface.h>
+extern char avp_tsan_host;
+
+static inline void
+avp_host_acquire(void)
+{
+	__tsan_acquire(&avp_tsan_host);
+}
+
+static inline void
+avp_host_release(void)
+{
+	__tsan_release(&avp_tsan_host);
+}
+#else
+static __rte_always_inline void
+avp_host_acquire(void)
+{
+}
+
+static __rte_always_inline void
+avp_host_release(void)
+{
+}
+#endif
+
 /* Rings */
 
 /*
