@@ -199,7 +199,7 @@ emu_params_complete(struct avp_emu_port_params *p, const
 			!emu_is_pow2(p->ring_slots) || p->ring_slots > 65536 ||
 			!emu_is_pow2(p->ctrl_ring_slots) ||
 			p->ctrl_ring_slots > 4096 ||
-			p->buf_data_size < 64 || p->buf_data_size > EMU_MAX_H ||
+			p->buf_data_size < 64 || p->buf_data_size > EMU_MAX_BUF_SIZE ||
 			p->buf_count < 16 || p->buf_count > (1u << 20) ||
 			p->max_frame_len < 64 || p->max_frame_len > 65535)
 		return -EINVAL;

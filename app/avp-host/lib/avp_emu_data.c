@@ -189,7 +189,7 @@ static unsigned int
 emu_split_random(struct avp_emu_port *port, uint32_t len, unsigned int nmin,
 		uint32_t *seg)
 {
-	uint32_t seg_max = port->H, first = 0, lo, hi, r;
+	uint32_t seg_max = port->buf_size, first = 0, lo, hi, r;
 	unsigned int n, nmax, i, k;
 
 	nmax = len < AVP_MAX_SEGS ? len : AVP_MAX_SEGS;
@@ -235,7 +235,7 @@ emu_rx_deliver(struct avp_emu_port *port, int q, const uint8_t *f, uint32_t len,
 		int droppable)
 {
 	uint32_t idx[AVP_MAX_SEGS + 2], seg[AVP_MAX_SEGS];
-	uint32_t seg_max = port->H, frame_max = port->params.max_frame_len;
+	uint32_t seg_max = port->buf_size, frame_max = port->params.max_frame_len;
 	uint64_t rng = port->rx_split_rng;
 	unsigned int nseg, total, i, rr = 0, split = 0;
 	uint16_t flags = 0, vtci = 0;
@@ -478,7 +478,7 @@ static void
 emu_tx_frame(struct avp_emu_port *port, unsigned int q, uint64_t h)
 {
 	uint32_t seg[AVP_MAX_SEGS] = { 0 };
-	uint32_t seg_max = port->H, sum = 0, idx;
+	uint32_t seg_max = port->buf_size, sum = 0, idx;
 	unsigned int n = 0, i;
 	uint8_t *f = port->scratch;
 	struct avp_desc *hd;
@@ -660,7 +660,7 @@ emu_tx_fast(struct avp_emu_port *port, unsigned int q, uint64_t h,
 	if (*(volatile uint64_t *)&d->next_va != 0)
 		return 0;
 	len = d->seg_len;
-	if (len > port->H || len > port->mtu_frame_max ||
+	if (len > port->buf_size || len > port->mtu_frame_max ||
 			d->frame_len != len || d->seg_count != 1 ||
 			d->flags != 0 || d->data_va != emu_handle_data_va(h))
 		return 0;

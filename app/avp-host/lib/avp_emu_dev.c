@@ -162,14 +162,14 @@ emu_dev_layout(struct avp_emu_port *port)
 		64);
 	port->rr_len = ALIGN_UP(emu_rr_data_off(port) + 4ULL * AVP_MAX_QUEUES *
 		port->ring_stride, 4096);
-	port->H = p->buf_data_size;
+	port->buf_size = p->buf_data_size;
 	port->nbufs = p->buf_count;
-	port->buf_stride = emu_buf_stride_for(port->H);
+	port->buf_stride = emu_buf_stride_for(port->buf_size);
 	emu_stride_inverse(port);
 	port->pool_len = (uint64_t)port->nbufs * port->buf_stride;
 	port->pool_region_len = ALIGN_UP(port->pool_len, 4096);
 	pool_max = ALIGN_UP((uint64_t)port->nbufs * emu_buf_stride_for(
-		port->H > EMU_MAX_H ? port->H : EMU_MAX_H), 4096);
+		port->buf_size > EMU_MAX_BUF_SIZE ? port->buf_size : EMU_MAX_BUF_SIZE), 4096);
 	if (port->bar2_len == 0)
 		port->bar2_len = emu_next_pow2(port->rr_len + pool_max);
 	if (port->rr_len + port->pool_region_len > port->bar2_len)
@@ -243,7 +243,7 @@ emu_dev_write_images(struct avp_emu_port *port)
 	di->pools[0].length = port->pool_len;
 	memcpy(di->mac, p->mac, AVP_MAC_LEN);
 	di->mode = AVP_MODE_GUEST;
-	di->buf_data_size = port->H;
+	di->buf_data_size = port->buf_size;
 	di->instance_id = p->instance_id;
 	di->max_frame_len = p->max_frame_len;
 }

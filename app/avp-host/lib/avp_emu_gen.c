@@ -114,7 +114,7 @@ emu_generate(struct avp_emu_port *port)
 		nsizes = 1;
 	}
 	/* frames up to lim bytes go in place, the others through deliver */
-	lim = port->H < port->params.max_frame_len ? port->H :
+	lim = port->buf_size < port->params.max_frame_len ? port->buf_size :
 		port->params.max_frame_len;
 	if (!emu_rx_in_place_ok(port))
 		lim = 0;

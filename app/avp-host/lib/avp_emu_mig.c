@@ -103,7 +103,7 @@ emu_geometry(const struct avp_emu_port *port,
 			np->rx_queues_min > np->rx_queues_max ||
 			np->tx_queues_min > np->tx_queues_max ||
 			np->buf_data_size < 64 ||
-			np->buf_data_size > EMU_MAX_H ||
+			np->buf_data_size > EMU_MAX_BUF_SIZE ||
 			np->max_frame_len < 64 || np->max_frame_len > 65535)
 		return -EINVAL;
 	return 0;

@@ -56,7 +56,7 @@
 #define EMU_DESC_SIZE		64
 #define EMU_HEADROOM		64	/* between descriptor and data */
 /* Largest H: AVP_EMU_FRAME_MAX / AVP_MAX_SEGS */
-#define EMU_MAX_H		4096
+#define EMU_MAX_BUF_SIZE		4096
 #define EMU_CAPTURE_MAX		1024
 #define EMU_PEND_MAX		4096
 #define EMU_BOGUS_MAX		64
@@ -237,7 +237,7 @@ struct avp_emu_port {
 	uint32_t buf_stride;
 	uint64_t stride_inv;		/* emu_buf_index: see there */
 	unsigned int stride_shift;
-	uint32_t H;
+	uint32_t buf_size;
 	uint32_t nbufs;
 	uint32_t ring_stride;
 	uint32_t ctrl_ring_bytes;

@@ -245,7 +245,7 @@ t_requests(struct fx *x)
 	struct avp_tg *g = &x->g;
 	struct avp_emu_port_state s;
 	struct avp_emu_port_stats st;
-	uint32_t M = g->devinfo->max_frame_len;
+	uint32_t max_frame = g->devinfo->max_frame_len;
 
 	CHECK(avp_tg_configure(g, 9, 1, 0, 0) == -22, "tx_queues > max");
 	CHECK(avp_tg_configure(g, 1, 0, 0, 0) == -22, "rx_queues < min");
@@ -267,11 +267,11 @@ t_requests(struct fx *x)
 	avp_emu_port_state_get(x->port, &s);
 	CHECK(!s.link_up && s.configured, "link down");
 	CHECK(avp_tg_set_mtu(g, 68) == 0, "MTU 68");
-	CHECK(avp_tg_set_mtu(g, M - 18) == 0, "MTU M-18");
+	CHECK(avp_tg_set_mtu(g, max_frame - 18) == 0, "MTU max_frame-18");
 	avp_emu_port_state_get(x->port, &s);
-	CHECK(s.mtu == M - 18, "mtu recorded");
+	CHECK(s.mtu == max_frame - 18, "mtu recorded");
 	CHECK(avp_tg_set_mtu(g, 67) == -22, "MTU 67");
-	CHECK(avp_tg_set_mtu(g, M - 17) == -22, "MTU M-17");
+	CHECK(avp_tg_set_mtu(g, max_frame - 17) == -22, "MTU max_frame-17");
 	CHECK(avp_tg_op(g, 7) == -22, "unknown op");
 	CHECK(avp_tg_op(g, AVP_OP_NONE) == -22, "op NONE");
 	CHECK(avp_tg_configure(g, 1, 1, 0, 1) == 0, "CONFIGURE link up");
@@ -1195,7 +1195,8 @@ static int
 t_fault_desc(struct fx *x)
 {
 	struct avp_tg *g = &x->g;
-	uint32_t H = g->buf_data_size, M = g->devinfo->max_frame_len;
+	uint32_t bsz = g->buf_data_size;
+	uint32_t max_frame = g->devinfo->max_frame_len;
 	struct avp_desc *d, *e;
 	uint64_t h;
 	unsigned int n;
@@ -1212,7 +1213,7 @@ t_fault_desc(struct fx *x)
 		d->next_va - g->buf_va >= g->buf_len, "next_va");
 	t_consume(x);
 	t_inject_fault(x, AVP_EMU_FAULT_DESC_SEG_LEN, 100, &h, &d);
-	CHECK(d != NULL && d->seg_len == H + 1, "seg_len");
+	CHECK(d != NULL && d->seg_len == bsz + 1, "seg_len");
 	t_consume(x);
 	t_inject_fault(x, AVP_EMU_FAULT_DESC_CHAIN_LONG, 600, &h, &d);
 	CHECK(d != NULL && d->seg_count == 6, "seg_count 6");
@@ -1238,7 +1239,7 @@ t_fault_desc(struct fx *x)
 		"frame_len");
 	t_consume(x);
 	t_inject_fault(x, AVP_EMU_FAULT_DESC_OVERSIZE, 100, &h, &d);
-	CHECK(d != NULL && d->frame_len == M + 1, "oversize");
+	CHECK(d != NULL && d->frame_len == max_frame + 1, "oversize");
 	t_consume(x);
 	/* count 1: the next frame is clean again */
 	t_inject_fault(x, AVP_EMU_FAULT_NONE, 100, &h, &d);
@@ -2473,7 +2474,7 @@ struct split_seen {
 static int
 t_rx_split_one(struct fx *x, struct split_seen *sn, unsigned int *nsegs)
 {
-	uint32_t H = x->g.buf_data_size, sum = 0;
+	uint32_t bsz = x->g.buf_data_size, sum = 0;
 	struct avp_tg_rxinfo info;
 	unsigned int i;
 	int n;
@@ -2484,7 +2485,7 @@ t_rx_split_one(struct fx *x, struct split_seen *sn, unsigned int *nsegs)
 	CHECK(info.nsegs >= 1 && info.nsegs <= AVP_MAX_SEGS, "%u segments",
 		info.nsegs);
 	for (i = 0; i < info.nsegs; i++) {
-		CHECK(info.seg_len[i] >= 1 && info.seg_len[i] <= H,
+		CHECK(info.seg_len[i] >= 1 && info.seg_len[i] <= bsz,
 			"segment %u of %u: %u bytes", i, info.nsegs,
 			info.seg_len[i]);
 		sum += info.seg_len[i];
@@ -2496,7 +2497,7 @@ t_rx_split_one(struct fx *x, struct split_seen *sn, unsigned int *nsegs)
 		sn->first1++;
 	else if (info.seg_len[0] < 6)
 		sn->first_short++;
-	if ((uint32_t)n <= H && info.nsegs > 1)
+	if ((uint32_t)n <= bsz && info.nsegs > 1)
 		sn->small_chained++;
 	if (nsegs != NULL)
 		*nsegs = info.nsegs;
