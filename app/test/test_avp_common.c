@@ -13,6 +13,7 @@
 
 #include <rte_bus_vdev.h>
 #include <rte_ethdev.h>
+#include <rte_log.h>
 #include <rte_mbuf.h>
 
 #include "test_avp_common.h"
@@ -41,6 +42,88 @@ static struct rte_mempool *case_pools[MAX_CASE_POOLS];
 /* Scratch room of the helpers here; each suite file has its own. */
 static uint8_t cbuf[AVP_EMU_FRAME_MAX];
 static uint8_t rbuf[AVP_EMU_FRAME_MAX];
+
+/* ---- rte_log lines, captured while a check runs ---- */
+
+/*
+ * The driver's threads log at any time, so the log stream is set once,
+ * before any port exists, and never swapped under them: a tee that
+ * passes every line on to the stream in effect before and, while a
+ * capture runs, also writes it to a memory stream (under log_mtx).
+ */
+static pthread_mutex_t log_mtx = PTHREAD_MUTEX_INITIALIZER;
+static FILE *log_tee, *log_prev, *cap_f;
+static char *cap_buf;
+static size_t cap_len;
+
+static ssize_t
+log_tee_write(void *cookie, const char *buf, size_t size)
+{
+	RTE_SET_USED(cookie);
+	fwrite(buf, 1, size, log_prev);
+	fflush(log_prev);
+	pthread_mutex_lock(&log_mtx);
+	if (cap_f != NULL)
+		fwrite(buf, 1, size, cap_f);
+	pthread_mutex_unlock(&log_mtx);
+	return size;
+}
+
+static int
+log_tee_open(void)
+{
+	cookie_io_functions_t io = { .write = log_tee_write };
+
+	log_prev = rte_log_get_stream();
+	log_tee = fopencookie(NULL, "w", io);
+	if (log_tee == NULL)
+		return -1;
+	rte_openlog_stream(log_tee);
+	return 0;
+}
+
+static void
+log_tee_close(void)
+{
+	if (log_tee == NULL)
+		return;
+	rte_openlog_stream(log_prev);
+	fclose(log_tee);
+	log_tee = NULL;
+}
+
+void
+avpt_log_capture(void)
+{
+	pthread_mutex_lock(&log_mtx);
+	if (cap_f == NULL)
+		cap_f = open_memstream(&cap_buf, &cap_len);
+	pthread_mutex_unlock(&log_mtx);
+}
+
+int
+avpt_log_release(const char *needle)
+{
+	const char *p;
+	FILE *f;
+	int n = 0;
+
+	pthread_mutex_lock(&log_mtx);
+	f = cap_f;
+	cap_f = NULL;
+	pthread_mutex_unlock(&log_mtx);
+	if (f == NULL)
+		return 0;
+	fclose(f);
+	for (p = cap_buf; needle != NULL && (p = strstr(p, needle)) != NULL;
+	     p++)
+		n++;
+	if (needle != NULL && n != 1)
+		printf("log (%d x \"%s\"):\n%s\n", n, needle, cap_buf);
+	free(cap_buf);
+	cap_buf = NULL;
+	return n == 1;
+}
 
 /* ---- ports ---- */
 
@@ -823,6 +906,10 @@ avpt_suite_setup(void)
 		return TEST_FAILED;
 	}
 	avp_emu_set_log(emu, stderr, 0);
+	if (log_tee_open() != 0) {
+		printf("cannot open the log tee\n");
+		return TEST_FAILED;
+	}
 	pool = rte_pktmbuf_pool_create("avp_test_pool", NB_MBUF, 256, 0,
 			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	pool_small = rte_pktmbuf_pool_create("avp_test_small", 4095, 0, 0,
@@ -844,6 +931,8 @@ avpt_suite_teardown(void)
 	rte_mempool_free(pool_small);
 	pool = NULL;
 	pool_small = NULL;
+	avpt_log_release(NULL);
+	log_tee_close();
 	rmdir(tdir);
 }
 

@@ -72,6 +72,13 @@ extern const struct pconf conf_jumbo;	/* scatter, multi-segs, 9238 */
 
 int avpt_suite_setup(void);
 void avpt_suite_teardown(void);
+/*
+ * rte_log lines from now on are kept as well; avpt_log_release ends the
+ * capture and returns 1 when they hold needle exactly once (and prints
+ * them when not).
+ */
+void avpt_log_capture(void);
+int avpt_log_release(const char *needle);
 int avpt_ut_setup(void);
 void avpt_ut_teardown(void);
 /* Ends a case: ports released, no violation, no mbuf leaked. */

@@ -28,46 +28,10 @@ static struct avp_emu_frame cap;
 static struct avp_emu_bars mig_bars;
 static int mig_bars_mapped;
 
-/* ---- rte_log lines go to a memory stream while a check runs ---- */
-
-static char *logbuf;
-static size_t loglen;
-static FILE *logf;
-
-static void
-log_capture(void)
-{
-	logf = open_memstream(&logbuf, &loglen);
-	if (logf != NULL)
-		rte_openlog_stream(logf);
-}
-
-/* Ends the capture; 1 when the log holds needle exactly once. */
-static int
-log_release(const char *needle)
-{
-	const char *p;
-	int n = 0;
-
-	rte_openlog_stream(stderr);
-	if (logf == NULL)
-		return 0;
-	fclose(logf);
-	logf = NULL;
-	for (p = logbuf; needle != NULL && (p = strstr(p, needle)) != NULL;
-	     p++)
-		n++;
-	if (needle != NULL && n != 1)
-		printf("log (%d x \"%s\"):\n%s\n", n, needle, logbuf);
-	free(logbuf);
-	logbuf = NULL;
-	return n == 1;
-}
-
 static void
 mig_ut_teardown(void)
 {
-	log_release(NULL);
+	avpt_log_release(NULL);
 	if (mig_bars_mapped)
 		avp_emu_bars_unmap(&mig_bars);
 	mig_bars_mapped = 0;
@@ -422,10 +386,10 @@ test_mig_incompatible(void)
 		mig_bars.addr[AVP_BAR_DEVINFO])->buf_region_va;
 	for (i = 0; i < RTE_DIM(bad); i++) {
 		memset(&r, 0, sizeof(r));
-		log_capture();
+		avpt_log_capture();
 		avp_emu_port_migrate(t->ep, &bad[i].o, &r);
-		TEST_ASSERT(log_release(bad[i].why), "case %u: log line \"%s\"",
-			i, bad[i].why);
+		TEST_ASSERT(avpt_log_release(bad[i].why),
+			"case %u: log line \"%s\"", i, bad[i].why);
 		TEST_ASSERT_EQUAL(r.detach_ack, AVP_MIG_DETACHED, "detach");
 		TEST_ASSERT_EQUAL(r.attach_ack, AVP_MIG_ERROR,
 			"case %u: attach ack %u", i, r.attach_ack);

@@ -338,9 +338,9 @@ avp_mig_uninit(struct avp_dev *avp)
 		return;
 	pthread_mutex_lock(&avp->mig_mtx);
 	avp->mig_stop = 1;
+	avp->mig_thread_ok = 0;	/* shares a word the worker reads */
 	pthread_cond_signal(&avp->mig_cond);
 	pthread_mutex_unlock(&avp->mig_mtx);
-	avp->mig_thread_ok = 0;
 	if (avp_thread_is_self(avp->mig_thread)) {
 		/* closed from a callback: the thread still uses its lock */
 		avp_thread_detach(avp->mig_thread);

@@ -233,7 +233,14 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 
 	avp->rx_scattered = rx_scattered;
 	avp->tx_scattered = tx_scattered;
-	data->scattered_rx = rx_scattered;
+	/*
+	 * ethdev's scattered_rx is a bit of the byte that also holds
+	 * dev_started and promiscuous, which the application's thread
+	 * writes: only dev_start, on that thread, sets it. After a
+	 * migration, rxq_info_get and burst_mode_get tell the path in use.
+	 */
+	if (strict)
+		data->scattered_rx = rx_scattered;
 	/*
 	 * One burst function each way: the queues carry the path's limits.
 	 * Written once: a migration selects again while ethdev may be
