@@ -9,13 +9,17 @@
 #   2. the driver and emulator suites again on a build with AddressSanitizer
 #      and UndefinedBehaviorSanitizer (<build>-sanitize), where any report
 #      fails the test;
-#   3. avp_autotest, avp_input_autotest, avp_copy_autotest, driver-clang
+#   3. the emulator's suite and avp_autotest again on a build with
+#      ThreadSanitizer (devtools/avp-tsan.sh, <build>-tsan), where any
+#      report fails the test;
+#   4. avp_autotest, avp_input_autotest, avp_copy_autotest, driver-clang
 #      (the driver compiled with clang too) and e2e-testpmd on every other
 #      release whose tarball is in AVP_DPDK_TARBALLS (../shared/dpdk), each
 #      built for the generic x86-64 platform in build-<release>.
 # Extra arguments go to `meson test` in stages 1 and 2 (a suite or test
-# name, for instance) and skip stage 3. AVP_SANITIZE=0 skips stage 2;
-# AVP_DPDK_RELEASES lists the releases of stage 3 (empty: none).
+# name, for instance) and skip stages 3 and 4. AVP_SANITIZE=0 skips stage
+# 2, AVP_TSAN=0 stage 3; AVP_DPDK_RELEASES lists the releases of stage 4
+# (empty: none).
 # Prints one line per DPDK, then "avp-test: N passed, N failed, N skipped".
 set -eu
 
@@ -23,6 +27,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/devtools/avp-dpdk-env.sh"
 build=$AVP_BUILD_DIR
 san_build=${AVP_SANITIZE_BUILD_DIR:-$build-sanitize}
+tsan_build=${AVP_TSAN_BUILD_DIR:-$build-tsan}
 rc=0
 logs=
 lines=
@@ -65,6 +70,23 @@ if [ "${AVP_SANITIZE:-1}" != 0 ]; then
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		run_tests "$what, ASan + UBSan" "$san_build" \
 		--suite avp --suite emu --suite fuzz "$@"
+fi
+
+if [ $# -eq 0 ] && [ "${AVP_TSAN:-1}" != 0 ]; then
+	echo "avp-test: ThreadSanitizer stage"
+	t0=$(date +%s)
+	rm -f "$tsan_build/tsan/emu.json"
+	AVP_TSAN_BUILD_DIR=$tsan_build "$top/devtools/avp-tsan.sh" || rc=1
+	if [ -f "$tsan_build/tsan/emu.json" ]; then
+		logs="$logs $tsan_build/tsan/emu.json \
+$tsan_build/meson-logs/testlog.json"
+		lines="$lines
+avp-test: $what, ThreadSanitizer: $(count "$tsan_build/tsan/emu.json" \
+		"$tsan_build/meson-logs/testlog.json") in $(( $(date +%s) - t0 )) s"
+	else
+		lines="$lines
+avp-test: $what, ThreadSanitizer: build failed"
+	fi
 fi
 
 if [ $# -eq 0 ] && [ -z "${AVP_DPDK_SRC:-}" ]; then
