@@ -374,7 +374,12 @@ avp_dev_attach(struct avp_dev *avp)
 	avp->resp_ring = resp;
 	avp->ctrl = ctrl;
 	avp->buf = buf;
-	avp->regs = avp->bar[AVP_BAR_REGS].addr;
+	/*
+	 * The same at every attach: written once, as the interrupt handler
+	 * reads it without the port lock.
+	 */
+	if (avp->regs != avp->bar[AVP_BAR_REGS].addr)
+		avp->regs = avp->bar[AVP_BAR_REGS].addr;
 	avp->buf_size = info.buf_data_size;
 	/* No frame is longer than 5 host buffers, whatever max_frame_len says. */
 	avp->max_frame = RTE_MIN(info.max_frame_len,

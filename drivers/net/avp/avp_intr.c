@@ -356,6 +356,7 @@ avp_intr_handler(void *arg)
 {
 	struct rte_eth_dev *dev = arg;
 	struct avp_dev *avp = AVP_DEV(dev);
+	struct avp_regs *regs;
 	uint32_t status, other;
 
 	if (rte_intr_type_get(avp->intr_handle) == RTE_INTR_HANDLE_VDEV) {
@@ -370,10 +371,11 @@ avp_intr_handler(void *arg)
 		    read(pfd.fd, &cnt, sizeof(cnt)) < 0)
 			PMD_DRV_LOG(DEBUG, "eventfd read: %s", strerror(errno));
 	}
-	if (avp->regs == NULL || avp->closed)
+	regs = avp->regs;
+	if (regs == NULL || avp->closed)
 		return;
 
-	status = avp->regs->irq_status;	/* reading clears it */
+	status = regs->irq_status;	/* reading clears it */
 	if ((status & AVP_IRQ_CAUSE_MIGRATION) && avp->mig_thread_ok) {
 		/* The work is done on the port's control thread. */
 		pthread_mutex_lock(&avp->mig_mtx);
