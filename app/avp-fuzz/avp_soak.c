@@ -384,6 +384,7 @@ int
 main(int argc, char **argv)
 {
 	struct avp_emu_port_params pp;
+	struct avp_emu_port_stats hst;
 	struct rte_ether_addr mac;
 	uint64_t end, t0, viol, next_ctl;
 	unsigned int fds0, fds1;
@@ -493,6 +494,7 @@ main(int argc, char **argv)
 	viol = avp_emu_port_violations(ep);
 	if (viol != 0)
 		avp_emu_port_stats_print(ep, stdout);	/* which rules */
+	avp_emu_port_stats_get(ep, &hst);
 
 	unplug_release();
 	printf("soak: frames sent %" PRIu64 ", received %" PRIu64
@@ -507,6 +509,8 @@ main(int argc, char **argv)
 		ctl_ops, ctl_failed, ctl_bad);
 	printf("soak: unplug to RMV event at most %" PRIu64 " ms, release at most %" PRIu64 " ms\n",
 		notice_max_ms, release_max_ms);
+	printf("soak: the host answered every control request within %"
+		PRIu64 " us\n", hst.ctrl_reply_max_us);
 	printf("soak: frames lost %" PRIu64 " (host discarded %" PRIu64
 		"), per migration or unplug %.2f\n", sent - RTE_MIN(sent,
 		received), host_lost, migrations + unplugs == 0 ? 0.0 :
