@@ -22,9 +22,10 @@
  *     faults, spurious interrupt causes.
  *
  * As an application must, the main thread holds the data path thread
- * out of its bursts while it changes the queues (configure, queue set-up,
- * close, release after an unplug); every other operation races the
- * bursts, as the driver allows (see avp.rst). Device image faults are
+ * out of its bursts while it changes the queues or the port's fast-path
+ * ops (configure, queue set-up, start, stop, close, release after an
+ * unplug); every other operation races the bursts, as the driver allows
+ * (see avp.rst). Device image faults are
  * tried before a probe only (the emulator rewrites the images then).
  *
  * Input (little endian): struct fz_hdr, then up to FZ_STEPS_MAX burst
@@ -982,12 +983,21 @@ run_op(const uint8_t *a)
 	case FZ_OP_TXQ_SETUP:
 		op_queue_setup(a, 0);
 		break;
+	/*
+	 * ethdev resets the port's fast-path ops at stop and sets them
+	 * one field at a time at start: a burst racing either may call
+	 * the driver with a dummy queue. Applications hold the data path.
+	 */
 	case FZ_OP_START:
+		dp_pause();
 		ret = rte_eth_dev_start(port);
+		dp_resume();
 		FZ_RET(ret, "rte_eth_dev_start");
 		break;
 	case FZ_OP_STOP:
+		dp_pause();
 		ret = rte_eth_dev_stop(port);
+		dp_resume();
 		FZ_RET(ret, "rte_eth_dev_stop");
 		break;
 	case FZ_OP_QUEUE_STATE:
