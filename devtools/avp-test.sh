@@ -81,11 +81,11 @@ if [ $# -eq 0 ] && [ "${AVP_TSAN:-1}" != 0 ]; then
 		logs="$logs $tsan_build/tsan/emu.json \
 $tsan_build/meson-logs/testlog.json"
 		lines="$lines
-avp-test: $what, ThreadSanitizer: $(count "$tsan_build/tsan/emu.json" \
+avp-test: DPDK ${AVP_DPDK_SRC:-$AVP_DPDK}, ThreadSanitizer: $(count "$tsan_build/tsan/emu.json" \
 		"$tsan_build/meson-logs/testlog.json") in $(( $(date +%s) - t0 )) s"
 	else
 		lines="$lines
-avp-test: $what, ThreadSanitizer: build failed"
+avp-test: DPDK ${AVP_DPDK_SRC:-$AVP_DPDK}, ThreadSanitizer: build failed"
 	fi
 fi
 
