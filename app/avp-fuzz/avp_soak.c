@@ -18,7 +18,6 @@
  *                             [-q QUEUES] [-n (no migrations)]
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -67,39 +66,6 @@ static uint64_t seq;
 static uint64_t ctl_ops, ctl_failed, ctl_bad;	/* control operations */
 static unsigned int ctl_ms = 50;
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void
-msleep(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
-static unsigned int
-count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	unsigned int n = 0;
-
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;	/* the directory itself */
-}
-
 static size_t
 heap_in_use(void)
 {
@@ -115,9 +81,9 @@ rmv_cb(uint16_t p, enum rte_eth_event_type type, void *arg, void *ret)
 	(void)ret;
 	if (getenv("AVP_SOAK_DEBUG") != NULL && type == RTE_ETH_EVENT_INTR_RMV)
 		printf("soak: RMV on port %u, %" PRIu64 " ms after the unplug, removed %d\n",
-			p, now_ms() - unplug_at, removed);
+			p, fz_now_ms() - unplug_at, removed);
 	if (type == RTE_ETH_EVENT_INTR_RMV && !removed) {
-		rmv_at = now_ms();
+		rmv_at = fz_now_ms();
 		removed = 1;
 	}
 	return 0;
@@ -172,11 +138,11 @@ unplug_release(void)
 static void *
 host_main(void *arg)
 {
-	uint64_t next_unplug = now_ms() + unplug_ms;
+	uint64_t next_unplug = fz_now_ms() + unplug_ms;
 
 	(void)arg;
 	while (!stop) {
-		msleep(mig_ms);
+		fz_nap_us(mig_ms * 1000u);
 		pthread_mutex_lock(&lock);
 		if (attached && !stop && !no_migration) {
 			struct avp_emu_migrate_opts o;
@@ -192,18 +158,18 @@ host_main(void *arg)
 				mig_failed++;
 			}
 		}
-		if (attached && !stop && now_ms() >= next_unplug) {
+		if (attached && !stop && fz_now_ms() >= next_unplug) {
 			int ret;
 
 			attached = 0;
-			unplug_at = now_ms();
+			unplug_at = fz_now_ms();
 			unplugging = 1;
 			ret = avp_emu_port_unplug(ep, 5000);
 			unplugging = 0;
 			unplugs++;
 			if (ret != 0)
 				unplug_forced++;
-			next_unplug = now_ms() + unplug_ms;
+			next_unplug = fz_now_ms() + unplug_ms;
 		}
 		pthread_mutex_unlock(&lock);
 	}
@@ -420,10 +386,10 @@ main(int argc, char **argv)
 		return 1;
 	rte_eth_macaddr_get(port, &mac);
 	/* warm up, then the baseline, in the state the end is measured in */
-	t0 = now_ms();
-	while (now_ms() - t0 < 500)
+	t0 = fz_now_ms();
+	while (fz_now_ms() - t0 < 500)
 		traffic(mac.addr_bytes);
-	fds0 = count_fds();
+	fds0 = fz_count_fds();
 	heap0 = heap_in_use();
 	rte0 = fz_rte_alloc_count();
 
@@ -433,22 +399,22 @@ main(int argc, char **argv)
 	attached = 1;
 	if (pthread_create(&host, NULL, host_main, NULL) != 0)
 		return 1;
-	end = now_ms() + (uint64_t)duration_s * 1000;
-	next_ctl = now_ms() + ctl_ms;
-	while (now_ms() < end) {
+	end = fz_now_ms() + (uint64_t)duration_s * 1000;
+	next_ctl = fz_now_ms() + ctl_ms;
+	while (fz_now_ms() < end) {
 		if (removed) {
 			/* the host asked for the port: release, plug again */
-			uint64_t t1 = now_ms();
+			uint64_t t1 = fz_now_ms();
 
 			if (unplug_at != 0 && rmv_at >= unplug_at)
 				notice_max_ms = RTE_MAX(notice_max_ms,
 					rmv_at - unplug_at);
 			unplug_release();
-			release_max_ms = RTE_MAX(release_max_ms, now_ms() - t1);
+			release_max_ms = RTE_MAX(release_max_ms, fz_now_ms() - t1);
 			/* plug in again once the host has seen the port go
 			 * (a guest does not come back in the middle of it)
 			 */
-			while (unplugging && now_ms() - t1 < 10000)
+			while (unplugging && fz_now_ms() - t1 < 10000)
 				rte_delay_us_sleep(1000);
 			removed = 0;
 			if (plug() != 0) {
@@ -462,9 +428,9 @@ main(int argc, char **argv)
 			continue;
 		}
 		traffic(mac.addr_bytes);
-		if (ctl_ms != 0 && now_ms() >= next_ctl) {
+		if (ctl_ms != 0 && fz_now_ms() >= next_ctl) {
 			control_op();
-			next_ctl = now_ms() + ctl_ms;
+			next_ctl = fz_now_ms() + ctl_ms;
 		}
 	}
 	stop = 1;
@@ -476,8 +442,8 @@ main(int argc, char **argv)
 			fail = 1;
 	}
 	/* drain what is still in flight */
-	t0 = now_ms();
-	while (now_ms() - t0 < 300) {
+	t0 = fz_now_ms();
+	while (fz_now_ms() - t0 < 300) {
 		struct rte_mbuf *pkts[BURST];
 		unsigned int q, i, n;
 
@@ -488,7 +454,7 @@ main(int argc, char **argv)
 				rte_pktmbuf_free(pkts[i]);
 		}
 	}
-	fds1 = count_fds();
+	fds1 = fz_count_fds();
 	heap1 = heap_in_use();
 	rte1 = fz_rte_alloc_count();
 	viol = avp_emu_port_violations(ep);

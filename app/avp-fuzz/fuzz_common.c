@@ -2,8 +2,11 @@
  * Copyright(c) 2026 The AVP PMD authors
  */
 
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -144,4 +147,48 @@ fz_rte_alloc_count(void)
 		if (rte_malloc_get_socket_stats(s, &st) == 0)
 			n += st.alloc_count;
 	return n;
+}
+
+unsigned int
+fz_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	char path[300], link[64];
+	unsigned int n = 0;
+	ssize_t k;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		k = readlink(path, link, sizeof(link) - 1);
+		if (k > 0) {
+			link[k] = '\0';
+			if (strcmp(link, "anon_inode:[eventpoll]") == 0)
+				continue;
+		}
+		n++;
+	}
+	closedir(d);
+	return n - 1;	/* the directory itself */
+}
+
+uint64_t
+fz_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+fz_nap_us(unsigned int us)
+{
+	struct timespec ts = { us / 1000000, (long)(us % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
 }

@@ -27,6 +27,15 @@ void fz_eal_init(const char *name);
 
 /* Live rte_malloc allocations on every socket (leak checks). */
 size_t fz_rte_alloc_count(void);
+/*
+ * Open file descriptors, without epoll instances: EAL's interrupt thread
+ * closes and creates its own whenever a callback comes or goes, and does
+ * so after the call that changed them returned.
+ */
+unsigned int fz_count_fds(void);
+/* CLOCK_MONOTONIC in milliseconds, and a sleep of us microseconds. */
+uint64_t fz_now_ms(void);
+void fz_nap_us(unsigned int us);
 
 /* Fails the run: prints why and aborts (the fuzzer records the input). */
 #define FZ_CHECK(cond, ...) do { \

@@ -40,7 +40,6 @@
  * wait is bounded and fails the run with a message when it runs out.
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -165,55 +164,6 @@ static uint8_t h_arg[FZ_OP_LEN];
 static int h_busy, h_quit;
 static int h_unplugging;			/* __atomic */
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void
-nap_us(unsigned int us)
-{
-	struct timespec ts = { 0, (long)us * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/*
- * Open file descriptors, without epoll instances: EAL's interrupt thread
- * closes and creates its own whenever a callback comes or goes, and does
- * so after the call that changed them returned.
- */
-static unsigned int
-count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	char path[300], link[64];
-	unsigned int n = 0;
-	ssize_t k;
-
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
-		k = readlink(path, link, sizeof(link) - 1);
-		if (k > 0) {
-			link[k] = '\0';
-			if (strcmp(link, "anon_inode:[eventpoll]") == 0)
-				continue;
-		}
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
 /*
  * Waits for the descriptor count to come back to n: the emulator's
  * service thread and EAL's interrupt thread close theirs a moment after
@@ -222,13 +172,13 @@ count_fds(void)
 static void
 fds_wait(unsigned int n)
 {
-	uint64_t end = now_ms() + 1000;
+	uint64_t end = fz_now_ms() + 1000;
 	unsigned int k;
 
-	while ((k = count_fds()) != n) {
-		FZ_CHECK(now_ms() < end, "file descriptors %u before, %u after 1000 ms",
+	while ((k = fz_count_fds()) != n) {
+		FZ_CHECK(fz_now_ms() < end, "file descriptors %u before, %u after 1000 ms",
 			n, k);
-		nap_us(200);
+		fz_nap_us(200);
 	}
 }
 
@@ -356,7 +306,7 @@ dp_main(void *arg)
 			continue;
 		}
 		if (!dp_live || done >= FZ_DP_STEPS_MAX) {
-			nap_us(50);
+			fz_nap_us(50);
 			continue;
 		}
 		dp_step(&steps[i]);
@@ -375,14 +325,14 @@ dp_run(unsigned int rounds)
 {
 	unsigned int until = __atomic_load_n(&dp_done, __ATOMIC_ACQUIRE) +
 		rounds * nsteps;
-	uint64_t end = now_ms() + FZ_WAIT_MS;
+	uint64_t end = fz_now_ms() + FZ_WAIT_MS;
 
 	if (!dp_live || (rxq_ok | txq_ok) == 0)
 		return;
 	if (until > FZ_DP_STEPS_MAX)
 		until = FZ_DP_STEPS_MAX;
 	while (__atomic_load_n(&dp_done, __ATOMIC_ACQUIRE) < until) {
-		FZ_CHECK(now_ms() < end, "data path thread: %u of %u steps after %u ms",
+		FZ_CHECK(fz_now_ms() < end, "data path thread: %u of %u steps after %u ms",
 			__atomic_load_n(&dp_done, __ATOMIC_ACQUIRE), until,
 			FZ_WAIT_MS);
 		sched_yield();
@@ -393,11 +343,11 @@ dp_run(unsigned int rounds)
 static void
 dp_pause(void)
 {
-	uint64_t end = now_ms() + FZ_WAIT_MS;
+	uint64_t end = fz_now_ms() + FZ_WAIT_MS;
 
 	__atomic_store_n(&dp_hold, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&dp_held, __ATOMIC_ACQUIRE)) {
-		FZ_CHECK(now_ms() < end, "data path thread not out of its burst after %u ms",
+		FZ_CHECK(fz_now_ms() < end, "data path thread not out of its burst after %u ms",
 			FZ_WAIT_MS);
 		sched_yield();
 	}
@@ -474,12 +424,12 @@ port_probe(void)
 static void
 wait_detached(void)
 {
-	uint64_t end = now_ms() + FZ_WAIT_MS;
+	uint64_t end = fz_now_ms() + FZ_WAIT_MS;
 
 	while (avp_emu_port_attached(ep)) {
-		FZ_CHECK(now_ms() < end, "the host still sees the guest %u ms after the close",
+		FZ_CHECK(fz_now_ms() < end, "the host still sees the guest %u ms after the close",
 			FZ_WAIT_MS);
-		nap_us(100);
+		fz_nap_us(100);
 	}
 }
 
@@ -527,11 +477,11 @@ handle_removal(void)
 	port_release(1);
 	__atomic_store_n(&removed, 0, __ATOMIC_RELEASE);
 	/* plugged in again once the host has seen the port go */
-	end = now_ms() + FZ_WAIT_MS;
+	end = fz_now_ms() + FZ_WAIT_MS;
 	while (__atomic_load_n(&h_unplugging, __ATOMIC_ACQUIRE)) {
-		FZ_CHECK(now_ms() < end, "the host's unplug not over after %u ms",
+		FZ_CHECK(fz_now_ms() < end, "the host's unplug not over after %u ms",
 			FZ_WAIT_MS);
-		nap_us(100);
+		fz_nap_us(100);
 	}
 	wait_detached();
 	ret = port_probe();
@@ -697,7 +647,7 @@ h_main(void *unused)
 static void
 host_wait(void)
 {
-	uint64_t end = now_ms() + FZ_WAIT_MS;
+	uint64_t end = fz_now_ms() + FZ_WAIT_MS;
 	int busy;
 
 	for (;;) {
@@ -707,9 +657,9 @@ host_wait(void)
 		if (!busy)
 			break;
 		handle_removal();
-		FZ_CHECK(now_ms() < end, "host event %d still running after %u ms",
+		FZ_CHECK(fz_now_ms() < end, "host event %d still running after %u ms",
 			(int)h_ev, FZ_WAIT_MS);
-		nap_us(100);
+		fz_nap_us(100);
 	}
 	handle_removal();
 }
@@ -1146,7 +1096,7 @@ run_input(const uint8_t *data, size_t size, int check)
 	for (i = 0; i < nsteps; i++)
 		fz_take(&in, &steps[i], sizeof(steps[i]));
 
-	fds0 = count_fds();
+	fds0 = fz_count_fds();
 	rte0 = fz_rte_alloc_count();
 
 	avp_emu_port_params_default(&pp, 0);
