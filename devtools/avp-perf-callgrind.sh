@@ -68,8 +68,8 @@ measure() {
 		echo "failed failed"
 		return 1
 	fi
-	echo "$(per_pkt "$(incl "$out" "avp_rx_burst( |\$)")")" \
-		"$(per_pkt "$(incl "$out" "avp_tx_burst( |\$)")")"
+	echo "$(per_pkt "$(incl "$out" "avp_rx_burst(_[a-z0-9]+)?( |$)")")" \
+		"$(per_pkt "$(incl "$out" "avp_tx_burst(_[a-z0-9]+)?( |$)")")"
 }
 
 exe_generic=

@@ -4,7 +4,8 @@
 
 /*
  * Descriptor chains: the driver's receive bursts (simple and scattered,
- * with their chain validation) and transmit bursts run over a fuzzed
+ * with their chain validation) and transmit bursts, of the data path the
+ * input names (one the CPU has, else the widest), run over a fuzzed
  * buffer region and fuzzed rings, each in its own allocation. Checked:
  * no access outside them (AddressSanitizer), every received mbuf is
  * consistent and within the queue's limit, every handle given back on
@@ -29,6 +30,7 @@ umin(uint32_t a, uint32_t b)
 }
 #include "avp_ethdev.h"
 #include "avp_shm.h"
+#include "avp_vec.h"
 
 struct chain_hdr {
 	uint8_t flags;		/* CH_F_* */
@@ -43,7 +45,8 @@ struct chain_hdr {
 	uint16_t txlen[4];
 	uint8_t mac[6];
 	uint8_t filter;
-	uint8_t rsvd[3];
+	uint8_t path;		/* data path: avp_vec_path_get(path % n) */
+	uint8_t rsvd[2];
 };
 
 #define CH_F_RX_SCATTERED	0x01
@@ -177,13 +180,14 @@ alloc_disjoint(const struct avp_ring *al, uint32_t mask, uint32_t from,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const struct avp_vec_path *path;
 	struct chain_hdr c;
 	struct fz_in in;
 	struct avp_ring *rx, *fr, *al, *tx;
 	struct rte_mbuf *pkts[64];
 	uint32_t n, i, hsize, mframe, region_len, room, got, k;
 	uint32_t fprod0, tprod0, acons0;
-	int disjoint;
+	int disjoint, usable;
 	uint8_t *region;
 	uint64_t va;
 
@@ -247,10 +251,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	txq.alloc.ring = al;
 	txq.alloc.mask = n - 1;
 
+	/* the data path */
+	for (i = 0; avp_vec_path_get(i, &usable) != NULL; i++)
+		;
+	path = avp_vec_path_get(c.path % i, &usable);
+	if (!usable)
+		path = avp_vec_path_get(0, &usable);
+	for (i = 0; !usable; i++)
+		path = avp_vec_path_get(i, &usable);
+
 	/* receive */
 	fprod0 = fr->prod_idx;
 	for (k = 0; k < 2; k++) {
-		got = avp_rx_burst(&rxq, pkts, 64);
+		got = path->rx_burst(&rxq, pkts, 64);
 		FZ_CHECK(got <= 64, "rx burst %u", got);
 		for (i = 0; i < got; i++) {
 			FZ_CHECK(rte_mbuf_check(pkts[i], 1, NULL) == 0,
@@ -319,7 +332,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				i, al->slots[i], d ? desc_read(d).data_va : 0);
 		}
 	}
-	got = avp_tx_burst(&txq, pkts, (uint16_t)n);
+	got = path->tx_burst(&txq, pkts, (uint16_t)n);
 	FZ_CHECK(got <= n, "tx burst %u of %u", got, n);
 	for (i = got; i < n; i++)
 		rte_pktmbuf_free(pkts[i]);

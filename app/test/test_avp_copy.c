@@ -3,8 +3,9 @@
  */
 
 /*
- * avp_copy_autotest: the AVP PMD's frame copies (scalar, SSE, AVX2,
- * AVX-512; those the CPU has) and the choice among them.
+ * avp_copy_autotest: the AVP PMD's long frame copies, one per data path
+ * (scalar, SSE, AVX2, AVX-512; those the CPU has), and the choice of the
+ * path. (avp_autotest runs each path's bursts.)
  *
  * Each routine copies every length from 65 to 2 x 9238 bytes at every
  * destination and source offset within a 64-byte line (lengths above
@@ -24,7 +25,7 @@
 #include <rte_vect.h>
 
 #include "test.h"
-#include "avp_copy.h"
+#include "avp_vec.h"
 
 #define COPY_MAX	(2 * 9238)
 #define COPY_GUARD	128
@@ -87,25 +88,42 @@ copy_sweep(avp_copy_fn fn, const char *name, uint32_t from, uint32_t to)
 static int
 test_copy_routines(void)
 {
+	const struct avp_vec_path *p;
 	unsigned int i, tested = 0;
-	const char *name;
-	avp_copy_fn fn;
 	int usable;
 
 	TEST_ASSERT_SUCCESS(copy_sweep(NULL, "inline", 1, 64),
 		"inline copy of up to 64 bytes is wrong");
-	for (i = 0; (name = avp_copy_routine(i, &fn, &usable)) != NULL; i++) {
+	for (i = 0; (p = avp_vec_path_get(i, &usable)) != NULL; i++) {
 		if (!usable) {
-			printf("%s: not on this CPU, not tested\n", name);
+			printf("%s: not on this CPU, not tested\n", p->name);
 			continue;
 		}
-		TEST_ASSERT_SUCCESS(copy_sweep(fn, name, 65, COPY_MAX),
-			"%s copy is wrong", name);
-		printf("%s: checked\n", name);
+		TEST_ASSERT_SUCCESS(copy_sweep(p->copy, p->name, 65, COPY_MAX),
+			"%s copy is wrong", p->name);
+		printf("%s: checked\n", p->name);
 		tested++;
 	}
 	TEST_ASSERT(tested >= 2, "only %u copy routines checked", tested);
 	return TEST_SUCCESS;
+}
+
+/* Whether the path chosen now is named want, its copy in use. */
+static int
+select_is(uint16_t limit, const char *want)
+{
+	const struct avp_vec_path *got = avp_vec_select();
+
+	if (strcmp(got->name, want) != 0 || avp_vec_current() != got ||
+	    rte_atomic_load_explicit(&avp_copy_long,
+			rte_memory_order_relaxed) != got->copy ||
+	    avp_vec_of_rx(got->rx_burst) != got ||
+	    avp_vec_of_tx(got->tx_burst) != got) {
+		printf("SIMD limit %u: %s chosen, expected %s\n", limit,
+			got->name, want);
+		return -1;
+	}
+	return 0;
 }
 
 /* The choice for each SIMD limit, and the limit put back. */
@@ -115,51 +133,34 @@ test_copy_select(void)
 	uint16_t saved = rte_vect_get_max_simd_bitwidth();
 	int avx2 = rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0;
 	int avx512 = 0, usable;
-	const char *got, *want, *name;
-	avp_copy_fn fn;
+	const struct avp_vec_path *p;
 	unsigned int i;
 	int ret = TEST_FAILED;
 
-	for (i = 0; (name = avp_copy_routine(i, &fn, &usable)) != NULL; i++)
-		if (strcmp(name, "AVX-512") == 0)
+	for (i = 0; (p = avp_vec_path_get(i, &usable)) != NULL; i++)
+		if (strcmp(p->name, "AVX-512") == 0)
 			avx512 = usable;
 
 	if (rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_DISABLED) != 0) {
 		printf("the SIMD limit is fixed on the command line: skipped\n");
 		return TEST_SKIPPED;
 	}
-	got = avp_copy_select();
-	if (strcmp(got, "scalar") != 0 || rte_atomic_load_explicit(&avp_copy_long,
-			rte_memory_order_relaxed) != avp_copy_scalar ||
-	    strcmp(avp_copy_name(), "scalar") != 0) {
-		printf("SIMD limit 64: %s chosen, expected scalar\n", got);
+	if (select_is(RTE_VECT_SIMD_DISABLED, "scalar") != 0)
 		goto out;
-	}
 	rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_128);
-	got = avp_copy_select();
-	if (strcmp(got, "SSE") != 0 || rte_atomic_load_explicit(&avp_copy_long,
-			rte_memory_order_relaxed) != avp_copy_sse) {
-		printf("SIMD limit 128: %s chosen, expected SSE\n", got);
+	if (select_is(RTE_VECT_SIMD_128, "SSE") != 0)
 		goto out;
-	}
 	rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_256);
-	got = avp_copy_select();
-	if (strcmp(got, avx2 ? "AVX2" : "SSE") != 0) {
-		printf("SIMD limit 256: %s chosen, expected %s\n", got,
-			avx2 ? "AVX2" : "SSE");
+	if (select_is(RTE_VECT_SIMD_256, avx2 ? "AVX2" : "SSE") != 0)
 		goto out;
-	}
 	rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_512);
-	got = avp_copy_select();
-	want = avx512 ? "AVX-512" : avx2 ? "AVX2" : "SSE";
-	if (strcmp(got, want) != 0) {
-		printf("SIMD limit 512: %s chosen, expected %s\n", got, want);
+	if (select_is(RTE_VECT_SIMD_512,
+		      avx512 ? "AVX-512" : avx2 ? "AVX2" : "SSE") != 0)
 		goto out;
-	}
 	ret = TEST_SUCCESS;
 out:
 	rte_vect_set_max_simd_bitwidth(saved);
-	avp_copy_select();
+	avp_vec_select();
 	return ret;
 }
 

@@ -3,12 +3,10 @@
  */
 
 /*
- * Frame copies between mbufs and host buffers. Frames of up to 64 bytes
- * are copied inline with the baseline instruction set; longer ones by a
- * routine chosen at run time from the CPU and the EAL's SIMD limit
- * (--force-max-simd-bitwidth), each compiled in its own file as DPDK's
- * vector paths are. Every routine aligns its stores on the destination,
- * which matters most when the host's core reads the lines it writes.
+ * Frame copies between mbufs and host buffers for the general loops:
+ * frames of up to 64 bytes inline with the baseline instruction set,
+ * longer ones by the long copy of the data path chosen at run time
+ * (avp_vec.h), which aligns its stores on the destination.
  */
 
 #ifndef AVP_COPY_H
@@ -26,14 +24,10 @@
 /* dst and src do not overlap; n > 64 (shorter copies are inline). */
 typedef void (*avp_copy_fn)(void *dst, const void *src, uint32_t n);
 
-void avp_copy_scalar(void *dst, const void *src, uint32_t n);
-void avp_copy_sse(void *dst, const void *src, uint32_t n);
-void avp_copy_avx2(void *dst, const void *src, uint32_t n);
-void avp_copy_avx512(void *dst, const void *src, uint32_t n);
-
 /*
- * This process's choice (avp_copy_select), not in shared memory; a port
- * starting on one lcore may change it while others' bursts read it.
+ * The long copy of this process's data path (avp_vec_select), for the
+ * general loops; not in shared memory. A port starting on one lcore may
+ * change it while others' bursts read it.
  */
 extern RTE_ATOMIC(avp_copy_fn) avp_copy_long;
 
@@ -45,19 +39,6 @@ avp_copy_long_call(void *dst, const void *src, uint32_t n)
 
 	fn(dst, src, n);
 }
-
-/*
- * Chooses the routine for this process and returns its name. Called
- * whenever a port starts, so a limit set after EAL init is honoured.
- */
-const char *avp_copy_select(void);
-/* Name of the routine in use, for burst_mode_get and the logs. */
-const char *avp_copy_name(void);
-/*
- * The routines of this build, widest first, for the tests: the name of
- * routine i (NULL past the last), its function, whether the CPU has it.
- */
-const char *avp_copy_routine(unsigned int i, avp_copy_fn *fn, int *usable);
 
 /* Up to 64 bytes, exactly [0, n) of both buffers, baseline SSE. */
 static __rte_always_inline void
@@ -97,22 +78,7 @@ avp_copy_short(uint8_t *d, const uint8_t *s, uint32_t n)
 	}
 }
 
-/* 64 bytes, where both buffers are known to hold them past the frame. */
-static __rte_always_inline void
-avp_copy_64(uint8_t *d, const uint8_t *s)
-{
-	__m128i a = _mm_loadu_si128((const __m128i *)s);
-	__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
-	__m128i c = _mm_loadu_si128((const __m128i *)(s + 32));
-	__m128i e = _mm_loadu_si128((const __m128i *)(s + 48));
-
-	_mm_storeu_si128((__m128i *)d, a);
-	_mm_storeu_si128((__m128i *)(d + 16), b);
-	_mm_storeu_si128((__m128i *)(d + 32), c);
-	_mm_storeu_si128((__m128i *)(d + 48), e);
-}
-
-/* Any length: the frame copy of every path. */
+/* Any length: the frame copy of the general loops. */
 static __rte_always_inline void
 avp_copy(void *dst, const void *src, uint32_t n)
 {

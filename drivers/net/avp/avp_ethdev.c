@@ -17,7 +17,6 @@
 #include <rte_interrupts.h>
 #include <rte_malloc.h>
 
-#include "avp_copy.h"
 #include "avp_ethdev.h"
 #include "avp_logs.h"
 

@@ -347,9 +347,7 @@ int avp_xstats_get_names(struct rte_eth_dev *dev,
 int avp_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		unsigned int size);
 
-/* avp_rxtx.c: burst functions. */
-uint16_t avp_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
-uint16_t avp_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+/* avp_rxtx.c: burst modes, receive queue discard (bursts: avp_vec.h). */
 int avp_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id,
 		struct rte_eth_burst_mode *mode);
 int avp_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id,

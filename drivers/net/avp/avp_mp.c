@@ -27,7 +27,7 @@
 #include <rte_eal.h>
 #include <rte_string_fns.h>
 
-#include "avp_copy.h"
+#include "avp_vec.h"
 #include "avp_ethdev.h"
 #include "avp_logs.h"
 
@@ -245,6 +245,7 @@ static struct eth_dev_ops avp_mp_ops;
 int
 avp_mp_secondary_init(struct rte_eth_dev *eth_dev)
 {
+	const struct avp_vec_path *path;
 	struct eth_dev_ops *o = &avp_mp_ops;
 
 	if (avp_mp_ops.dev_infos_get == NULL) {
@@ -276,10 +277,10 @@ avp_mp_secondary_init(struct rte_eth_dev *eth_dev)
 	}
 	avp_burst_owner_init();
 	eth_dev->dev_ops = &avp_mp_ops;
-	/* The path the primary chose; the copy for this process's CPU. */
-	eth_dev->rx_pkt_burst = avp_rx_burst;
-	eth_dev->tx_pkt_burst = avp_tx_burst;
-	avp_copy_select();
+	/* The primary's kind of path, the instruction set of this CPU. */
+	path = avp_vec_select();
+	eth_dev->rx_pkt_burst = path->rx_burst;
+	eth_dev->tx_pkt_burst = path->tx_burst;
 	avp_queue_fast_ops(eth_dev);
 	return 0;
 }

@@ -18,7 +18,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 
-#include "avp_copy.h"
+#include "avp_vec.h"
 #include "avp_ethdev.h"
 #include "avp_logs.h"
 #include "avp_shm.h"
@@ -243,15 +243,20 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 		data->scattered_rx = rx_scattered;
 	/*
 	 * One burst function each way: the queues carry the path's limits.
-	 * Written once: a migration selects again while ethdev may be
-	 * copying them (rte_eth_dev_start() does, without our lock).
+	 * Start chooses the instruction set's; otherwise written only when
+	 * none of ours is set: a migration selects again while ethdev may
+	 * be copying them (rte_eth_dev_start() does, without our lock).
 	 */
-	if (dev->rx_pkt_burst != avp_rx_burst)
-		dev->rx_pkt_burst = avp_rx_burst;
-	if (dev->tx_pkt_burst != avp_tx_burst)
-		dev->tx_pkt_burst = avp_tx_burst;
-	if (strict)
-		avp_copy_select();
+	if (strict || avp_vec_of_rx(dev->rx_pkt_burst) == NULL ||
+	    avp_vec_of_tx(dev->tx_pkt_burst) == NULL) {
+		const struct avp_vec_path *p = strict ? avp_vec_select() :
+			avp_vec_current();
+
+		if (dev->rx_pkt_burst != p->rx_burst)
+			dev->rx_pkt_burst = p->rx_burst;
+		if (dev->tx_pkt_burst != p->tx_burst)
+			dev->tx_pkt_burst = p->tx_burst;
+	}
 	avp_queue_fast_ops(dev);
 
 	for (i = 0; i < avp->nb_rxq; i++) {

@@ -2,15 +2,14 @@
  * Copyright(c) 2026 The AVP PMD authors
  */
 
-/* The long frame copy with 32-byte AVX2 moves (built with -mavx2). */
+/* The bursts and the long copy with 32-byte AVX2 moves (-mavx2). */
 
 #include <rte_vect.h>
 
-typedef __m256i avp_vec_t;
 #define AVP_VEC_BYTES		32
 #define AVP_VEC_LOADU(p)	_mm256_loadu_si256((const __m256i *)(p))
 #define AVP_VEC_STOREU(p, v)	_mm256_storeu_si256((__m256i *)(p), (v))
 #define AVP_VEC_STORE(p, v)	_mm256_store_si256((__m256i *)(p), (v))
-#define AVP_COPY_NAME		avp_copy_avx2
+#define AVP_VEC_SUFFIX		avx2
 
-#include "avp_copy_vec.h"
+#include "avp_rxtx_vec.h"

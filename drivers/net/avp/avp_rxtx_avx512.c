@@ -3,17 +3,16 @@
  */
 
 /*
- * The long frame copy with 64-byte AVX-512 moves (built with -mavx512f),
+ * The bursts and the long copy with 64-byte AVX-512 moves (-mavx512f),
  * only where the EAL's SIMD limit allows 512 bits.
  */
 
 #include <rte_vect.h>
 
-typedef __m512i avp_vec_t;
 #define AVP_VEC_BYTES		64
 #define AVP_VEC_LOADU(p)	_mm512_loadu_si512((const void *)(p))
 #define AVP_VEC_STOREU(p, v)	_mm512_storeu_si512((void *)(p), (v))
 #define AVP_VEC_STORE(p, v)	_mm512_store_si512((void *)(p), (v))
-#define AVP_COPY_NAME		avp_copy_avx512
+#define AVP_VEC_SUFFIX		avx512
 
-#include "avp_copy_vec.h"
+#include "avp_rxtx_vec.h"
