@@ -130,6 +130,18 @@ avp_mac64(const uint8_t *mac)
 }
 
 /*
+ * The longest frame the tight receive loop takes: it copies whole
+ * 64-byte blocks (see avp.rst), and both the mbuf (data_room bytes) and
+ * the host buffer (buf_size) must hold the last one. Both hold 64.
+ */
+static __rte_always_inline uint32_t
+avp_rx_run_max(const struct avp_rx_queue *rxq)
+{
+	return RTE_MIN(rxq->max_len, RTE_ALIGN_FLOOR(RTE_MIN(
+		(uint32_t)rxq->data_room, rxq->buf_size), 64u));
+}
+
+/*
  * The general loops: up to nb frames from rx ring ri (or to the host),
  * whatever they are; the tight loops leave them what they do not take.
  */

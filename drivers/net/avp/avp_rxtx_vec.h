@@ -58,6 +58,17 @@ avp_vec_line(uint8_t *p, uintptr_t from)
 				AVP_VEC_LOADU(s + k * AVP_VEC_BYTES));
 }
 
+/* The same at offset o of both, d + o on a 64-byte boundary. */
+static __rte_always_inline void
+avp_vec_line_at(uint8_t *d, const uint8_t *s, size_t o)
+{
+	unsigned int k;
+
+	for (k = 0; k < 64 / AVP_VEC_BYTES; k++)
+		AVP_VEC_STORE(d + o + k * AVP_VEC_BYTES,
+				AVP_VEC_LOADU(s + o + k * AVP_VEC_BYTES));
+}
+
 /*
  * The long copy, n > 64: one unaligned 64-byte block at the start, then
  * blocks stored on the destination's cache lines (a store split across
@@ -68,28 +79,67 @@ avp_vec_line(uint8_t *p, uintptr_t from)
 static __rte_always_inline void
 avp_vec_copy_long(uint8_t *d, const uint8_t *s, uint32_t n)
 {
+	/* the loop addresses the source from the destination pointer */
 	const uintptr_t from = (uintptr_t)s - (uintptr_t)d;
-	uint8_t *const end = d + n;
 	uint8_t *p = RTE_PTR_ALIGN_CEIL(d + 1, 64);
+	size_t o, left;
 	unsigned int k;
 
 	avp_vec_block(d, s);
-	for (; end - p >= 512; p += 512)
+	for (; (size_t)(d + n - p) >= 512; p += 512)
 		for (k = 0; k < 8; k++)
 			avp_vec_line(p + 64 * k, from);
-	if (((end - p) & 256) != 0) {
+	o = p - d;
+	left = n - o;
+	if ((left & 256) != 0) {
 		for (k = 0; k < 4; k++)
-			avp_vec_line(p + 64 * k, from);
-		p += 256;
+			avp_vec_line_at(d, s, o + 64 * k);
+		o += 256;
 	}
-	if (((end - p) & 128) != 0) {
-		avp_vec_line(p, from);
-		avp_vec_line(p + 64, from);
-		p += 128;
+	if ((left & 128) != 0) {
+		avp_vec_line_at(d, s, o);
+		avp_vec_line_at(d, s, o + 64);
+		o += 128;
 	}
-	if (((end - p) & 64) != 0)
-		avp_vec_line(p, from);
-	avp_vec_block(end - 64, s + n - 64);
+	if ((left & 64) != 0)
+		avp_vec_line_at(d, s, o);
+	avp_vec_block(d + n - 64, s + n - 64);
+}
+
+/*
+ * A received frame of n bytes, 64 < n <= avp_rx_run_max(), into an
+ * mbuf: whole 64-byte blocks, the last one past the frame (both buffers
+ * hold it), eight a step, then four, two and one. The mbuf's data is
+ * cache-line aligned in DPDK's pools, so the stores are.
+ */
+static __rte_always_inline void
+avp_vec_rx_copy_long(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+	const size_t end = RTE_ALIGN_CEIL(n, 64u);
+	size_t o;
+	unsigned int k;
+
+	for (o = 0; end - o >= 512; o += 512)
+		for (k = 0; k < 8; k++)
+			avp_vec_block(d + o + 64 * k, s + o + 64 * k);
+	if (((end - o) & 256) != 0) {
+		for (k = 0; k < 4; k++)
+			avp_vec_block(d + o + 64 * k, s + o + 64 * k);
+		o += 256;
+	}
+	if (((end - o) & 128) != 0) {
+		avp_vec_block(d + o, s + o);
+		avp_vec_block(d + o + 64, s + o + 64);
+		o += 128;
+	}
+	if (((end - o) & 64) != 0)
+		avp_vec_block(d + o, s + o);
+}
+
+static __rte_noinline void
+avp_vec_rx_copy_long_call(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+	avp_vec_rx_copy_long(d, s, n);
 }
 
 /* Out of the burst loops, which need their registers. */
@@ -136,8 +186,8 @@ avp_vec_copy(uint8_t *d, const uint8_t *s, uint32_t n)
  * Descriptor and data area are checked against one bound, as if each
  * were followed by a whole host buffer (a good host's are: a descriptor
  * heads its buffer); the general loop takes one that is not. So every
- * data area holds buf_size >= 64 bytes, an mbuf at least 64: a short
- * frame is copied as one 64-byte block.
+ * data area holds buf_size >= 64 bytes, and lim leaves room in both
+ * buffers for the copy's last 64-byte block past the frame.
  */
 static __rte_always_inline uint32_t
 avp_vec_rx_run(const struct avp_rx_queue *rxq, const volatile uint64_t *hp,
@@ -193,7 +243,7 @@ avp_vec_rx_run(const struct avp_rx_queue *rxq, const volatile uint64_t *hp,
 		if (likely(flen <= 64))
 			avp_vec_block(to, data);
 		else
-			avp_vec_copy_long_call(to, data, flen);
+			avp_vec_rx_copy_long_call(to, data, flen);
 		avp_mbuf_fill(m, rearm, flen, d);
 		sum += flen;
 	}
@@ -233,8 +283,7 @@ avp_vec_rx_ring(struct avp_rx_queue *rxq, unsigned int ri,
 	const struct avp_shring *rx = &rxq->rx[ri], *fr = &rxq->free[ri];
 	struct rte_mempool *mp = rxq->pool;
 	/* flen in [8, lim] is flen - 8 < lim8 */
-	const uint32_t lim8 = RTE_MIN(RTE_MIN(rxq->max_len,
-			(uint32_t)rxq->data_room), rxq->buf_size) - 7;
+	const uint32_t lim8 = avp_rx_run_max(rxq) - 7;
 	uint32_t cons, fprod, n, run, k, done = 0;
 	uint64_t bytes = 0;
 

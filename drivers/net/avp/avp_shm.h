@@ -355,20 +355,16 @@ avp_desc_chain(const struct avp_rx_queue *rxq, const struct avp_desc *d,
 static __rte_always_inline uint64_t
 avp_mbuf_rearm(uint16_t port)
 {
-	struct rte_mbuf mb;
-	uintptr_t p = (uintptr_t)&mb.rearm_data;
-
+	RTE_BUILD_BUG_ON(RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN);
 	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, refcnt) !=
 			offsetof(struct rte_mbuf, data_off) + 2);
 	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, nb_segs) !=
 			offsetof(struct rte_mbuf, data_off) + 4);
 	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, port) !=
 			offsetof(struct rte_mbuf, data_off) + 6);
-	mb.data_off = RTE_PKTMBUF_HEADROOM;
-	mb.refcnt = 1;
-	mb.nb_segs = 1;
-	mb.port = port;
-	return *(uint64_t *)p;
+	/* data_off, refcnt 1, nb_segs 1, port */
+	return RTE_PKTMBUF_HEADROOM | (uint64_t)1 << 16 | (uint64_t)1 << 32 |
+		(uint64_t)port << 48;
 }
 
 /*
