@@ -213,14 +213,12 @@ avp_vec_rx_run(const struct avp_rx_queue *rxq, const volatile uint64_t *hp,
 	uint32_t i;
 
 	RTE_BUILD_BUG_ON(AVP_MIN_BUF_SIZE < 64);
-	/* the descriptors of the run, four a step */
-	for (i = 0; i + 3 < n; i += 4) {
-		rte_prefetch0(avp_desc_prefetch_addr(&bv, hp[i]));
-		rte_prefetch0(avp_desc_prefetch_addr(&bv, hp[i + 1]));
-		rte_prefetch0(avp_desc_prefetch_addr(&bv, hp[i + 2]));
-		rte_prefetch0(avp_desc_prefetch_addr(&bv, hp[i + 3]));
-	}
-	for (; i < n; i++)
+	/*
+	 * The first descriptors of the run: once the loop runs, its own
+	 * out-of-order window reaches the frames after them (each frame's
+	 * address is on the ring, nothing in the loop waits for another).
+	 */
+	for (i = 0; i < RTE_MIN(n, 4u); i++)
 		rte_prefetch0(avp_desc_prefetch_addr(&bv, hp[i]));
 	for (; p != end; p++) {
 		const uintptr_t at = (uintptr_t)p;
