@@ -3,9 +3,10 @@
  */
 
 /*
- * The data path: loopback of every size, jumbo frames and chains both
- * ways, oversize frames, VLAN offloads, bursts of every size and kind,
- * a full transmit ring, an empty mempool, two threads.
+ * The data path: loopback of every size, on every data path the CPU
+ * has, jumbo frames and chains both ways, oversize frames, VLAN
+ * offloads, bursts of every size and kind, a full transmit ring, an
+ * empty mempool, two threads.
  */
 
 #include <errno.h>
@@ -15,8 +16,10 @@
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_vect.h>
 
 #include "test_avp_common.h"
+#include "avp_vec.h"
 
 static uint8_t fbuf[AVP_EMU_FRAME_MAX];
 static struct avp_emu_frame cap;
@@ -54,6 +57,98 @@ test_loopback_sizes(void)
 	ASSERT_XSTAT(t->port, "rx_q0_packets", 1459);
 	ASSERT_XSTAT(t->port, "tx_q0_packets", 1459);
 	return case_end();
+}
+
+/*
+ * Frames of lo to hi bytes, one of each, out and back, byte for byte;
+ * frame len leaves from an mbuf whose data starts len % 64 bytes past
+ * the headroom, so the copies meet every source alignment.
+ */
+static int
+loop_offsets(struct tport *t, uint32_t lo, uint32_t hi)
+{
+	struct rte_mbuf *tx[32], *rx[32];
+	uint32_t len, first;
+	unsigned int i, n, got;
+
+	for (first = lo; first <= hi; first += 32) {
+		n = 0;
+		for (len = first; len <= hi && n < 32; len++, n++) {
+			struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+			ASSERT_NOT_NULL(m, "mbuf");
+			m->data_off += len % 64;
+			fill_frame(fbuf, len, tport_mac(t), len);
+			memcpy(rte_pktmbuf_append(m, len), fbuf, len);
+			tx[n] = m;
+		}
+		TEST_ASSERT_EQUAL(rte_eth_tx_burst(t->port, 0, tx, n), n,
+			"tx burst at %u", first);
+		got = rx_wait(t->port, 0, rx, n);
+		if (got != n)
+			rte_pktmbuf_free_bulk(rx, got);
+		TEST_ASSERT_EQUAL(got, n, "frames from %u not looped back",
+			first);
+		for (i = 0; i < n; i++) {
+			len = first + i;
+			fill_frame(fbuf, len, tport_mac(t), len);
+			if (mbuf_equals(rx[i], fbuf, len) && rx[i]->nb_segs == 1)
+				continue;
+			len = rx[i]->pkt_len;
+			rte_pktmbuf_free_bulk(rx, n);
+			TEST_ASSERT(0, "frame of %u bytes differs (got %u bytes)",
+				first + i, len);
+		}
+		rte_pktmbuf_free_bulk(rx, n);
+	}
+	return 0;
+}
+
+/*
+ * Each data path of this build that the CPU has (scalar, SSE, AVX2,
+ * AVX-512), chosen at start through the EAL's SIMD limit: burst mode
+ * names it, and frames of every size from 14 to 1518 bytes go out and
+ * come back intact, every one through the tight loops.
+ */
+static int
+test_every_data_path(void)
+{
+	uint16_t saved = rte_vect_get_max_simd_bitwidth();
+	const struct avp_vec_path *p;
+	struct rte_eth_burst_mode bm;
+	unsigned int i, tested = 0;
+	struct tport *t;
+	int usable, ret;
+
+	for (i = 0; (p = avp_vec_path_get(i, &usable)) != NULL; i++) {
+		if (!usable)
+			continue;
+		if (rte_vect_set_max_simd_bitwidth(p->bits != 0 ? p->bits :
+				RTE_VECT_SIMD_DISABLED) != 0) {
+			printf("the SIMD limit is fixed on the command line: skipped\n");
+			return TEST_SKIPPED;
+		}
+		t = tport_up(NULL, AVP_EMU_MODE_LOOPBACK, &conf1);
+		ret = t == NULL ? -1 :
+			rte_eth_rx_burst_mode_get(t->port, 0, &bm) != 0 ||
+			strstr(bm.info, p->name) == NULL ? -2 :
+			loop_offsets(t, 14, 1518) != 0 ? -3 :
+			rte_eth_dev_stop(t->port) != 0 ? -4 : 0;
+		rte_vect_set_max_simd_bitwidth(saved);
+		TEST_ASSERT_SUCCESS(ret, "%s path: %s", p->name,
+			ret == -1 ? "port" : ret == -2 ? "burst mode" :
+			ret == -3 ? "loopback" : "stop");
+		ASSERT_XSTAT(t->port, "rx_q0_packets", 1505);
+		ASSERT_XSTAT(t->port, "tx_q0_packets", 1505);
+		/* 14 + ... + 1518 */
+		ASSERT_XSTAT(t->port, "rx_q0_bytes", 1152830);
+		ASSERT_XSTAT(t->port, "tx_q0_bytes", 1152830);
+		TEST_ASSERT_SUCCESS(case_end(), "%s path", p->name);
+		printf("%s: checked\n", p->name);
+		tested++;
+	}
+	TEST_ASSERT(tested >= 2, "only %u data paths checked", tested);
+	return TEST_SUCCESS;
 }
 
 /* One frame of 9238 bytes, chains of 5 mbufs out and in. */
@@ -997,6 +1092,7 @@ struct unit_test_suite avp_datapath_suite = {
 	.suite_name = "data path",
 	.unit_test_cases = {
 		AVPT_CASE(test_loopback_sizes),
+		AVPT_CASE(test_every_data_path),
 		AVPT_CASE(test_loopback_jumbo),
 		AVPT_CASE(test_loopback_jumbo_sweep),
 		AVPT_CASE(test_loopback_host_segs),
