@@ -6,14 +6,15 @@
 # counted by callgrind: avp_perf_autotest in its fixed-count mode (full
 # bursts of 32 against the in-process emulator, rx-only then tx-only, one
 # queue) runs under valgrind --tool=callgrind, and the inclusive
-# instruction count of avp_rx_burst and avp_tx_burst (everything they
-# call: mbuf allocation and freeing, copies) is divided by the number of
-# frames. Instruction counts do not depend on the machine's load, so this
-# is the figure to compare from change to change.
+# instruction count of the data path's avp_rx_burst_<set> and
+# avp_tx_burst_<set> (everything they call: mbuf allocation and freeing,
+# copies) is divided by the number of frames. Instruction counts do not
+# depend on the machine's load, so this is the figure to compare from
+# change to change.
 #
 # Two builds, two columns each: the headline is DPDK built with
 # -Dplatform=generic, as distributions ship it (the driver picks its
-# frame copy for the CPU at run time); then a native build
+# data path for the CPU at run time); then a native build
 # (cpu_instruction_set=haswell, the widest CPU valgrind 3.19 decodes).
 #
 #   devtools/avp-perf-callgrind.sh [FRAMES]       (default 20000 per case)
