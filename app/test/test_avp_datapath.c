@@ -60,55 +60,11 @@ test_loopback_sizes(void)
 }
 
 /*
- * Frames of lo to hi bytes, one of each, out and back, byte for byte;
- * frame len leaves from an mbuf whose data starts len % 64 bytes past
- * the headroom, so the copies meet every source alignment.
- */
-static int
-loop_offsets(struct tport *t, uint32_t lo, uint32_t hi)
-{
-	struct rte_mbuf *tx[32], *rx[32];
-	uint32_t len, first;
-	unsigned int i, n, got;
-
-	for (first = lo; first <= hi; first += 32) {
-		n = 0;
-		for (len = first; len <= hi && n < 32; len++, n++) {
-			struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-
-			ASSERT_NOT_NULL(m, "mbuf");
-			m->data_off += len % 64;
-			fill_frame(fbuf, len, tport_mac(t), len);
-			memcpy(rte_pktmbuf_append(m, len), fbuf, len);
-			tx[n] = m;
-		}
-		TEST_ASSERT_EQUAL(rte_eth_tx_burst(t->port, 0, tx, n), n,
-			"tx burst at %u", first);
-		got = rx_wait(t->port, 0, rx, n);
-		if (got != n)
-			rte_pktmbuf_free_bulk(rx, got);
-		TEST_ASSERT_EQUAL(got, n, "frames from %u not looped back",
-			first);
-		for (i = 0; i < n; i++) {
-			len = first + i;
-			fill_frame(fbuf, len, tport_mac(t), len);
-			if (mbuf_equals(rx[i], fbuf, len) && rx[i]->nb_segs == 1)
-				continue;
-			len = rx[i]->pkt_len;
-			rte_pktmbuf_free_bulk(rx, n);
-			TEST_ASSERT(0, "frame of %u bytes differs (got %u bytes)",
-				first + i, len);
-		}
-		rte_pktmbuf_free_bulk(rx, n);
-	}
-	return 0;
-}
-
-/*
  * Each data path of this build that the CPU has (scalar, SSE, AVX2,
  * AVX-512), chosen at start through the EAL's SIMD limit: burst mode
- * names it, and frames of every size from 14 to 1518 bytes go out and
- * come back intact, every one through the tight loops.
+ * names it, and frames of every size from 14 to 1518 bytes, from every
+ * offset within a cache line, go out and come back intact, every one
+ * through the tight loops.
  */
 static int
 test_every_data_path(void)
@@ -132,7 +88,7 @@ test_every_data_path(void)
 		ret = t == NULL ? -1 :
 			rte_eth_rx_burst_mode_get(t->port, 0, &bm) != 0 ||
 			strstr(bm.info, p->name) == NULL ? -2 :
-			loop_offsets(t, 14, 1518) != 0 ? -3 :
+			loop_sizes(t, 14, 1518, 1) != 0 ? -3 :
 			rte_eth_dev_stop(t->port) != 0 ? -4 : 0;
 		rte_vect_set_max_simd_bitwidth(saved);
 		TEST_ASSERT_SUCCESS(ret, "%s path: %s", p->name,

@@ -28,6 +28,7 @@
 
 #include "avp_ethdev.h"
 #include "avp_logs.h"
+#include "avp_rxtx.h"
 #include "avp_shm.h"
 
 static uint64_t
@@ -251,30 +252,11 @@ avp_queues_start(struct rte_eth_dev *dev)
 }
 
 /*
- * The status functions enter like a burst, but a stopped queue may be
- * looked at: only a detached port keeps them out of shared memory.
- * They run on the queue's data path lcore, never inside its burst.
+ * The status functions enter like a burst (avp_burst_enter), but a
+ * stopped queue may be looked at: only a detached port keeps them out of
+ * shared memory. They run on the queue's data path lcore, never inside
+ * its burst.
  */
-static __rte_always_inline int
-avp_look_enter(RTE_ATOMIC(uint32_t) *in_burst,
-		const RTE_ATOMIC(uint32_t) *detached)
-{
-	rte_atomic_store_explicit(in_burst, avp_burst_owner,
-			rte_memory_order_seq_cst);
-	if (unlikely(rte_atomic_load_explicit(detached,
-			rte_memory_order_seq_cst) != 0)) {
-		rte_atomic_store_explicit(in_burst, 0,
-				rte_memory_order_release);
-		return -1;
-	}
-	return 0;
-}
-
-static __rte_always_inline void
-avp_look_leave(RTE_ATOMIC(uint32_t) *in_burst)
-{
-	rte_atomic_store_explicit(in_burst, 0, rte_memory_order_release);
-}
 
 /*
  * Frames ready on the queue's receive rings (*ready), slots of the rings
@@ -308,10 +290,10 @@ avp_rx_queue_count(void *queue)
 	struct avp_rx_queue *q = queue;
 	uint32_t ready, good;
 
-	if (avp_look_enter(&q->in_burst, q->detached) != 0)
+	if (avp_burst_enter(&q->in_burst, q->detached, NULL) != 0)
 		return 0;
 	avp_rxq_look(q, &ready, &good);
-	avp_look_leave(&q->in_burst);
+	avp_burst_leave(&q->in_burst);
 	return ready;
 }
 
@@ -327,13 +309,13 @@ avp_rx_descriptor_status(void *queue, uint16_t offset)
 	uint32_t ready = 0, good = 0, total = 0;
 	unsigned int ri;
 
-	if (avp_look_enter(&q->in_burst, q->detached) != 0) {
+	if (avp_burst_enter(&q->in_burst, q->detached, NULL) != 0) {
 		for (ri = q->first; ri < (unsigned int)q->first + q->nrings;
 		     ri++)
 			total += q->rx[ri].mask;
 	} else {
 		total = avp_rxq_look(q, &ready, &good);
-		avp_look_leave(&q->in_burst);
+		avp_burst_leave(&q->in_burst);
 	}
 	if (offset >= total)
 		return -EINVAL;
@@ -359,10 +341,10 @@ avp_tx_descriptor_status(void *queue, uint16_t offset)
 
 	if (offset >= q->tx.mask)
 		return -EINVAL;
-	if (avp_look_enter(&q->in_burst, q->detached) != 0)
+	if (avp_burst_enter(&q->in_burst, q->detached, NULL) != 0)
 		return RTE_ETH_TX_DESC_UNAVAIL;
 	bad = avp_ring_prod_open(&q->tx, &prod, &space);
-	avp_look_leave(&q->in_burst);
+	avp_burst_leave(&q->in_burst);
 	if (bad)
 		return RTE_ETH_TX_DESC_UNAVAIL;
 	return offset < space ? RTE_ETH_TX_DESC_DONE : RTE_ETH_TX_DESC_FULL;
@@ -406,13 +388,13 @@ avp_get_monitor_addr(void *queue, struct rte_power_monitor_cond *pmc)
 		PMD_DRV_LOG(ERR, "rx queue not set up");
 		return -EINVAL;
 	}
-	if (avp_look_enter(&q->in_burst, q->detached) != 0) {
+	if (avp_burst_enter(&q->in_burst, q->detached, NULL) != 0) {
 		PMD_RX_LOG(DEBUG, "port %u rxq %u: detached", q->port_id,
 			q->queue_id);
 		return -EBUSY;
 	}
 	if (q->nrings != 1) {
-		avp_look_leave(&q->in_burst);
+		avp_burst_leave(&q->in_burst);
 		if (!q->mon_refused)
 			PMD_DRV_LOG(ERR,
 				"port %u rxq %u: serves %u host rings, a power monitor watches one address",
@@ -425,7 +407,7 @@ avp_get_monitor_addr(void *queue, struct rte_power_monitor_cond *pmc)
 	pmc->size = sizeof(uint32_t);
 	pmc->fn = avp_monitor_clb;
 	pmc->opaque[0] = rx->ring->cons_idx & rx->mask;
-	avp_look_leave(&q->in_burst);
+	avp_burst_leave(&q->in_burst);
 	q->mon_refused = 0;
 	return 0;
 }

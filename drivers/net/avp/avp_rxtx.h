@@ -25,7 +25,8 @@
 /*
  * Enters a burst unless the port is detached or the queue stopped (Dekker
  * pairing with the control side). stopped sits on the cache line of
- * in_burst: one more load.
+ * in_burst: one more load. The descriptor status functions pass NULL: a
+ * stopped queue may be looked at.
  */
 static __rte_always_inline int
 avp_burst_enter(RTE_ATOMIC(uint32_t) *in_burst,
@@ -36,8 +37,9 @@ avp_burst_enter(RTE_ATOMIC(uint32_t) *in_burst,
 			rte_memory_order_seq_cst);
 	if (unlikely((rte_atomic_load_explicit(detached,
 					rte_memory_order_seq_cst) |
-		      rte_atomic_load_explicit(stopped,
-					rte_memory_order_seq_cst)) != 0)) {
+		      (stopped == NULL ? 0 :
+		       rte_atomic_load_explicit(stopped,
+					rte_memory_order_seq_cst))) != 0)) {
 		rte_atomic_store_explicit(in_burst, 0,
 				rte_memory_order_release);
 		return -1;

@@ -46,19 +46,7 @@ avp_vec_block(uint8_t *d, const uint8_t *s)
 				AVP_VEC_LOADU(s + k * AVP_VEC_BYTES));
 }
 
-/* 64 bytes from p + from to p, p on a 64-byte boundary. */
-static __rte_always_inline void
-avp_vec_line(uint8_t *p, uintptr_t from)
-{
-	const uint8_t *s = (const uint8_t *)((uintptr_t)p + from);
-	unsigned int k;
-
-	for (k = 0; k < 64 / AVP_VEC_BYTES; k++)
-		AVP_VEC_STORE(p + k * AVP_VEC_BYTES,
-				AVP_VEC_LOADU(s + k * AVP_VEC_BYTES));
-}
-
-/* The same at offset o of both, d + o on a 64-byte boundary. */
+/* 64 bytes at offset o of both, d + o on a 64-byte boundary. */
 static __rte_always_inline void
 avp_vec_line_at(uint8_t *d, const uint8_t *s, size_t o)
 {
@@ -67,6 +55,13 @@ avp_vec_line_at(uint8_t *d, const uint8_t *s, size_t o)
 	for (k = 0; k < 64 / AVP_VEC_BYTES; k++)
 		AVP_VEC_STORE(d + o + k * AVP_VEC_BYTES,
 				AVP_VEC_LOADU(s + o + k * AVP_VEC_BYTES));
+}
+
+/* The same from p + from to p. */
+static __rte_always_inline void
+avp_vec_line(uint8_t *p, uintptr_t from)
+{
+	avp_vec_line_at(p, (const uint8_t *)((uintptr_t)p + from), 0);
 }
 
 /*
@@ -136,13 +131,13 @@ avp_vec_rx_copy_long(uint8_t *d, const uint8_t *s, uint32_t n)
 		avp_vec_block(d + o, s + o);
 }
 
+/* The long copies out of the tight loops, which need their registers. */
 static __rte_noinline void
 avp_vec_rx_copy_long_call(uint8_t *d, const uint8_t *s, uint32_t n)
 {
 	avp_vec_rx_copy_long(d, s, n);
 }
 
-/* Out of the burst loops, which need their registers. */
 static __rte_noinline void
 avp_vec_copy_long_call(uint8_t *d, const uint8_t *s, uint32_t n)
 {
@@ -245,9 +240,8 @@ avp_vec_rx_run(const struct avp_rx_queue *rxq, const volatile uint64_t *hp,
 		avp_mbuf_fill(m, rearm, flen, d);
 		sum += flen;
 	}
-	i = p - pkts;
 	*bytes += sum;
-	return i;
+	return p - pkts;
 }
 
 /* The tight loop with the MAC filter on, and with it off. */
