@@ -117,8 +117,8 @@ select_is(uint16_t limit, const char *want)
 	if (strcmp(got->name, want) != 0 || avp_vec_current() != got ||
 	    rte_atomic_load_explicit(&avp_copy_long,
 			rte_memory_order_relaxed) != got->copy ||
-	    avp_vec_of_rx(got->rx_burst) != got ||
-	    avp_vec_of_tx(got->tx_burst) != got) {
+	    avp_vec_of(got->rx_burst) != got ||
+	    avp_vec_of(got->tx_burst) != got) {
 		printf("SIMD limit %u: %s chosen, expected %s\n", limit,
 			got->name, want);
 		return -1;

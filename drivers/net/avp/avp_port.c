@@ -247,8 +247,8 @@ avp_select_paths(struct rte_eth_dev *dev, int strict)
 	 * none of ours is set: a migration selects again while ethdev may
 	 * be copying them (rte_eth_dev_start() does, without our lock).
 	 */
-	if (strict || avp_vec_of_rx(dev->rx_pkt_burst) == NULL ||
-	    avp_vec_of_tx(dev->tx_pkt_burst) == NULL) {
+	if (strict || avp_vec_of(dev->rx_pkt_burst) == NULL ||
+	    avp_vec_of(dev->tx_pkt_burst) == NULL) {
 		const struct avp_vec_path *p = strict ? avp_vec_select() :
 			avp_vec_current();
 

@@ -383,7 +383,7 @@ avp_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id __rte_unused,
 		struct rte_eth_burst_mode *mode)
 {
 	const struct avp_dev *avp = AVP_DEV(dev);
-	const char *set = avp_path_name(avp_vec_of_rx(dev->rx_pkt_burst));
+	const char *set = avp_path_name(avp_vec_of(dev->rx_pkt_burst));
 
 	/* From the port's state: a secondary has its own burst functions. */
 	if (avp->rx_scattered)
@@ -403,7 +403,7 @@ int
 avp_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id __rte_unused,
 		struct rte_eth_burst_mode *mode)
 {
-	const char *set = avp_path_name(avp_vec_of_tx(dev->tx_pkt_burst));
+	const char *set = avp_path_name(avp_vec_of(dev->tx_pkt_burst));
 
 	if (AVP_DEV(dev)->tx_scattered)
 		snprintf(mode->info, sizeof(mode->info),

@@ -64,23 +64,12 @@ avp_vec_current(void)
 }
 
 const struct avp_vec_path *
-avp_vec_of_rx(avp_burst_fn fn)
+avp_vec_of(avp_burst_fn fn)
 {
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(avp_paths); i++)
-		if (avp_paths[i].rx_burst == fn)
-			return &avp_paths[i];
-	return NULL;
-}
-
-const struct avp_vec_path *
-avp_vec_of_tx(avp_burst_fn fn)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(avp_paths); i++)
-		if (avp_paths[i].tx_burst == fn)
+		if (avp_paths[i].rx_burst == fn || avp_paths[i].tx_burst == fn)
 			return &avp_paths[i];
 	return NULL;
 }

@@ -51,10 +51,8 @@ AVP_VEC_DECLARE(avx512);
 const struct avp_vec_path *avp_vec_select(void);
 /* The path chosen last (the SSE one before any choice). */
 const struct avp_vec_path *avp_vec_current(void);
-/* The path whose receive burst is fn, NULL if none. */
-const struct avp_vec_path *avp_vec_of_rx(avp_burst_fn fn);
-/* The path whose transmit burst is fn, NULL if none. */
-const struct avp_vec_path *avp_vec_of_tx(avp_burst_fn fn);
+/* The path whose receive or transmit burst is fn, NULL if none. */
+const struct avp_vec_path *avp_vec_of(avp_burst_fn fn);
 /*
  * The paths of this build, widest first, for the tests: path i (NULL
  * past the last) and whether the CPU has it.
