@@ -5,7 +5,8 @@
 /*
  * avp_copy_autotest: the AVP PMD's long frame copies, one per data path
  * (scalar, SSE, AVX2, AVX-512; those the CPU has), and the choice of the
- * path. (avp_autotest runs each path's bursts.)
+ * path, and the room the receive copy's last block needs. (avp_autotest
+ * runs each path's bursts.)
  *
  * Each routine copies every length from 65 to 2 x 9238 bytes at every
  * destination and source offset within a 64-byte line (lengths above
@@ -25,6 +26,7 @@
 #include <rte_vect.h>
 
 #include "test.h"
+#include "avp_rxtx.h"
 #include "avp_vec.h"
 
 #define COPY_MAX	(2 * 9238)
@@ -164,6 +166,42 @@ out:
 	return ret;
 }
 
+/*
+ * The tight receive loop copies whole 64-byte blocks: the longest frame
+ * it takes must leave room for its last block in both the mbuf and the
+ * host buffer, whatever their sizes, and be as long as that allows.
+ */
+static int
+test_rx_copy_room(void)
+{
+	static const uint32_t rooms[] = { 64, 100, 127, 128, 1000, 1500,
+		2048, 2049, 9216 };
+	static const uint32_t lens[] = { 60, 1518, 9238 };
+	struct avp_rx_queue q;
+	unsigned int a, b, c;
+
+	memset(&q, 0, sizeof(q));
+	for (a = 0; a < RTE_DIM(rooms); a++)
+		for (b = 0; b < RTE_DIM(rooms); b++)
+			for (c = 0; c < RTE_DIM(lens); c++) {
+				uint32_t room = RTE_MIN(rooms[a], rooms[b]);
+				uint32_t got, want;
+
+				q.data_room = (uint16_t)rooms[a];
+				q.buf_size = rooms[b];
+				q.max_len = lens[c];
+				got = avp_rx_run_max(&q);
+				want = RTE_MIN(lens[c], room - room % 64);
+				TEST_ASSERT_EQUAL(got, want,
+					"room %u, host buffer %u, limit %u: %u",
+					rooms[a], rooms[b], lens[c], got);
+				TEST_ASSERT(RTE_ALIGN_CEIL(got, 64u) <= room,
+					"%u bytes leave no room for the last block in %u",
+					got, room);
+			}
+	return TEST_SUCCESS;
+}
+
 static int
 copy_setup(void)
 {
@@ -194,6 +232,7 @@ static struct unit_test_suite avp_copy_suite = {
 	.unit_test_cases = {
 		TEST_CASE(test_copy_routines),
 		TEST_CASE(test_copy_select),
+		TEST_CASE(test_rx_copy_room),
 		TEST_CASES_END()
 	},
 };
