@@ -63,8 +63,8 @@ test_loopback_sizes(void)
  * Each data path of this build that the CPU has (scalar, SSE, AVX2,
  * AVX-512), chosen at start through the EAL's SIMD limit: burst mode
  * names it, and frames of every size from 14 to 1518 bytes, from every
- * offset within a cache line, go out and come back intact, every one
- * through the tight loops.
+ * offset within a cache line, go out and come back intact: single
+ * buffers to the port's address, the tight loops' case.
  */
 static int
 test_every_data_path(void)

@@ -252,13 +252,6 @@ avp_queues_start(struct rte_eth_dev *dev)
 }
 
 /*
- * The status functions enter like a burst (avp_burst_enter), but a
- * stopped queue may be looked at: only a detached port keeps them out of
- * shared memory. They run on the queue's data path lcore, never inside
- * its burst.
- */
-
-/*
  * Frames ready on the queue's receive rings (*ready), slots of the rings
  * whose indexes are in range (*good) and of all of them (return). A ring
  * whose host index is out of range counts for nothing but the total.

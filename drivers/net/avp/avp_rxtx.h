@@ -26,7 +26,8 @@
  * Enters a burst unless the port is detached or the queue stopped (Dekker
  * pairing with the control side). stopped sits on the cache line of
  * in_burst: one more load. The descriptor status functions pass NULL: a
- * stopped queue may be looked at.
+ * stopped queue may be looked at, only a detached port keeps them out of
+ * shared memory (they run on the queue's lcore, never inside its burst).
  */
 static __rte_always_inline int
 avp_burst_enter(RTE_ATOMIC(uint32_t) *in_burst,
