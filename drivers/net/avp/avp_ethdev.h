@@ -298,6 +298,8 @@ int avp_port_lock_init(struct avp_dev *avp);
 void avp_port_lock_fini(struct avp_dev *avp);
 void avp_port_lock(struct avp_dev *avp);
 void avp_port_unlock(struct avp_dev *avp);
+uint64_t avp_quiesce_deadline(void);
+int avp_burst_wait_out(RTE_ATOMIC(uint32_t) *in_burst, uint64_t deadline);
 int avp_dp_block(struct avp_dev *avp, uint32_t reason);
 void avp_dp_unblock(struct avp_dev *avp, uint32_t reason);
 int avp_link_publish(struct avp_dev *avp);

@@ -31,30 +31,18 @@
 #include "avp_rxtx.h"
 #include "avp_shm.h"
 
-static uint64_t
-avp_deadline(void)
-{
-	return rte_get_timer_cycles() +
-		rte_get_timer_hz() * AVP_QUIESCE_TIMEOUT_MS / 1000;
-}
-
 /* Waits until the queue's burst (if one runs) has ended, bounded. */
 static int
 avp_queue_wait_out(RTE_ATOMIC(uint32_t) *in_burst, uint16_t port,
 		const char *dir, uint16_t qid)
 {
-	uint64_t deadline = avp_deadline();
+	int ret = avp_burst_wait_out(in_burst, avp_quiesce_deadline());
 
-	while (avp_burst_running(in_burst)) {
-		if (rte_get_timer_cycles() > deadline) {
-			PMD_DRV_LOG(ERR,
-				"port %u %sq %u: a burst is still running after %u ms",
-				port, dir, qid, AVP_QUIESCE_TIMEOUT_MS);
-			return -ETIMEDOUT;
-		}
-		rte_delay_us_sleep(10);
-	}
-	return 0;
+	if (ret != 0)
+		PMD_DRV_LOG(ERR,
+			"port %u %sq %u: a burst is still running after %u ms",
+			port, dir, qid, AVP_QUIESCE_TIMEOUT_MS);
+	return ret;
 }
 
 static struct avp_rx_queue *
@@ -91,7 +79,7 @@ avp_rxq_open(struct rte_eth_dev *dev, struct avp_rx_queue *q)
 	uint64_t before = q->stats.stopped;
 	int ret;
 
-	ret = avp_rx_queue_discard(q, avp_deadline());
+	ret = avp_rx_queue_discard(q, avp_quiesce_deadline());
 	if (ret != 0) {
 		PMD_DRV_LOG(ERR,
 			"port %u rxq %u: the host made no room on its free ring in %u ms; queue stays stopped",
