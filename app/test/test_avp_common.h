@@ -29,7 +29,11 @@
 #include "test.h"
 #include "avp_emu.h"
 
-#define WAIT_MS		3000	/* every bounded wait */
+/*
+ * Every bounded wait. Long: it only ends a test that would hang, it never
+ * paces one, and sanitizer builds on a busy machine are slow.
+ */
+#define WAIT_MS		10000
 #define MAX_TPORTS	4
 #define BIG_FRAME	AVP_DOCUMENTED_MAX_FRAME_LEN
 
