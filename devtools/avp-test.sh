@@ -34,15 +34,7 @@ lines=
 
 # "N passed, N failed, N skipped" of meson test logs; exit 1 if none ran.
 count() {
-	python3 - "$@" <<'PY'
-import json, sys
-res = [json.loads(l)["result"] for f in sys.argv[1:] for l in open(f)
-       if l.strip()]
-ok = sum(r in ("OK", "EXPECTEDFAIL") for r in res)
-skip = sum(r == "SKIP" for r in res)
-print("%d passed, %d failed, %d skipped" % (ok, len(res) - ok - skip, skip))
-sys.exit(0 if res else 1)
-PY
+	python3 "$top/devtools/avp-testlog.py" "$@"
 }
 
 # Runs meson test in a build directory and notes its result line.
@@ -51,7 +43,10 @@ run_tests() { # <what> <build dir> <meson test args...>
 	dir=$2
 	shift 2
 	t0=$(date +%s)
-	meson test -C "$dir" --no-rebuild --print-errorlogs "$@" || rc=1
+	if ! meson test -C "$dir" --no-rebuild --print-errorlogs "$@"; then
+		rc=1
+		count --failures "$dir/meson-logs/testlog.json"
+	fi
 	logs="$logs $dir/meson-logs/testlog.json"
 	lines="$lines
 avp-test: $what: $(count "$dir/meson-logs/testlog.json" || echo 'no test ran') in $(( $(date +%s) - t0 )) s"

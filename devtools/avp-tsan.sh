@@ -78,14 +78,8 @@ if [ "$reports" -ne 0 ]; then
 		head -80
 fi
 # shellcheck disable=SC2086
-result=$(python3 - $logs <<'PY'
-import json, sys
-res = [json.loads(l)["result"] for f in sys.argv[1:] for l in open(f)
-       if l.strip()]
-ok = sum(r in ("OK", "EXPECTEDFAIL") for r in res)
-skip = sum(r == "SKIP" for r in res)
-print("%d passed, %d failed, %d skipped" % (ok, len(res) - ok - skip, skip))
-PY
-)
+[ $rc -eq 0 ] || python3 "$top/devtools/avp-testlog.py" --failures $logs
+# shellcheck disable=SC2086
+result=$(python3 "$top/devtools/avp-testlog.py" $logs)
 echo "avp-tsan: $result; $reports reports (in $build/tsan) in $(( $(date +%s) - t0 )) s"
 exit $rc
