@@ -19,6 +19,7 @@
 #include <rte_version.h>
 
 #include "test_avp_common.h"
+#include "avp_wait.h"
 
 #define MC_LIST_MAX	64	/* documented in avp.rst */
 
@@ -877,6 +878,34 @@ test_devargs_good(void)
 	return case_end();
 }
 
+/*
+ * The driver's bounded waits (a burst to end, a control reply) do not
+ * count a stall of the whole guest: the deadline moves by it (avp.rst).
+ */
+static int
+test_wait_stall(void)
+{
+	uint64_t hz = rte_get_timer_hz(), t0, end;
+	struct avp_wait w;
+
+	avp_wait_ms(&w, 0);
+	TEST_ASSERT(avp_wait_expired(&w), "a wait of 0 ms not over at once");
+	avp_wait_ms(&w, 20);
+	/* the thread stops for 100 ms, as in a stall of the guest */
+	rte_delay_us_sleep(100 * 1000);
+	t0 = rte_get_timer_cycles();
+	TEST_ASSERT(!avp_wait_expired(&w), "the stall used the wait up");
+	/* the thread runs again: the wait runs its 20 ms, then ends */
+	end = now_ms() + WAIT_MS;
+	while (!avp_wait_expired(&w) && now_ms() < end)
+		rte_delay_us_sleep(1000);
+	TEST_ASSERT(now_ms() < end, "the wait did not end in %u ms", WAIT_MS);
+	TEST_ASSERT(rte_get_timer_cycles() - t0 >= hz * 19 / 1000,
+		"the wait ended %" PRIu64 " us after the stall",
+		(rte_get_timer_cycles() - t0) * 1000000 / hz);
+	return TEST_SUCCESS;
+}
+
 struct unit_test_suite avp_config_suite = {
 	.suite_name = "configuration and control",
 	.unit_test_cases = {
@@ -904,6 +933,7 @@ struct unit_test_suite avp_config_suite = {
 		AVPT_CASE(test_configure_refused),
 		AVPT_CASE(test_devargs),
 		AVPT_CASE(test_devargs_good),
+		AVPT_CASE(test_wait_stall),
 		TEST_CASES_END()
 	}
 };

@@ -88,16 +88,17 @@ static int
 avp_resp_wait(struct avp_dev *avp, uint64_t deadline)
 {
 	unsigned int sleep_us = 20;
+	struct avp_wait w;
 
-	for (;;) {
-		if (avp_ring_count(&avp->resp_ring) != 0)
-			return 1;
-		if (rte_get_timer_cycles() >= deadline)
-			return avp_ring_count(&avp->resp_ring) != 0;
+	avp_wait_until(&w, deadline);
+	while (avp_ring_count(&avp->resp_ring) == 0) {
+		if (avp_wait_expired(&w))
+			return 0;
 		rte_delay_us_sleep(sleep_us);
 		if (sleep_us < 2000)
 			sleep_us *= 2;
 	}
+	return 1;
 }
 
 /*

@@ -20,6 +20,7 @@
 
 #include "avp_abi.h"
 #include "avp_compat.h"
+#include "avp_wait.h"
 
 /* Packets handled per internal sub-burst (any application burst works). */
 #define AVP_BURST_MAX		64
@@ -298,8 +299,7 @@ int avp_port_lock_init(struct avp_dev *avp);
 void avp_port_lock_fini(struct avp_dev *avp);
 void avp_port_lock(struct avp_dev *avp);
 void avp_port_unlock(struct avp_dev *avp);
-uint64_t avp_quiesce_deadline(void);
-int avp_burst_wait_out(RTE_ATOMIC(uint32_t) *in_burst, uint64_t deadline);
+int avp_burst_wait_out(RTE_ATOMIC(uint32_t) *in_burst, struct avp_wait *w);
 int avp_dp_block(struct avp_dev *avp, uint32_t reason);
 void avp_dp_unblock(struct avp_dev *avp, uint32_t reason);
 int avp_link_publish(struct avp_dev *avp);
@@ -354,7 +354,7 @@ int avp_rx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id,
 		struct rte_eth_burst_mode *mode);
 int avp_tx_burst_mode_get(struct rte_eth_dev *dev, uint16_t queue_id,
 		struct rte_eth_burst_mode *mode);
-int avp_rx_queue_discard(struct avp_rx_queue *rxq, uint64_t deadline);
+int avp_rx_queue_discard(struct avp_rx_queue *rxq, struct avp_wait *w);
 
 /* avp_queue.c: queue start and stop, descriptor status, power monitor. */
 int avp_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid);

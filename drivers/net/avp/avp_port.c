@@ -63,25 +63,18 @@ avp_port_unlock(struct avp_dev *avp)
 		pthread_mutex_unlock(&avp->dev_lock);
 }
 
-uint64_t
-avp_quiesce_deadline(void)
-{
-	return rte_get_timer_cycles() +
-		rte_get_timer_hz() * AVP_QUIESCE_TIMEOUT_MS / 1000;
-}
-
 /*
  * Waits until the burst under way on a queue, if any, has ended; -ETIMEDOUT
- * once the deadline passes. The queue has to be seen idle once only: a
- * burst that enters after its queue or port was blocked backs off without
+ * once the wait is over. The queue has to be seen idle once only: a burst
+ * that enters after its queue or port was blocked backs off without
  * touching shared memory, so threads that keep calling the blocked queue
  * do not hold the wait up.
  */
 int
-avp_burst_wait_out(RTE_ATOMIC(uint32_t) *in_burst, uint64_t deadline)
+avp_burst_wait_out(RTE_ATOMIC(uint32_t) *in_burst, struct avp_wait *w)
 {
 	while (avp_burst_running(in_burst)) {
-		if (rte_get_timer_cycles() > deadline)
+		if (avp_wait_expired(w))
 			return -ETIMEDOUT;
 		rte_delay_us_sleep(10);
 	}
@@ -92,19 +85,18 @@ avp_burst_wait_out(RTE_ATOMIC(uint32_t) *in_burst, uint64_t deadline)
 int
 avp_dp_block(struct avp_dev *avp, uint32_t reason)
 {
-	uint64_t deadline = avp_quiesce_deadline();
+	struct avp_wait w;
 	unsigned int i;
 	int ret = 0;
 
+	avp_wait_ms(&w, AVP_QUIESCE_TIMEOUT_MS);
 	rte_atomic_fetch_or_explicit(&avp->detached, reason,
 			rte_memory_order_seq_cst);
 	for (i = 0; i < AVP_MAX_QUEUES && ret == 0; i++) {
 		if (avp->rxq[i] != NULL)
-			ret = avp_burst_wait_out(&avp->rxq[i]->in_burst,
-					deadline);
+			ret = avp_burst_wait_out(&avp->rxq[i]->in_burst, &w);
 		if (ret == 0 && avp->txq[i] != NULL)
-			ret = avp_burst_wait_out(&avp->txq[i]->in_burst,
-					deadline);
+			ret = avp_burst_wait_out(&avp->txq[i]->in_burst, &w);
 	}
 	if (ret != 0)
 		PMD_DRV_LOG(ERR, "port %u: a burst is still running after %u ms",

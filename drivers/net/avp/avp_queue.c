@@ -36,8 +36,11 @@ static int
 avp_queue_wait_out(RTE_ATOMIC(uint32_t) *in_burst, uint16_t port,
 		const char *dir, uint16_t qid)
 {
-	int ret = avp_burst_wait_out(in_burst, avp_quiesce_deadline());
+	struct avp_wait w;
+	int ret;
 
+	avp_wait_ms(&w, AVP_QUIESCE_TIMEOUT_MS);
+	ret = avp_burst_wait_out(in_burst, &w);
 	if (ret != 0)
 		PMD_DRV_LOG(ERR,
 			"port %u %sq %u: a burst is still running after %u ms",
@@ -77,9 +80,11 @@ static int
 avp_rxq_open(struct rte_eth_dev *dev, struct avp_rx_queue *q)
 {
 	uint64_t before = q->stats.stopped;
+	struct avp_wait w;
 	int ret;
 
-	ret = avp_rx_queue_discard(q, avp_quiesce_deadline());
+	avp_wait_ms(&w, AVP_QUIESCE_TIMEOUT_MS);
+	ret = avp_rx_queue_discard(q, &w);
 	if (ret != 0) {
 		PMD_DRV_LOG(ERR,
 			"port %u rxq %u: the host made no room on its free ring in %u ms; queue stays stopped",

@@ -182,10 +182,10 @@ avp_rx_general(struct avp_rx_queue *rxq, unsigned int ri,
  * the same index, as the data path gives it back, and is counted in
  * stopped; a bad handle is dropped and counted in invalid. A ring whose
  * host index is out of range is left alone and counted once. Waits for
- * room on a free ring until deadline (timer cycles): -ETIMEDOUT then.
+ * room on a free ring until the wait w is over: -ETIMEDOUT then.
  */
 int
-avp_rx_queue_discard(struct avp_rx_queue *rxq, uint64_t deadline)
+avp_rx_queue_discard(struct avp_rx_queue *rxq, struct avp_wait *w)
 {
 	unsigned int ri;
 
@@ -210,7 +210,7 @@ avp_rx_queue_discard(struct avp_rx_queue *rxq, uint64_t deadline)
 			avp_host_acquire();
 			n = RTE_MIN(RTE_MIN(room, ready), left);
 			if (n == 0) {
-				if (rte_get_timer_cycles() > deadline)
+				if (avp_wait_expired(w))
 					return -ETIMEDOUT;
 				rte_delay_us_sleep(10);
 				continue;
